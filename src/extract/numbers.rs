@@ -1,0 +1,1 @@
+//! Figures in normalised text. (Filled in by the narrative work.)

@@ -1,0 +1,111 @@
+//! Facts: labelled, located quantities. Extraction produces them; checks consume them and never
+//! look at text again.
+
+use crate::diagnostic::{Place, Source};
+use crate::quantity::Quantity;
+use std::sync::Arc;
+
+/// What a figure is. Names follow schemas/vocabulary.toml.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Concept {
+    /// 年初预算
+    InitialBudget,
+    /// 预算调整 / 追加 (signed: 调减 is negative)
+    Adjustment,
+    /// 全年预算 / 调整后预算
+    FullYearBudget,
+    /// 预算 with no qualifier; resolved to 全年预算 or 年初预算 by the checks.
+    Budget,
+    /// 决算 / 执行数 / 实际支出
+    Actual,
+    /// A rate: 执行率 / 完成…的X% (the base is in `Fact::base`)
+    Rate,
+    /// A share: 占…的X%
+    Share,
+    /// 增加/减少 X (signed)
+    Change,
+    /// 增长/下降 Y% (signed)
+    ChangeRate,
+    /// 得分 of one indicator or section
+    Score,
+    /// 分值 / 权重 / 满分
+    Weight,
+    /// 自评分数 / 自评得分 / 综合得分 / 总分
+    TotalScore,
+    /// 等级 (value is the band index; the word is in `Fact::word`)
+    Grade,
+}
+
+impl Concept {
+    pub fn zh(self) -> &'static str {
+        match self {
+            Concept::InitialBudget => "年初预算",
+            Concept::Adjustment => "预算调整",
+            Concept::FullYearBudget => "全年预算",
+            Concept::Budget => "预算数",
+            Concept::Actual => "决算（执行）数",
+            Concept::Rate => "完成率",
+            Concept::Share => "占比",
+            Concept::Change => "增减额",
+            Concept::ChangeRate => "增减幅度",
+            Concept::Score => "得分",
+            Concept::Weight => "分值",
+            Concept::TotalScore => "自评总分",
+            Concept::Grade => "等级",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            Concept::InitialBudget => "initial budget",
+            Concept::Adjustment => "budget adjustment",
+            Concept::FullYearBudget => "full-year budget",
+            Concept::Budget => "budget",
+            Concept::Actual => "actual spending",
+            Concept::Rate => "rate",
+            Concept::Share => "share",
+            Concept::Change => "change",
+            Concept::ChangeRate => "change rate",
+            Concept::Score => "score",
+            Concept::Weight => "weight",
+            Concept::TotalScore => "total score",
+            Concept::Grade => "grade",
+        }
+    }
+}
+
+/// Which year a figure belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Period {
+    Current,
+    Previous,
+}
+
+/// Where a fact was found, in the file it came from.
+#[derive(Clone, Debug)]
+pub struct Located {
+    pub source: Arc<Source>,
+    pub place: Place,
+}
+
+/// One checkable figure.
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub concept: Concept,
+    /// What the figure is about: "" for the report as a whole, else a subject such as 三公经费,
+    /// a project, or an indicator name. Normalised (no quotes or spaces).
+    pub subject: String,
+    /// The subject this one is a 其中 part of, if any.
+    pub part_of: Option<String>,
+    pub period: Period,
+    pub quantity: Quantity,
+    /// For rates and shares: the concept the rate is taken of (完成年初预算数的 → InitialBudget).
+    pub base: Option<Concept>,
+    /// For grades: the grade word as written.
+    pub word: Option<String>,
+    /// Index of the sentence the fact was stated in (narratives), or of the table row (sheets).
+    pub sentence: usize,
+    /// Index of the document section (heading tree node) the fact sits in.
+    pub section: usize,
+    pub at: Located,
+}

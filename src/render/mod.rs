@@ -1,0 +1,34 @@
+//! Renderers: a `Report` in each output format. A renderer never computes a finding.
+
+pub mod human;
+pub mod json;
+
+use crate::diagnostic::{Label, Place};
+
+/// A label's position as 1-based line/column pairs and byte offsets (text labels only).
+pub struct TextPos {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+}
+
+pub fn text_pos(label: &Label) -> Option<TextPos> {
+    match label.place {
+        Place::Text { start, end } => {
+            let (line, column) = label.source.line_col(start);
+            let (end_line, end_column) = label.source.line_col(end);
+            Some(TextPos {
+                line,
+                column,
+                end_line,
+                end_column,
+                byte_start: start,
+                byte_end: end,
+            })
+        }
+        _ => None,
+    }
+}

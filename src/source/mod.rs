@@ -1,0 +1,92 @@
+//! Sources: turning files into decoded documents. Nothing here knows about figures.
+
+pub mod text;
+
+use crate::diagnostic::Text;
+use std::path::Path;
+
+/// Why a file could not be read. Each becomes a diagnostic naming the file; the run goes on.
+#[derive(Debug)]
+pub enum InputError {
+    Io(std::io::Error),
+    Empty,
+    Binary,
+    BadEncoding,
+    TooLarge(u64),
+    /// A format suanpan does not read, with what to convert it to.
+    Unsupported {
+        ext: String,
+        convert_to: &'static str,
+    },
+    /// A container that is damaged or refused (zip, workbook, XML), with the reader's reason.
+    Corrupt(String),
+}
+
+impl InputError {
+    pub fn describe(&self) -> Text {
+        match self {
+            InputError::Io(e) => Text::new(
+                format!("无法读取文件：{e}"),
+                format!("cannot read the file: {e}"),
+            ),
+            InputError::Empty => Text::new("文件为空，没有可检查的内容", "the file is empty"),
+            InputError::Binary => Text::new(
+                "文件不是文本（含二进制内容），可能扩展名有误",
+                "the file is not text (binary content); is the extension wrong?",
+            ),
+            InputError::BadEncoding => Text::new(
+                "文件编码无法识别（不是 UTF-8、UTF-16 或 GB18030/GBK）",
+                "unrecognised text encoding (not UTF-8, UTF-16 or GB18030/GBK)",
+            ),
+            InputError::TooLarge(n) => Text::new(
+                format!("文件过大（{n} 字节），超过读取上限"),
+                format!("the file is too large ({n} bytes) to read"),
+            ),
+            InputError::Unsupported { ext, convert_to } => Text::new(
+                format!("不支持 .{ext} 格式，请另存为 {convert_to} 后再检查"),
+                format!("the .{ext} format is not supported; save it as {convert_to} and check again"),
+            ),
+            InputError::Corrupt(why) => Text::new(
+                format!("文件已损坏或无法打开：{why}"),
+                format!("the file is damaged or cannot be opened: {why}"),
+            ),
+        }
+    }
+}
+
+/// What kind of document a path is, by extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Narrative,
+    Docx,
+    Workbook,
+    Unsupported(&'static str),
+    /// Not a report file at all (images, archives …): skipped when walking directories.
+    Other,
+}
+
+pub fn kind_of(path: &Path) -> Kind {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "txt" | "md" | "text" => Kind::Narrative,
+        "docx" => Kind::Docx,
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Kind::Workbook,
+        "doc" | "wps" | "rtf" => Kind::Unsupported(".docx"),
+        "pdf" => Kind::Unsupported(".docx 或 .txt"),
+        "et" | "csv" => Kind::Unsupported(".xlsx"),
+        _ => Kind::Other,
+    }
+}
+
+/// Reads a file whole, refusing files above `limit` bytes.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
+    let meta = std::fs::metadata(path).map_err(InputError::Io)?;
+    if meta.len() > limit {
+        return Err(InputError::TooLarge(meta.len()));
+    }
+    std::fs::read(path).map_err(InputError::Io)
+}
