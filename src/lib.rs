@@ -39,14 +39,27 @@ impl Report {
     }
 }
 
+/// One input document after reading and extraction: its source, its facts, and any findings the
+/// reader itself produced (a text in a numeric cell, a formula without a cached value …).
+#[derive(Debug)]
+pub struct Document {
+    pub source: Arc<Source>,
+    pub facts: Vec<fact::Fact>,
+    pub findings: Vec<Finding>,
+}
+
+/// The files of one report: a narrative and its sheets, checked together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bundle {
+    pub files: Vec<PathBuf>,
+}
+
 /// Checks every given file, and every report file found under each given directory.
 pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Report {
     let mut report = Report::default();
-    for path in paths {
-        for file in walk(path) {
-            report.files += 1;
-            report.findings.extend(check_file(&file, settings));
-        }
+    for bundle in bundles(paths) {
+        report.files += bundle.files.len();
+        report.findings.extend(check_bundle(&bundle, settings));
     }
     report
         .findings
@@ -54,9 +67,19 @@ pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Report {
     report
 }
 
+/// Groups the files under the given paths into report bundles. For now each file is its own
+/// bundle; grouping by directory and stem comes with the sheet reader.
+pub fn bundles(paths: &[PathBuf]) -> Vec<Bundle> {
+    paths
+        .iter()
+        .flat_map(|p| walk(p))
+        .map(|f| Bundle { files: vec![f] })
+        .collect()
+}
+
 /// The files to check under a path: the path itself if it is a file, else the report files
 /// below it, skipping hidden files and Office lock files, in name order.
-fn walk(path: &Path) -> Vec<PathBuf> {
+pub fn walk(path: &Path) -> Vec<PathBuf> {
     if !path.is_dir() {
         return vec![path.to_path_buf()];
     }
@@ -78,61 +101,88 @@ fn is_hidden_or_temp(name: &std::ffi::OsStr) -> bool {
     name.starts_with('.') || name.starts_with("~$") || name.ends_with('~') || name.ends_with(".tmp")
 }
 
-/// Checks one file on its own.
-pub fn check_file(path: &Path, settings: &Settings) -> Vec<Finding> {
-    match source::kind_of(path) {
-        Kind::Narrative | Kind::Other => match read_narrative(path) {
-            Ok(src) => check_narrative(&src, settings),
-            Err(e) => vec![input_finding(path, e)],
-        },
-        Kind::Unsupported(convert_to) => {
-            let ext = path
-                .extension()
-                .map(|e| e.to_string_lossy().to_lowercase())
-                .unwrap_or_default();
-            vec![input_finding(path, InputError::Unsupported { ext, convert_to })]
+/// Reads, extracts and checks one bundle: each document's own checks, then the checks across
+/// its documents.
+pub fn check_bundle(bundle: &Bundle, settings: &Settings) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut docs = Vec::new();
+    for path in &bundle.files {
+        match read_document(path, settings) {
+            Ok(doc) => docs.push(doc),
+            Err(e) => findings.push(input_finding(path, e)),
         }
-        Kind::Docx | Kind::Workbook => vec![input_finding(
-            path,
-            InputError::Unsupported {
-                ext: path
-                    .extension()
-                    .map(|e| e.to_string_lossy().to_lowercase())
-                    .unwrap_or_default(),
-                convert_to: ".txt",
-            },
-        )],
+    }
+    for doc in &mut docs {
+        findings.append(&mut doc.findings);
+        findings.extend(check_document(doc, settings));
+    }
+    findings
+}
+
+/// Reads one file into a document, by its kind.
+pub fn read_document(path: &Path, settings: &Settings) -> Result<Document, InputError> {
+    match source::kind_of(path) {
+        Kind::Narrative | Kind::Other => {
+            let bytes = source::read_bounded(path, source::text::MAX_TEXT_BYTES)?;
+            let (text, _) = source::text::decode(&bytes)?;
+            Ok(narrative_document(
+                Source::new(path.to_path_buf(), text),
+                settings,
+            ))
+        }
+        Kind::Unsupported(convert_to) => Err(InputError::Unsupported {
+            ext: extension(path),
+            convert_to,
+        }),
+        Kind::Docx | Kind::Workbook => Err(InputError::Unsupported {
+            ext: extension(path),
+            convert_to: ".txt",
+        }),
     }
 }
 
-fn read_narrative(path: &Path) -> Result<Arc<Source>, InputError> {
-    let bytes = source::read_bounded(path, source::text::MAX_TEXT_BYTES)?;
-    let (text, _) = source::text::decode(&bytes)?;
-    Ok(Source::new(path.to_path_buf(), text))
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default()
 }
 
-/// Checks one decoded narrative.
-pub fn check_narrative(src: &Arc<Source>, settings: &Settings) -> Vec<Finding> {
-    let facts = extract::narrative::extract(src, settings);
-    if facts.is_empty() {
+/// Extracts the facts of a decoded narrative.
+pub fn narrative_document(source: Arc<Source>, settings: &Settings) -> Document {
+    let facts = extract::narrative::extract(&source, settings);
+    Document {
+        source,
+        facts,
+        findings: Vec::new(),
+    }
+}
+
+/// The fact checks of one document; a note when it has no figures at all.
+pub fn check_document(doc: &Document, settings: &Settings) -> Vec<Finding> {
+    if doc.facts.is_empty() {
         return vec![
             Finding::new(
                 &check::input::NO_FIGURES,
-                src.clone(),
+                doc.source.clone(),
                 Text::new(
                     "没有识别出可核对的预算、执行、得分或等级数字",
                     "no budget, spending, score or grade figure was recognised",
                 ),
             )
-            .label(src, Place::File, Text::new("", "")),
+            .label(&doc.source, Place::File, Text::new("", "")),
         ];
     }
     let ctx = check::Context {
-        facts: &facts,
+        facts: &doc.facts,
         settings,
-        primary: src,
+        primary: &doc.source,
     };
     check::run(&ctx)
+}
+
+/// Checks one decoded narrative on its own (tests and embedding).
+pub fn check_narrative(src: &Arc<Source>, settings: &Settings) -> Vec<Finding> {
+    check_document(&narrative_document(src.clone(), settings), settings)
 }
 
 /// A finding for a file that could not be read.

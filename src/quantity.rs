@@ -119,10 +119,8 @@ impl fmt::Display for Quantity {
 
 /// Formats with exactly `places` decimals (rounding half away from zero).
 pub fn format_fixed(value: Decimal, places: u32) -> String {
-    let mut v = value.round_dp_with_strategy(
-        places,
-        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-    );
+    let mut v =
+        value.round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
     v.rescale(places);
     v.to_string()
 }

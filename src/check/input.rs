@@ -7,7 +7,10 @@ pub static UNREADABLE: Rule = Rule {
     code: "SP0001",
     name: "input-unreadable",
     severity: Severity::Error,
-    summary: ("文件无法读取或已损坏", "an input file cannot be read or is damaged"),
+    summary: (
+        "文件无法读取或已损坏",
+        "an input file cannot be read or is damaged",
+    ),
     doc: (
         "## SP0001 input-unreadable（文件无法读取）\n\n\
 检查什么：文件打不开、为空、不是文本、编码无法识别、已损坏、有密码保护或超出大小上限。\n\n\
@@ -25,7 +28,10 @@ pub static UNSUPPORTED: Rule = Rule {
     code: "SP0002",
     name: "input-unsupported",
     severity: Severity::Warning,
-    summary: ("不支持的文件格式", "an input file's format is not supported"),
+    summary: (
+        "不支持的文件格式",
+        "an input file's format is not supported",
+    ),
     doc: (
         "## SP0002 input-unsupported（不支持的格式）\n\n\
 检查什么：.doc、.wps、.pdf、.et 等 suanpan 无法读取的格式。\n\n\
@@ -43,7 +49,10 @@ pub static NO_FIGURES: Rule = Rule {
     code: "SP0003",
     name: "no-figures",
     severity: Severity::Info,
-    summary: ("文件中没有找到可核对的数字", "no checkable figures were found in a file"),
+    summary: (
+        "文件中没有找到可核对的数字",
+        "no checkable figures were found in a file",
+    ),
     doc: (
         "## SP0003 no-figures（没有可核对的数字）\n\n\
 检查什么：文件能读取，但没有识别出任何预算、执行、得分或等级数字。\n\n\

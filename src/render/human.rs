@@ -97,11 +97,17 @@ fn shown(f: &Finding, lang: Lang) -> Shown {
                     SourceSpan::new((*start).into(), end.saturating_sub(*start)),
                 );
                 let span = if i == 0 {
-                    LabeledSpan::new_primary_with_span(span.label().map(str::to_string), *span.inner())
+                    LabeledSpan::new_primary_with_span(
+                        span.label().map(str::to_string),
+                        *span.inner(),
+                    )
                 } else {
                     span
                 };
-                match by_source.iter_mut().find(|(s, _)| Arc::ptr_eq(s, &l.source)) {
+                match by_source
+                    .iter_mut()
+                    .find(|(s, _)| Arc::ptr_eq(s, &l.source))
+                {
                     Some((_, spans)) => spans.push(span),
                     None => by_source.push((l.source.clone(), vec![span])),
                 }

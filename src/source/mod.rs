@@ -44,7 +44,9 @@ impl InputError {
             ),
             InputError::Unsupported { ext, convert_to } => Text::new(
                 format!("不支持 .{ext} 格式，请另存为 {convert_to} 后再检查"),
-                format!("the .{ext} format is not supported; save it as {convert_to} and check again"),
+                format!(
+                    "the .{ext} format is not supported; save it as {convert_to} and check again"
+                ),
             ),
             InputError::Corrupt(why) => Text::new(
                 format!("文件已损坏或无法打开：{why}"),

@@ -105,7 +105,10 @@ mod tests {
 
     #[test]
     fn binary_and_empty_are_refused() {
-        assert!(matches!(decode(b"PK\x03\x04\x00\x00"), Err(InputError::Binary)));
+        assert!(matches!(
+            decode(b"PK\x03\x04\x00\x00"),
+            Err(InputError::Binary)
+        ));
         assert!(matches!(decode(b"  \n\r\n"), Err(InputError::Empty)));
     }
 }
