@@ -230,9 +230,12 @@ fn severity(s: Severity) -> miette::Severity {
     }
 }
 
+/// A text label before it is placed in an excerpt: byte range, text, whether primary.
+type SpanLabel = (usize, usize, String, bool);
+
 fn shown(f: &Finding, lang: Lang) -> Shown {
     // Labels grouped by source, in order of first appearance, primary first.
-    let mut by_source: Vec<(Arc<Source>, Vec<(usize, usize, String, bool)>)> = Vec::new();
+    let mut by_source: Vec<(Arc<Source>, Vec<SpanLabel>)> = Vec::new();
     let mut notes = Vec::new();
     for (i, l) in f.labels.iter().enumerate() {
         let text = l.text.get(lang).to_string();
