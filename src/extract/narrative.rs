@@ -561,7 +561,10 @@ fn rate_base(prefix: &str) -> Option<Concept> {
         Regex::new(r"(预算执行率|执行率|完成率|支出进度|执行进度)(?:为|是|达到|达|:|约)*\s*$")
             .expect("valid regex")
     });
-    if let Some(c) = done.captures(prefix) {
+    if let Some(c) = done
+        .captures(prefix)
+        .filter(|c| !c.get(1).is_some_and(|m| m.as_str().starts_with('率')))
+    {
         let what = c.get(1).map(|m| m.as_str()).unwrap_or("");
         if what.contains("年初") {
             return Some(Concept::InitialBudget);
@@ -575,10 +578,14 @@ fn rate_base(prefix: &str) -> Option<Concept> {
         return None;
     }
     let c = exec.captures(prefix)?;
-    Some(match c.get(1).map(|m| m.as_str()) {
-        Some("完成率") => Concept::Budget,
-        _ => Concept::FullYearBudget,
-    })
+    match c.get(1).map(|m| m.as_str()) {
+        // 完成率 alone is often a task's (任务完成率); only money words make it a budget rate.
+        Some("完成率") => ["预算", "资金", "支出", "经费"]
+            .iter()
+            .any(|w| prefix.contains(w))
+            .then_some(Concept::Budget),
+        _ => Some(Concept::FullYearBudget),
+    }
 }
 
 /// An indicator's name from the words before 得分: without list markers, bracketed notes,
@@ -917,6 +924,21 @@ mod tests {
                 "Weight[项目实施程序]=15.00分",
                 "Score[项目实施程序]=13.35分",
             ]
+        );
+    }
+
+    #[test]
+    fn task_completion_rates_are_not_budget_rates() {
+        assert!(brief("培训任务完成率为95%，满意度达98%，资金到位率100%。").is_empty());
+        assert_eq!(brief("预算资金完成率为95%。"), vec!["Rate[]=95%"]);
+    }
+
+    #[test]
+    fn funding_sources_are_subjects_of_their_own() {
+        let b = brief("支出决算884.49万元，其中财政拨款支出决算800.00万元。");
+        assert_eq!(
+            b,
+            vec!["Actual[]=884.49万元", "Actual[财政拨款]<=800.00万元"]
         );
     }
 
