@@ -61,6 +61,73 @@ const COUNT_AFTER: &[char] = &[
     '米', '吨', '公', '家', '所', '条',
 ];
 
+/// Classifiers that make a number a count: 7批次, 63人, 七批次.
+const CLASSIFIERS: &[&str] = &[
+    "批次", "人次", "户次", "个", "人", "次", "项", "家", "场", "期", "批", "名", "户", "件", "所",
+];
+
+fn count_classifier(after: &str) -> Option<&'static str> {
+    CLASSIFIERS.iter().copied().find(|c| after.starts_with(c))
+}
+
+/// Counts written in Chinese numerals (七批次, 十二项, 两场), read as counts, never as amounts.
+fn chinese_counts(text: &str, out: &mut Vec<Figure>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re =
+        RE.get_or_init(|| Regex::new(r"[零〇一二两三四五六七八九十百千]+").expect("valid regex"));
+    for m in re.find_iter(text) {
+        let before = text[..m.start()].chars().next_back();
+        if before == Some('第') {
+            continue;
+        }
+        let Some(c) = count_classifier(&text[m.end()..]) else {
+            continue;
+        };
+        let Some(value) = chinese_numeral(m.as_str()) else {
+            continue;
+        };
+        out.push(Figure {
+            start: m.start(),
+            end: m.end() + c.len(),
+            value: Decimal::from(value),
+            decimals: 0,
+            unit: Unit::Count,
+        });
+    }
+}
+
+/// The value of a Chinese numeral below ten thousand (十二 = 12, 两百零五 = 205).
+fn chinese_numeral(s: &str) -> Option<u64> {
+    let digit = |c: char| match c {
+        '零' | '〇' => Some(0),
+        '一' => Some(1),
+        '二' | '两' => Some(2),
+        '三' => Some(3),
+        '四' => Some(4),
+        '五' => Some(5),
+        '六' => Some(6),
+        '七' => Some(7),
+        '八' => Some(8),
+        '九' => Some(9),
+        _ => None,
+    };
+    let (mut total, mut current) = (0u64, None::<u64>);
+    for c in s.chars() {
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            _ => {
+                current = Some(digit(c)?);
+                continue;
+            }
+        };
+        total += current.unwrap_or(1) * unit;
+        current = None;
+    }
+    Some(total + current.unwrap_or(0))
+}
+
 pub fn figures(text: &str) -> Vec<Figure> {
     let digit_at = |i: Option<char>| i.is_some_and(|c| c.is_ascii_digit());
     let dates: Vec<(usize, usize)> = date_re()
@@ -150,8 +217,13 @@ pub fn figures(text: &str) -> Vec<Figure> {
         if unit_text == "万亿元" {
             value *= Decimal::from(10_000);
         }
+        let mut unit = unit;
         if unit == Unit::Plain {
             end = num_end;
+            if let Some(c) = count_classifier(after_num) {
+                unit = Unit::Count;
+                end = num_end + c.len();
+            }
         }
         out.push(Figure {
             start,
@@ -161,6 +233,8 @@ pub fn figures(text: &str) -> Vec<Figure> {
             unit,
         });
     }
+    chinese_counts(text, &mut out);
+    out.sort_by_key(|f| f.start);
     out
 }
 
@@ -211,6 +285,24 @@ mod tests {
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }
+    }
+
+    #[test]
+    fn counts_in_digits_and_chinese_numerals() {
+        assert_eq!(
+            found("共接待7批次，63人，组织七批次疗休养，开展十二项活动，第二次会议"),
+            vec![
+                ("7批次".to_string(), Unit::Count),
+                ("63人".to_string(), Unit::Count),
+                ("七批次".to_string(), Unit::Count),
+                ("十二项".to_string(), Unit::Count),
+            ]
+        );
+        let v: Vec<String> = figures("两百零五人、十人")
+            .iter()
+            .map(|f| f.value.to_string())
+            .collect();
+        assert_eq!(v, vec!["205", "10"]);
     }
 
     #[test]
