@@ -28,7 +28,7 @@ pub fn extract(src: &Arc<Source>, settings: &Settings) -> Vec<Fact> {
         figures: figures(&norm.text),
         year: report_year(&norm.text),
         groups: score_groups(&norm.text),
-        settings,
+        grade_re: grade_re(settings),
     };
     let drafts = reader.read();
     finish(drafts, &norm, src)
@@ -56,7 +56,7 @@ struct Reader<'a> {
     year: Option<u32>,
     /// (start offset, group id) of each score group, in order.
     groups: Vec<(usize, usize)>,
-    settings: &'a Settings,
+    grade_re: Regex,
 }
 
 /// What the clauses of one sentence have established so far.
@@ -324,23 +324,7 @@ impl Reader<'_> {
         prefix: &str,
         want: impl Fn(Concept) -> bool,
     ) -> Option<(vocab::Term, usize)> {
-        let mut best: Option<(&vocab::Term, usize)> = None;
-        for term in self.vocab.terms.iter().filter(|t| want(t.concept)) {
-            if let Some(pos) = prefix.rfind(term.text.as_str()) {
-                let end = pos + term.text.len();
-                let better = match best {
-                    None => true,
-                    Some((b, bpos)) => {
-                        let bend = bpos + b.text.len();
-                        end > bend || (end == bend && term.text.len() > b.text.len())
-                    }
-                };
-                if better {
-                    best = Some((term, pos));
-                }
-            }
-        }
-        let (term, pos) = best?;
+        let (term, pos) = self.vocab.last_term(prefix, want)?;
         let gap = &prefix[pos + term.text.len()..];
         is_connector(gap).then(|| (term.clone(), pos))
     }
@@ -435,27 +419,15 @@ impl Reader<'_> {
     }
 
     fn nearest_term_anywhere(&self, text: &str) -> Option<vocab::Term> {
-        let mut best: Option<(&vocab::Term, usize)> = None;
-        for term in &self.vocab.terms {
-            if matches!(
-                term.concept,
-                Concept::Score | Concept::Weight | Concept::TotalScore
-            ) {
-                continue;
-            }
-            if let Some(pos) = text.rfind(term.text.as_str()) {
-                let end = pos + term.text.len();
-                if best.is_none_or(|(b, bpos)| end > bpos + b.text.len()) {
-                    best = Some((term, pos));
-                }
-            }
-        }
-        best.map(|(t, _)| t.clone())
+        let (term, _) = self.vocab.last_term(text, |c| {
+            !matches!(c, Concept::Score | Concept::Weight | Concept::TotalScore)
+        })?;
+        Some(term.clone())
     }
 
     fn read_grade(&self, si: usize, s: usize, e: usize, out: &mut Vec<Draft>) {
         let sentence = &self.text[s..e];
-        for caps in grade_re(self.settings).captures_iter(sentence) {
+        for caps in self.grade_re.captures_iter(sentence) {
             let Some(word) = caps.name("word") else {
                 continue;
             };
@@ -706,18 +678,34 @@ fn report_year(text: &str) -> Option<u32> {
         .map(|(y, _)| y)
 }
 
+/// The grade pattern for the bands in force, built once per set of grade words.
 fn grade_re(settings: &Settings) -> Regex {
+    static CACHE: OnceLock<std::sync::Mutex<Vec<(Vec<String>, Regex)>>> = OnceLock::new();
     let words: Vec<String> = settings
         .grades
         .words()
         .into_iter()
-        .map(regex::escape)
+        .map(str::to_string)
         .collect();
-    let alt = words.join("|");
-    Regex::new(&format!(
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = match cache.lock() {
+        Ok(c) => c,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if let Some((_, re)) = cache.iter().find(|(w, _)| *w == words) {
+        return re.clone();
+    }
+    let alt = words
+        .iter()
+        .map(|w| regex::escape(w))
+        .collect::<Vec<_>>()
+        .join("|");
+    let re = Regex::new(&format!(
         r"(?:等级|等次|评级|级别|评价结果|自评结果|评定为|评为|认定为|确定为)(?:为|是|:|评定为|评为|确定为|属于|达到|属)?\s*[“「]?(?P<word>{alt})"
     ))
-    .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex"))
+    .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex"));
+    cache.push((words, re.clone()));
+    re
 }
 
 /// Sentence ranges: cut at 。！？!? and line ends.

@@ -2,6 +2,7 @@
 //! validated at load.
 
 use crate::fact::Concept;
+use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -46,6 +47,9 @@ pub struct Vocabulary {
     pub subjects: Vec<SubjectEntry>,
     /// (alias, subject index), longest alias first.
     aliases: Vec<(String, usize)>,
+    /// Automata over the terms and the aliases: one pass finds every mention.
+    term_matcher: AhoCorasick,
+    alias_matcher: AhoCorasick,
 }
 
 impl Vocabulary {
@@ -91,10 +95,16 @@ impl Vocabulary {
             }
         }
         aliases.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
+        let term_matcher =
+            AhoCorasick::new(terms.iter().map(|t| t.text.as_str())).map_err(|e| e.to_string())?;
+        let alias_matcher =
+            AhoCorasick::new(aliases.iter().map(|(a, _)| a.as_str())).map_err(|e| e.to_string())?;
         Ok(Vocabulary {
             terms,
             subjects: file.subject,
             aliases,
+            term_matcher,
+            alias_matcher,
         })
     }
 
@@ -105,21 +115,29 @@ impl Vocabulary {
 
     /// The last (then longest) known subject mentioned in `text`, with its byte range.
     pub fn find_subject(&self, text: &str) -> Option<(usize, usize, &SubjectEntry)> {
-        let mut best: Option<(usize, usize, usize)> = None;
-        for (alias, idx) in &self.aliases {
-            if let Some(pos) = text.rfind(alias.as_str()) {
-                let end = pos + alias.len();
-                let better = match best {
-                    None => true,
-                    Some((_, bend, _)) => end > bend,
-                };
-                if better {
-                    best = Some((pos, end, *idx));
-                }
-            }
-        }
-        best.map(|(s, e, i)| (s, e, &self.subjects[i]))
+        let m = last_longest(&self.alias_matcher, text, |_| true)?;
+        let (_, idx) = &self.aliases[m.pattern().as_usize()];
+        Some((m.start(), m.end(), &self.subjects[*idx]))
     }
+
+    /// The concept term that ends last in `text` (then the longest), among the wanted concepts,
+    /// with its start.
+    pub fn last_term(&self, text: &str, want: impl Fn(Concept) -> bool) -> Option<(&Term, usize)> {
+        let m = last_longest(&self.term_matcher, text, |p| want(self.terms[p].concept))?;
+        Some((&self.terms[m.pattern().as_usize()], m.start()))
+    }
+}
+
+/// The match ending last, then the longest, among every (overlapping) match.
+fn last_longest(
+    matcher: &AhoCorasick,
+    text: &str,
+    keep: impl Fn(usize) -> bool,
+) -> Option<aho_corasick::Match> {
+    matcher
+        .find_overlapping_iter(text)
+        .filter(|m| keep(m.pattern().as_usize()))
+        .max_by_key(|m| (m.end(), m.len()))
 }
 
 const DEFAULT_VOCAB: &str = include_str!("../../schemas/vocabulary.toml");
