@@ -680,7 +680,8 @@ fn report_year(text: &str) -> Option<u32> {
 
 /// The grade pattern for the bands in force, built once per set of grade words.
 fn grade_re(settings: &Settings) -> Regex {
-    static CACHE: OnceLock<std::sync::Mutex<Vec<(Vec<String>, Regex)>>> = OnceLock::new();
+    type Cache = std::sync::Mutex<Vec<(Vec<String>, Regex)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
     let words: Vec<String> = settings
         .grades
         .words()
