@@ -22,15 +22,17 @@ use std::sync::{Arc, OnceLock};
 
 pub fn extract(src: &Arc<Source>, settings: &Settings) -> Vec<Fact> {
     let norm = normalize(&src.text);
+    let headings = outline(&norm.text);
     let reader = Reader {
         text: &norm.text,
         vocab: vocab::builtin(),
         figures: figures(&norm.text),
         year: report_year(&norm.text),
-        groups: score_groups(&norm.text),
+        groups: score_groups(&headings),
         grade_re: grade_re(settings),
     };
-    let drafts = reader.read();
+    let mut drafts = reader.read();
+    mark_subtotals(&mut drafts, &headings, norm.text.len());
     finish(drafts, &norm, src)
 }
 
@@ -282,7 +284,9 @@ impl Reader<'_> {
             }
             _ => {
                 let total_words = ["自评", "综合", "最终", "总"];
-                if name.is_empty() || name == "部门整体" || name == "整体" {
+                if !name.is_empty() && names_the_whole(&name) {
+                    draft.concept = Concept::TotalScore;
+                } else if name.is_empty() {
                     if let Some(ind) = &st.indicator {
                         draft.concept = Concept::Score;
                         draft.subject = ind.clone();
@@ -601,6 +605,19 @@ fn indicator_name(raw: &str) -> String {
     s
 }
 
+/// Whether an indicator name only names the evaluated object itself (本项目, 本部门整体 …), so
+/// that its score is the total.
+fn names_the_whole(name: &str) -> bool {
+    let rest = name
+        .trim_start_matches(['本', '该', '我'])
+        .trim_end_matches("整体")
+        .trim_end_matches("支出");
+    matches!(
+        rest,
+        "" | "项目" | "部门" | "单位" | "局" | "次" | "项目整体" | "部门整体" | "整体" | "评价"
+    )
+}
+
 /// Subject text without quotes, spaces and leading dates.
 fn clean_subject_text(s: &str) -> String {
     static LEAD: OnceLock<Regex> = OnceLock::new();
@@ -744,32 +761,90 @@ fn clauses(text: &str, s: usize, e: usize, figs: &[Figure]) -> Vec<(usize, usize
     out
 }
 
-/// Score groups: scores are summed per top-level section, and within it separately for those
-/// stated directly under the section heading and those under its sub-headings — a summary
-/// paragraph and a detailed list are two itemisations of one total, not one list.
-fn score_groups(text: &str) -> Vec<(usize, usize)> {
-    static TOP: OnceLock<Regex> = OnceLock::new();
-    static SUB: OnceLock<Regex> = OnceLock::new();
-    let top =
-        TOP.get_or_init(|| Regex::new(r"^\s*[一二三四五六七八九十]+、").expect("valid regex"));
-    let sub = SUB.get_or_init(|| {
-        Regex::new(r"^\s*(?:\([一二三四五六七八九十]+\)|\d{1,2}[.、]|\(\d{1,2}\))")
-            .expect("valid regex")
+/// A heading line: "一、" (level 1), "(一)" (2), "1." or "1、" (3), "(1)" (4), at most 40
+/// characters (a longer line is a paragraph that opens with a number).
+#[derive(Debug, Clone, Copy)]
+struct Heading {
+    start: usize,
+    end: usize,
+    level: u8,
+}
+
+fn outline(text: &str) -> Vec<Heading> {
+    static MARKERS: OnceLock<[Regex; 4]> = OnceLock::new();
+    let markers = MARKERS.get_or_init(|| {
+        [
+            r"^\s*[一二三四五六七八九十]+、",
+            r"^\s*\([一二三四五六七八九十]+\)",
+            r"^\s*\d{1,2}(?:[.、]|\.\s)",
+            r"^\s*\(\d{1,2}\)",
+        ]
+        .map(|p| Regex::new(p).expect("valid regex"))
     });
-    let mut out = vec![(0, 0)];
-    let mut section = 0;
+    let mut out = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        let short = line.trim().chars().count() <= 40;
-        if top.is_match(line) && short {
-            section += 1;
-            out.push((offset, section * 2));
-        } else if sub.is_match(line) && short && section > 0 {
-            out.push((offset, section * 2 + 1));
+        let body = line.trim_end_matches('\n');
+        if body.trim().chars().count() <= 40 {
+            if let Some(i) = markers.iter().position(|m| m.is_match(body)) {
+                out.push(Heading {
+                    start: offset,
+                    end: offset + body.len(),
+                    level: i as u8 + 1,
+                });
+            }
         }
         offset += line.len();
     }
     out
+}
+
+/// Score groups: scores are summed per top-level section, and within it separately for those
+/// stated directly under the section heading and those under its sub-headings — a summary
+/// paragraph and a detailed list are two itemisations of one total, not one list.
+fn score_groups(headings: &[Heading]) -> Vec<(usize, usize)> {
+    let mut out = vec![(0, 0)];
+    let mut section = 0;
+    for h in headings {
+        if h.level == 1 {
+            section += 1;
+            out.push((h.start, section * 2));
+        } else if section > 0 {
+            out.push((h.start, section * 2 + 1));
+        }
+    }
+    out
+}
+
+/// A score stated on a heading line ("(一)履职效能(40分)得分36.35分") is that section's subtotal:
+/// the scores below it, up to the next heading of the same or a higher level, become its parts.
+fn mark_subtotals(drafts: &mut [Draft], headings: &[Heading], text_len: usize) {
+    // (region start, region end, level, subject) of each heading that states a score.
+    let mut regions = Vec::new();
+    for (i, h) in headings.iter().enumerate() {
+        let Some(sub) = drafts.iter().find(|d| {
+            d.concept == Concept::Score && d.figure.start >= h.start && d.figure.start < h.end
+        }) else {
+            continue;
+        };
+        let end = headings[i + 1..]
+            .iter()
+            .find(|n| n.level <= h.level)
+            .map(|n| n.start)
+            .unwrap_or(text_len);
+        regions.push((h.end, end, h.level, sub.subject.clone()));
+    }
+    for d in drafts.iter_mut().filter(|d| d.concept == Concept::Score) {
+        let inner = regions
+            .iter()
+            .filter(|(a, b, _, subject)| {
+                d.figure.start > *a && d.figure.start < *b && *subject != d.subject
+            })
+            .max_by_key(|(_, _, level, _)| *level);
+        if let Some((_, _, _, subject)) = inner {
+            d.part_of = Some(subject.clone());
+        }
+    }
 }
 
 /// Settles precision and maps spans back to the original text.
@@ -928,6 +1003,18 @@ mod tests {
         assert_eq!(
             b,
             vec!["Actual[]=884.49万元", "Actual[财政拨款]<=800.00万元"]
+        );
+    }
+
+    #[test]
+    fn the_object_s_own_score_is_the_total() {
+        assert_eq!(
+            brief("本项目自评得分为90.00分。部门整体得分88分。该单位综合得分85.5分。"),
+            vec![
+                "TotalScore[]=90.00分",
+                "TotalScore[]=88.00分",
+                "TotalScore[]=85.50分"
+            ]
         );
     }
 
