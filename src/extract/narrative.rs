@@ -785,14 +785,13 @@ fn outline(text: &str) -> Vec<Heading> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches('\n');
-        if body.trim().chars().count() <= 40 {
-            if let Some(i) = markers.iter().position(|m| m.is_match(body)) {
-                out.push(Heading {
-                    start: offset,
-                    end: offset + body.len(),
-                    level: i as u8 + 1,
-                });
-            }
+        let short = body.trim().chars().count() <= 40;
+        if let Some(i) = markers.iter().position(|m| short && m.is_match(body)) {
+            out.push(Heading {
+                start: offset,
+                end: offset + body.len(),
+                level: i as u8 + 1,
+            });
         }
         offset += line.len();
     }
