@@ -196,17 +196,24 @@ impl Reader<'_> {
                 } else if let Some((term, term_start)) = self.money_term(prefix) {
                     draft.concept = term.concept;
                     draft.negative = term.negative;
-                    if self.is_previous(&prefix[..term_start]) {
-                        draft.period = Period::Previous;
-                    }
+                    draft.period = self.period(&prefix[..term_start]);
                 } else {
                     // A new subject with no concept word of its own takes the sentence's last
                     // concept, but only when the subject is named right before the figure.
                     let concept = st.money_concept?;
                     let named = clean_subject_text(prefix);
-                    let (_, end, _) = self.vocab.find_subject(&named)?;
-                    if !is_connector(&named[end..]) {
-                        return None;
+                    if let Some((_, end, _)) = self.vocab.find_subject(&named) {
+                        if !is_connector(&named[end..]) {
+                            return None;
+                        }
+                    } else {
+                        // After 其中, a named fund or project is a part: "其中：中央补助资金800万元".
+                        let name = strip_generic(named.trim_start_matches("其中"));
+                        if st.part_of.is_none() || !is_project_like(name) {
+                            return None;
+                        }
+                        draft.subject = name.to_string();
+                        draft.part_of = st.part_of.clone();
                     }
                     draft.concept = concept;
                 }
@@ -349,26 +356,38 @@ impl Reader<'_> {
         if before.chars().count() < 2 {
             return None;
         }
-        if is_reporting_body(before) {
+        if is_reporting_body(before) || names_the_whole(before) {
             return Some(String::new());
         }
         is_project_like(before).then(|| before.to_string())
     }
 
-    fn is_previous(&self, text: &str) -> bool {
+    /// The year the words before a figure's concept put it in, relative to the report's year.
+    fn period(&self, text: &str) -> Period {
         if ["上年", "上一年", "去年", "上年度", "同期"]
             .iter()
             .any(|w| text.contains(w))
         {
-            return true;
+            return Period::Previous;
+        }
+        if ["明年", "下一年", "下年度"]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            return Period::Next;
         }
         let Some(year) = self.year else {
-            return false;
+            return Period::Current;
         };
-        year_re()
+        let years: Vec<u32> = year_re()
             .captures_iter(text)
             .filter_map(|c| c.get(1)?.as_str().parse::<u32>().ok())
-            .any(|y| y < year)
+            .collect();
+        match years.last() {
+            Some(&y) if y < year => Period::Previous,
+            Some(&y) if y > year => Period::Next,
+            _ => Period::Current,
+        }
     }
 
     /// "A、B、C分别为x、y、z": which figure gets which concept or subject.
@@ -534,8 +553,7 @@ fn rate_base(prefix: &str) -> Option<Concept> {
         Regex::new(r"完成(?:了)?([^，,；;:]{0,16}?)(?:的|之)?\s*$").expect("valid regex")
     });
     let exec = EXEC.get_or_init(|| {
-        Regex::new(r"(预算执行率|执行率|完成率|支出进度|执行进度)(?:为|是|达到|达|:|约)*\s*$")
-            .expect("valid regex")
+        Regex::new(r"(预算执行率|执行率|完成率)(?:为|是|达到|达|:|约)*\s*$").expect("valid regex")
     });
     if let Some(c) = done
         .captures(prefix)
@@ -681,17 +699,27 @@ fn year_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"((?:19|20)\d{2})年").expect("valid regex"))
 }
 
-/// The year the report is about: the year most often written as "YYYY年".
+/// The year the report is about: the year most often written as "YYYY年" ("YYYY年度" counts
+/// thrice: it is how titles and budget sentences name their year); on a tie, the earlier year,
+/// since plans for the next year are the usual other year mentioned.
 fn report_year(text: &str) -> Option<u32> {
     let mut counts: HashMap<u32, usize> = HashMap::new();
     for c in year_re().captures_iter(text) {
-        if let Some(y) = c.get(1).and_then(|m| m.as_str().parse().ok()) {
-            *counts.entry(y).or_default() += 1;
+        let (Some(m), Some(all)) = (c.get(1), c.get(0)) else {
+            continue;
+        };
+        if let Ok(y) = m.as_str().parse() {
+            let weight = if text[all.end()..].starts_with('度') {
+                3
+            } else {
+                1
+            };
+            *counts.entry(y).or_default() += weight;
         }
     }
     counts
         .into_iter()
-        .max_by_key(|&(y, n)| (n, y))
+        .max_by_key(|&(y, n)| (n, std::cmp::Reverse(y)))
         .map(|(y, _)| y)
 }
 
@@ -910,10 +938,10 @@ mod tests {
                         .as_ref()
                         .map(|p| format!("<{p}"))
                         .unwrap_or_default(),
-                    if f.period == Period::Previous {
-                        "@prev"
-                    } else {
-                        ""
+                    match f.period {
+                        Period::Previous => "@prev",
+                        Period::Next => "@next",
+                        Period::Current => "",
                     },
                     f.word.clone().unwrap_or_else(|| f.quantity.to_string())
                 )
@@ -1013,6 +1041,25 @@ mod tests {
                 "TotalScore[]=90.00分",
                 "TotalScore[]=88.00分",
                 "TotalScore[]=85.50分"
+            ]
+        );
+    }
+
+    #[test]
+    fn project_report_phrasing() {
+        let b = brief(
+            "该项目年初预算数为1,200.00万元，全年预算数为1,400.00万元，其中：中央补助资金800.00万元，省级资金400.00万元。截至2024年12月31日，实际支出1,365.50万元，预算执行率为97.54%。上半年支出进度为35%。2025年计划安排预算1,500万元。",
+        );
+        assert_eq!(
+            b,
+            vec![
+                "InitialBudget[]=1200.00万元",
+                "FullYearBudget[]=1400.00万元",
+                "FullYearBudget[中央补助资金]<=800.00万元",
+                "FullYearBudget[省级资金]<=400.00万元",
+                "Actual[]=1365.50万元",
+                "Rate[]=97.54%",
+                "Budget[]@next=1500.00万元",
             ]
         );
     }
