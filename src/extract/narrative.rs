@@ -279,6 +279,12 @@ impl Reader<'_> {
         let raw_name = &prefix[..term_start];
         let name = indicator_name(raw_name);
         match term.concept {
+            // "总分100分" states full marks, not the score obtained.
+            Concept::TotalScore
+                if term.text == "总分" && draft.figure.value == Decimal::ONE_HUNDRED =>
+            {
+                draft.concept = Concept::Weight;
+            }
             Concept::TotalScore => draft.concept = Concept::TotalScore,
             Concept::Weight => {
                 draft.concept = Concept::Weight;
@@ -1061,6 +1067,14 @@ mod tests {
                 "Rate[]=97.54%",
                 "Budget[]@next=1500.00万元",
             ]
+        );
+    }
+
+    #[test]
+    fn full_marks_are_not_the_total() {
+        assert_eq!(
+            brief("评价总分100分，自评得分88分，满分100分。"),
+            vec!["Weight[]=100分", "TotalScore[]=88分", "Weight[]=100分"]
         );
     }
 
