@@ -9,13 +9,14 @@ use suanpan::settings::Settings;
 fn fixtures() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let mut out = Vec::new();
-    for dir in [root.clone(), root.join("narrative")] {
+    for dir in [root.clone(), root.join("narrative"), root.join("field")] {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
         };
         for e in entries.flatten() {
             let p = e.path();
-            if p.extension().is_some_and(|x| x == "txt") && p.with_extension("expected").exists() {
+            let narrative = p.extension().is_some_and(|x| x == "txt" || x == "md");
+            if narrative && p.with_extension("expected").exists() {
                 out.push(p);
             }
         }
@@ -60,7 +61,7 @@ fn expected(path: &Path) -> Vec<String> {
 #[test]
 fn every_fixture_gives_exactly_its_expected_findings() {
     let all = fixtures();
-    assert!(all.len() >= 15, "fixtures not found: {all:?}");
+    assert!(all.len() >= 30, "fixtures not found: {all:?}");
     let mut failures = Vec::new();
     for path in &all {
         let (want, got) = (expected(path), actual(path));

@@ -51,7 +51,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         seen.push(key);
         let same = |f: &&Fact| f.subject == initial.subject && f.period == initial.period;
-        let adjustments = first_per_sign(
+        let adjustments = adjustments_of(
             ctx.facts
                 .iter()
                 .filter(same)
@@ -153,7 +153,7 @@ pub fn implied_full_year<'a>(facts: &'a [Fact], like: &Fact) -> Option<(Interval
         .iter()
         .filter(same)
         .find(|f| f.concept == Concept::InitialBudget)?;
-    let adjustments = first_per_sign(
+    let adjustments = adjustments_of(
         facts
             .iter()
             .filter(same)
@@ -170,15 +170,16 @@ pub fn implied_full_year<'a>(facts: &'a [Fact], like: &Fact) -> Option<(Interval
     Some((total, used))
 }
 
-/// One increase and one cut at most: a restated adjustment is not counted twice.
-fn first_per_sign<'a>(adjustments: impl Iterator<Item = &'a Fact>) -> Vec<&'a Fact> {
+/// The adjustments that make up the full-year budget: all those stated in the sentence of the
+/// first one (追加 and 调减 together), so that an adjustment restated later is not counted twice.
+fn adjustments_of<'a>(adjustments: impl Iterator<Item = &'a Fact>) -> Vec<&'a Fact> {
+    let all: Vec<&Fact> = adjustments.collect();
+    let Some(first) = all.first() else {
+        return Vec::new();
+    };
     let mut out: Vec<&Fact> = Vec::new();
-    for a in adjustments {
-        let negative = a.quantity.value.is_sign_negative();
-        if !out
-            .iter()
-            .any(|o| o.quantity.value.is_sign_negative() == negative)
-        {
+    for a in all.iter().filter(|a| a.sentence == first.sentence) {
+        if !out.iter().any(|o| o.at.place == a.at.place) {
             out.push(a);
         }
     }

@@ -103,7 +103,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let rounded = point.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
         let shown_point = format_fixed(point, places.max(2) + 2);
         let (base_zh, base_en) = base.words();
-        if !ratio.intersects(stated.interval()) {
+        let truncated = point.round_dp_with_strategy(places, RoundingStrategy::ToZero);
+        if !ratio.intersects(stated.interval()) && truncated != stated.value {
             let f = finding(
                 &MISMATCH,
                 rate,
@@ -136,7 +137,6 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 "numerator: actual spending",
             )));
         } else if rounded != stated.value {
-            let truncated = point.round_dp_with_strategy(places, RoundingStrategy::ToZero);
             let (how_zh, how_en) = if truncated == stated.value {
                 (
                     "像是截尾而非四舍五入",

@@ -16,7 +16,8 @@ pub static RULE: Rule = Rule {
     doc: (
         "## SP0108 restated-figure（同一数字前后不一致）\n\n\
 检查什么：同一主体、同一年度的同一概念（年初预算、全年预算、决算、执行率、某项指标得分、\n\
-自评总分……）在文中写了两次以上，且数值在舍入误差范围外不同。\n\n\
+自评总分……）在文中写了两次以上，且数值在舍入误差范围外不同。预算调整（可以有多笔追加、\n\
+调减）和没有指明指标的得分、分值不在此列。\n\n\
 为什么：同一个数在报告不同位置不一致，至少有一处是错的；常见于修改了正文一处而忘了\n\
 另一处。主体由文字推断（三公经费、某项目……），可能有误判，所以默认为警告。\n\n\
 示例：\n\n    年初预算为775.83万元……（后文）年初预算数775.38万元。\n\n\
@@ -33,12 +34,15 @@ Example: initial budget 775.83 in one place and 775.38 later → warning, both p
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    // Not restatable: grades (a word), changes, adjustments (several 追加/调减 are normal), and
+    // scores or weights that name no indicator.
     let checked = |f: &&Fact| {
         let skipped = matches!(
             f.concept,
-            Concept::Grade | Concept::Change | Concept::ChangeRate
+            Concept::Grade | Concept::Change | Concept::ChangeRate | Concept::Adjustment
         );
-        !skipped && (f.concept != Concept::Score || !f.subject.is_empty())
+        let unnamed = matches!(f.concept, Concept::Score | Concept::Weight) && f.subject.is_empty();
+        !skipped && !unnamed
     };
     let facts: Vec<&Fact> = ctx.facts.iter().filter(checked).collect();
     let mut reported: Vec<usize> = Vec::new();
@@ -47,6 +51,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         for (j, later) in facts.iter().enumerate().skip(i + 1) {
+            if reported.contains(&j) {
+                continue;
+            }
             let same = later.concept == first.concept
                 && later.subject == first.subject
                 && later.period == first.period

@@ -62,7 +62,7 @@ struct Reader<'a> {
 }
 
 /// What the clauses of one sentence have established so far.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct SentenceState {
     subject: String,
     part_of: Option<String>,
@@ -78,14 +78,14 @@ impl Reader<'_> {
     fn read(&self) -> Vec<Draft> {
         let mut out = Vec::new();
         let mut next_fig = 0;
-        let mut last_subject = String::new();
+        let mut last = SentenceState::default();
         for (si, (s, e)) in sentences(self.text).into_iter().enumerate() {
             let first = next_fig;
             while next_fig < self.figures.len() && self.figures[next_fig].start < e {
                 next_fig += 1;
             }
             let figs = &self.figures[first..next_fig];
-            last_subject = self.read_sentence(si, s, e, figs, &last_subject, &mut out);
+            last = self.read_sentence(si, s, e, figs, last, &mut out);
             self.read_grade(si, s, e, &mut out);
         }
         out
@@ -106,14 +106,23 @@ impl Reader<'_> {
         s: usize,
         e: usize,
         figs: &[Figure],
-        last_subject: &str,
+        last: SentenceState,
         out: &mut Vec<Draft>,
-    ) -> String {
+    ) -> SentenceState {
         let respectively = self.respectively(s, e, figs);
         let mut st = SentenceState::default();
-        // A sentence that opens with 其中 continues the previous sentence's subject.
-        if self.text[s..e].trim_start().starts_with("其中") {
-            st.subject = last_subject.to_string();
+        // A sentence that opens with 其中 (or "基本支出中，") continues the previous sentence:
+        // its subject, indicator and concept.
+        let opening = self.text[s..e].trim_start();
+        if opening.starts_with("其中")
+            || opening
+                .split(['，', ','])
+                .next()
+                .is_some_and(|c| c.ends_with('中'))
+        {
+            st.subject = last.subject;
+            st.indicator = last.indicator;
+            st.money_concept = last.money_concept;
         }
         let mut fi = 0;
         for (cs, ce) in clauses(self.text, s, e, figs) {
@@ -123,7 +132,12 @@ impl Reader<'_> {
                 fi += 1;
             }
             let in_clause = &figs[first_fig..fi];
-            if let Some(pos) = clause.find("其中") {
+            let of_which = clause.find("其中").or_else(|| {
+                // "基本支出中，人员经费…": the clause names the whole the next ones are parts of.
+                (in_clause.is_empty() && clause.ends_with('中') && clause.chars().count() <= 12)
+                    .then(|| clause.len() - '中'.len_utf8())
+            });
+            if let Some(pos) = of_which {
                 // Subjects named after 其中 are parts of the one named before it.
                 let before = &clause[..pos];
                 if let Some(subj) = self.explicit_subject(before, true) {
@@ -131,6 +145,13 @@ impl Reader<'_> {
                 }
                 st.part_of = Some(st.subject.clone());
                 st.parent_indicator = st.indicator.clone();
+            }
+            if in_clause.is_empty() {
+                // "(一)决策指标，权重20分，自评得分19分": a clause that only names an indicator
+                // makes it the one the following scores and weights belong to.
+                if let Some(name) = indicator_label(clause) {
+                    st.indicator = Some(name);
+                }
             }
             let head_end = in_clause.first().map(|f| f.start).unwrap_or(ce);
             let head = &self.text[cs..head_end];
@@ -155,7 +176,7 @@ impl Reader<'_> {
                 }
             }
         }
-        st.subject
+        st
     }
 
     fn classify(
@@ -164,7 +185,7 @@ impl Reader<'_> {
         f: &Figure,
         prefix: &str,
         after: &str,
-        assigned: Option<(Concept, bool, Option<String>)>,
+        assigned: Option<(Option<Concept>, bool, Option<String>)>,
         st: &mut SentenceState,
     ) -> Option<Draft> {
         let mut draft = Draft {
@@ -188,7 +209,7 @@ impl Reader<'_> {
                     draft.concept = Concept::Change;
                     draft.negative = sign;
                 } else if let Some((concept, negative, subject)) = assigned {
-                    draft.concept = concept;
+                    draft.concept = concept.or(st.money_concept)?;
                     draft.negative = negative;
                     if let Some(s) = subject {
                         draft.subject = s;
@@ -297,7 +318,7 @@ impl Reader<'_> {
             }
             _ => {
                 let total_words = ["自评", "综合", "最终", "总"];
-                if !name.is_empty() && names_the_whole(&name) {
+                if !name.is_empty() && names_the_whole(&name, raw_name) {
                     draft.concept = Concept::TotalScore;
                 } else if name.is_empty() {
                     if let Some(ind) = &st.indicator {
@@ -362,7 +383,7 @@ impl Reader<'_> {
         if before.chars().count() < 2 {
             return None;
         }
-        if is_reporting_body(before) || names_the_whole(before) {
+        if is_reporting_body(before) || names_the_whole(before, before) {
             return Some(String::new());
         }
         is_project_like(before).then(|| before.to_string())
@@ -402,7 +423,7 @@ impl Reader<'_> {
         s: usize,
         e: usize,
         figs: &[Figure],
-    ) -> HashMap<usize, (Concept, bool, Option<String>)> {
+    ) -> HashMap<usize, (Option<Concept>, bool, Option<String>)> {
         let mut out = HashMap::new();
         let sentence = &self.text[s..e];
         let Some(pos) = sentence.find("分别") else {
@@ -410,8 +431,10 @@ impl Reader<'_> {
         };
         let abs = s + pos;
         let list_start = sentence[..pos]
-            .rfind(['，', ',', '；', ';', ':'])
-            .map(|i| s + i + 1)
+            .char_indices()
+            .rev()
+            .find(|(_, c)| matches!(c, '，' | ',' | '；' | ';' | ':'))
+            .map(|(i, c)| s + i + c.len_utf8())
             .unwrap_or(s);
         let list = &self.text[list_start..abs];
         let items: Vec<&str> = list
@@ -432,16 +455,17 @@ impl Reader<'_> {
                 .vocab
                 .find_subject(&clean_subject_text(item))
                 .map(|(_, _, s)| s.name.clone());
-            let term = own.clone().or_else(|| shared.clone());
-            if let Some(t) = term {
-                out.insert(
-                    f.start,
-                    (
-                        t.concept,
-                        t.negative,
-                        if own.is_some() { None } else { subject },
-                    ),
-                );
+            // No concept word in the list: the figures take the sentence's concept so far
+            // ("三公经费决算数为5.55万元，因公出国(境)费、…分别为…").
+            match own.clone().or_else(|| shared.clone()) {
+                Some(t) => {
+                    let subject = if own.is_some() { None } else { subject };
+                    out.insert(f.start, (Some(t.concept), t.negative, subject));
+                }
+                None if subject.is_some() => {
+                    out.insert(f.start, (None, false, subject));
+                }
+                None => {}
             }
         }
         out
@@ -629,17 +653,73 @@ fn indicator_name(raw: &str) -> String {
     s
 }
 
-/// Whether an indicator name only names the evaluated object itself (本项目, 本部门整体 …), so
-/// that its score is the total.
-fn names_the_whole(name: &str) -> bool {
-    let rest = name
-        .trim_start_matches(['本', '该', '我'])
-        .trim_end_matches("整体")
-        .trim_end_matches("支出");
-    matches!(
-        rest,
-        "" | "项目" | "部门" | "单位" | "局" | "次" | "项目整体" | "部门整体" | "整体" | "评价"
-    )
+/// A clause that is only an indicator's name: a numbered label ("(一)决策指标") or a short name
+/// ending in 指标.
+fn indicator_label(clause: &str) -> Option<String> {
+    static MARKER: OnceLock<Regex> = OnceLock::new();
+    let marker = MARKER.get_or_init(|| {
+        Regex::new(r"^\s*(?:\d{1,2}[.、]|\(\d{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
+            .expect("valid regex")
+    });
+    let name = indicator_name(clause);
+    let len = name.chars().count();
+    let labelled = marker.is_match(clause) || name.ends_with("指标");
+    (labelled && (2..=16).contains(&len) && !name.contains(['。', '，'])).then_some(name)
+}
+
+/// Whether the words before 得分 only name the evaluated object itself (本项目, 该单位,
+/// 我局2023年度部门整体支出绩效, 各项指标), so that the score is the total. `raw` is the text
+/// before 得分 as written: a total word there (自评, 综合, 总, 整体) or a 本/该/我 in front is
+/// needed, so that an indicator such as 项目绩效 stays an indicator.
+fn names_the_whole(name: &str, raw: &str) -> bool {
+    const WHOLE: &[&str] = &[
+        "各项指标",
+        "各指标",
+        "全部指标",
+        "所有指标",
+        "部门整体",
+        "项目整体",
+        "整体",
+        "支出",
+        "绩效",
+        "部门",
+        "单位",
+        "项目",
+        "评价",
+        "年度",
+        "本级",
+        "指标",
+        "各项",
+        "局",
+        "委",
+        "厅",
+        "办",
+        "院",
+        "中心",
+        "站",
+        "所",
+        "次",
+    ];
+    static YEAR: OnceLock<Regex> = OnceLock::new();
+    let year = YEAR.get_or_init(|| Regex::new(r"(?:19|20)\d{2}年度?").expect("valid regex"));
+    let own = name.starts_with(['本', '该', '我']);
+    let mut rest: String = year.replace_all(name, "").into_owned();
+    rest = rest.trim_start_matches(['本', '该', '我']).to_string();
+    loop {
+        let before = rest.len();
+        for w in WHOLE {
+            if let Some(r) = rest.strip_prefix(w) {
+                rest = r.to_string();
+            }
+        }
+        if rest.len() == before {
+            break;
+        }
+    }
+    let total_word = ["自评", "综合", "总", "整体", "各项", "指标"]
+        .iter()
+        .any(|w| raw.contains(w));
+    rest.is_empty() && (own || total_word)
 }
 
 /// Subject text without quotes, spaces and leading dates.
@@ -795,23 +875,26 @@ fn clauses(text: &str, s: usize, e: usize, figs: &[Figure]) -> Vec<(usize, usize
     out
 }
 
-/// A heading line: "一、" (level 1), "(一)" (2), "1." or "1、" (3), "(1)" (4), at most 40
-/// characters (a longer line is a paragraph that opens with a number).
+/// A line that opens with a section marker: "一、" (level 1), "(一)" (2), "1." or "1、" (3),
+/// "(1)" (4). It may be a bare heading or a numbered paragraph; either way it bounds sections.
 #[derive(Debug, Clone, Copy)]
 struct Heading {
     start: usize,
-    end: usize,
+    /// End of the line's first sentence: a subtotal is stated there ("(二)预算执行(30分):得27分。
+    /// 其中…扣1分").
+    first_sentence_end: usize,
     level: u8,
 }
 
 fn outline(text: &str) -> Vec<Heading> {
     static MARKERS: OnceLock<[Regex; 4]> = OnceLock::new();
     let markers = MARKERS.get_or_init(|| {
+        // Markdown headings and bold ("## 一、", "**(一)**") are headings too.
         [
-            r"^\s*[一二三四五六七八九十]+、",
-            r"^\s*\([一二三四五六七八九十]+\)",
-            r"^\s*\d{1,2}(?:[.、]|\.\s)",
-            r"^\s*\(\d{1,2}\)",
+            r"^\s*(?:#+\s*)?(?:\*\*)?[一二三四五六七八九十]+、",
+            r"^\s*(?:#+\s*)?(?:\*\*)?\([一二三四五六七八九十]+\)",
+            r"^\s*(?:#+\s*)?(?:\*\*)?\d{1,2}(?:[.、]|\.\s)",
+            r"^\s*(?:#+\s*)?(?:\*\*)?\(\d{1,2}\)",
         ]
         .map(|p| Regex::new(p).expect("valid regex"))
     });
@@ -819,11 +902,11 @@ fn outline(text: &str) -> Vec<Heading> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches('\n');
-        let short = body.trim().chars().count() <= 40;
-        if let Some(i) = markers.iter().position(|m| short && m.is_match(body)) {
+        if let Some(i) = markers.iter().position(|m| m.is_match(body)) {
+            let first = body.find(['。', '!', '?']).unwrap_or(body.len());
             out.push(Heading {
                 start: offset,
-                end: offset + body.len(),
+                first_sentence_end: offset + first,
                 level: i as u8 + 1,
             });
         }
@@ -856,7 +939,9 @@ fn mark_subtotals(drafts: &mut [Draft], headings: &[Heading], text_len: usize) {
     let mut regions = Vec::new();
     for (i, h) in headings.iter().enumerate() {
         let Some(sub) = drafts.iter().find(|d| {
-            d.concept == Concept::Score && d.figure.start >= h.start && d.figure.start < h.end
+            d.concept == Concept::Score
+                && d.figure.start >= h.start
+                && d.figure.start < h.first_sentence_end
         }) else {
             continue;
         };
@@ -865,7 +950,7 @@ fn mark_subtotals(drafts: &mut [Draft], headings: &[Heading], text_len: usize) {
             .find(|n| n.level <= h.level)
             .map(|n| n.start)
             .unwrap_or(text_len);
-        regions.push((h.end, end, h.level, sub.subject.clone()));
+        regions.push((h.first_sentence_end, end, h.level, sub.subject.clone()));
     }
     for d in drafts.iter_mut().filter(|d| d.concept == Concept::Score) {
         let inner = regions
@@ -884,6 +969,7 @@ fn mark_subtotals(drafts: &mut [Draft], headings: &[Heading], text_len: usize) {
 ///
 /// An integer amount in a document that writes two decimals elsewhere is read as .00: the
 /// precision of money (per unit) and of scores is the number of decimals most often written.
+/// Scores are read to two decimals at least: they are assigned, not rounded measurements.
 fn finish(drafts: Vec<Draft>, norm: &Normalized, src: &Arc<Source>) -> Vec<Fact> {
     let mut usual: HashMap<Unit, u32> = HashMap::new();
     for unit in [Unit::Yuan, Unit::Wan, Unit::Yi, Unit::Points] {
@@ -901,7 +987,12 @@ fn finish(drafts: Vec<Draft>, norm: &Normalized, src: &Arc<Source>) -> Vec<Fact>
         .into_iter()
         .map(|d| {
             let f = &d.figure;
-            let precision = f.decimals.max(usual.get(&f.unit).copied().unwrap_or(0));
+            // Scores are given, not measured: "16分" is 16.00, not [15.5, 16.5].
+            let floor = if f.unit == Unit::Points { 2 } else { 0 };
+            let precision = f
+                .decimals
+                .max(usual.get(&f.unit).copied().unwrap_or(0))
+                .max(floor);
             let value = if d.negative { -f.value } else { f.value };
             let (start, end) = norm.orig_range(f.start, f.end);
             Fact {
@@ -1074,7 +1165,11 @@ mod tests {
     fn full_marks_are_not_the_total() {
         assert_eq!(
             brief("评价总分100分，自评得分88分，满分100分。"),
-            vec!["Weight[]=100分", "TotalScore[]=88分", "Weight[]=100分"]
+            vec![
+                "Weight[]=100.00分",
+                "TotalScore[]=88.00分",
+                "Weight[]=100.00分"
+            ]
         );
     }
 
