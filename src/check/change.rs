@@ -92,7 +92,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         ),
                     ),
                 )
-                .expected_found(amount(point, p, current.quantity.unit), shown(change));
+                .expected_found(
+                    directed(point, &amount(point.abs(), p, current.quantity.unit), false),
+                    directed(val(change), &shown(change), false),
+                );
                 out.push(with(
                     with(
                         with(f, change, "增减额", "change"),
@@ -114,13 +117,26 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     Vec<&Fact>,
                 ) = match (prev, delta) {
                     (Some(p), _) => (iv(p), val(p), named(p).0, named(p).1, vec![p]),
-                    (None, Some(d)) => (
-                        iv(current).minus(iv(d)),
-                        val(current) - val(d),
-                        format!("（{} − {}）", shown(current), shown(d)),
-                        format!("({} − {})", shown(current), shown(d)),
-                        vec![d],
-                    ),
+                    (None, Some(d)) => {
+                        let prev = val(current) - val(d);
+                        let p = super::util::places(&[current, d]);
+                        let prev_shown = amount(prev, p, current.quantity.unit);
+                        let (op, abs) = if val(d).is_sign_negative() {
+                            ("+", shown(d).trim_start_matches('-').to_string())
+                        } else {
+                            ("−", shown(d))
+                        };
+                        (
+                            iv(current).minus(iv(d)),
+                            prev,
+                            format!("上年 {prev_shown}（按 {} {op} {abs} 推算）", shown(current)),
+                            format!(
+                                "last year's {prev_shown} (implied as {} {op} {abs})",
+                                shown(current)
+                            ),
+                            vec![d],
+                        )
+                    }
                     (None, None) => continue,
                 };
                 let num = iv(current).minus(prev_iv);
@@ -138,15 +154,25 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 };
                 let point = point * Decimal::ONE_HUNDRED;
                 let shown_point = format_fixed(point, change.quantity.precision.max(2));
+                let (cz, ce) = named(current);
                 let f = finding(
                     &RULE,
                     change,
                     Text::new(
-                        format!("所写增减幅度 {} 与 ({} − {basis_zh}) ÷ {basis_zh} = {shown_point}% 不符", shown(change), shown(current)),
-                        format!("stated change rate {} differs from ({} − {basis_en}) ÷ {basis_en} = {shown_point}%", shown(change), shown(current)),
+                        format!(
+                            "所写增减幅度 {} 与按 {cz} 和 {basis_zh} 计算的 {shown_point}% 不符",
+                            directed(val(change), &shown(change), true)
+                        ),
+                        format!(
+                            "stated change rate {} differs from {shown_point}% computed from {ce} and {basis_en}",
+                            shown(change)
+                        ),
                     ),
                 )
-                .expected_found(format!("{shown_point}%"), shown(change));
+                .expected_found(
+                    directed(point, &format!("{}%", format_fixed(point.abs(), change.quantity.precision.max(2))), true),
+                    directed(val(change), &shown(change), true),
+                );
                 let mut f = with(
                     with(f, change, "增减幅度", "change rate"),
                     current,
@@ -154,11 +180,26 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     "current",
                 );
                 for e in extra {
-                    f = with(f, e, "比较基数", "compared with");
+                    f = if e.period == Period::Previous {
+                        with(f, e, "上年", "last year")
+                    } else {
+                        with(f, e, "增减额", "change")
+                    };
                 }
                 out.push(f);
             }
             _ => {}
         }
     }
+}
+
+/// "下降11.71%" / "增加10.00万元": a change with its direction in words.
+fn directed(value: Decimal, magnitude: &str, rate: bool) -> String {
+    let word = match (value.is_sign_negative(), rate) {
+        (true, true) => "下降",
+        (false, true) => "增长",
+        (true, false) => "减少",
+        (false, false) => "增加",
+    };
+    format!("{word}{}", magnitude.trim_start_matches('-'))
 }

@@ -53,22 +53,22 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 format!(
                     "等级“{word}”与自评总分 {} 不符：{} 分属于 {}（含）—{} 分，应为“{}”",
                     shown(total),
-                    total.quantity.value,
+                    total.quantity.value.normalize(),
                     expected.min,
                     expected.max,
-                    expected.grade
+                    in_kind(expected, word)
                 ),
                 format!(
                     "grade \"{word}\" does not match the total score {}: {} is in [{}, {}), grade \"{}\"",
                     shown(total),
-                    total.quantity.value,
+                    total.quantity.value.normalize(),
                     expected.min,
                     expected.max,
-                    expected.grade
+                    in_kind(expected, word)
                 ),
             ),
         )
-        .expected_found(expected.grade.clone(), word.to_string());
+        .expected_found(in_kind(expected, word), word.to_string());
         out.push(with(
             with(f, grade, "所写等级", "stated grade"),
             total,
@@ -76,4 +76,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             "total score",
         ));
     }
+}
+
+/// The expected grade in the author's own kind of word: 良好 answered with 优秀, 良 with 优.
+fn in_kind(band: &crate::settings::GradeBand, stated: &str) -> String {
+    let len = stated.chars().count();
+    band.words
+        .iter()
+        .find(|w| w.chars().count() == len)
+        .unwrap_or(&band.grade)
+        .clone()
 }

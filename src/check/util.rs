@@ -1,6 +1,6 @@
 //! Helpers shared by the fact checks: labels, figure display, lookups.
 
-use crate::diagnostic::{Finding, Label, Text};
+use crate::diagnostic::{Finding, Label, Place, Text};
 use crate::fact::{Concept, Fact, Period};
 use crate::quantity::{Interval, Unit, format_fixed};
 use rust_decimal::Decimal;
@@ -26,9 +26,17 @@ pub fn finding(rule: &'static crate::diagnostic::Rule, at: &Fact, message: Text)
     Finding::new(rule, at.at.source.clone(), message)
 }
 
-/// The figure as stated, e.g. "884.49万元".
+/// The figure as the author wrote it ("3万元", "１２０．５０万元"); for sheet cells, the value
+/// with its precision.
 pub fn shown(f: &Fact) -> String {
-    f.quantity.to_string()
+    let raw = match f.at.place {
+        Place::Text { start, end } => f.at.source.text.get(start..end).map(str::trim),
+        _ => None,
+    };
+    match raw {
+        Some(r) if !r.is_empty() => r.to_string(),
+        _ => f.quantity.to_string(),
+    }
 }
 
 /// A computed value in a fact's unit class: money in 万元, others in their own unit.
@@ -103,10 +111,20 @@ pub fn subject_en(f: &Fact) -> String {
     }
 }
 
-/// "年初预算 775.83万元" / "initial budget 775.83万元".
+/// "上年" / "last year's " for figures of another year.
+fn period_words(f: &Fact) -> (&'static str, &'static str) {
+    match f.period {
+        Period::Current => ("", ""),
+        Period::Previous => ("上年", "last year's "),
+        Period::Next => ("下年", "next year's "),
+    }
+}
+
+/// "三公经费决算（执行）数 3.76万元" / "三公经费 actual spending 3.76万元".
 pub fn named(f: &Fact) -> (String, String) {
+    let (pz, pe) = period_words(f);
     (
-        format!("{}{} {}", subject_zh(f), f.concept.zh(), shown(f)),
-        format!("{}{} {}", subject_en(f), f.concept.en(), shown(f)),
+        format!("{}{pz}{} {}", subject_zh(f), f.concept.zh(), shown(f)),
+        format!("{}{pe}{} {}", subject_en(f), f.concept.en(), shown(f)),
     )
 }
