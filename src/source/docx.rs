@@ -124,8 +124,12 @@ impl State {
     }
 
     fn end_row(&mut self) {
-        if let Some(cells) = self.row.take() {
-            if cells.iter().any(|c| !c.trim().is_empty()) {
+        if let Some(cells) = self
+            .row
+            .take()
+            .filter(|cells| cells.iter().any(|c| !c.trim().is_empty()))
+        {
+            {
                 self.out.push('|');
                 for c in &cells {
                     self.out.push(' ');
