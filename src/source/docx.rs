@@ -129,15 +129,13 @@ impl State {
             .take()
             .filter(|cells| cells.iter().any(|c| !c.trim().is_empty()))
         {
-            {
-                self.out.push('|');
-                for c in &cells {
-                    self.out.push(' ');
-                    self.out.push_str(&c.replace('|', "｜"));
-                    self.out.push_str(" |");
-                }
-                self.out.push('\n');
+            self.out.push('|');
+            for c in &cells {
+                self.out.push(' ');
+                self.out.push_str(&c.replace('|', "｜"));
+                self.out.push_str(" |");
             }
+            self.out.push('\n');
         }
     }
 }
