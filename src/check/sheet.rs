@@ -259,7 +259,7 @@ pub fn check_workbook(
                 .filter(|f| {
                     f.header_row < t.header_row && previous.is_none_or(|p| f.header_row > p)
                 })
-                .last();
+                .next_back();
             let total_row = |field: &str| -> Vec<&Num> {
                 fund.into_iter()
                     .flat_map(|f| f.rows.iter().filter(|r| r.total))
