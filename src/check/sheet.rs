@@ -253,13 +253,9 @@ pub fn check_workbook(
             // The budget-execution line (分值/得分 of the fund block) belongs to the indicator
             // table right below it, not to every table of the sheet.
             let previous = i.checked_sub(1).map(|p| tables.indicators[p].header_row);
-            let fund = tables
-                .funds
-                .iter()
-                .filter(|f| {
-                    f.header_row < t.header_row && previous.is_none_or(|p| f.header_row > p)
-                })
-                .next_back();
+            let fund = tables.funds.iter().rfind(|f| {
+                f.header_row < t.header_row && previous.is_none_or(|p| f.header_row > p)
+            });
             let total_row = |field: &str| -> Vec<&Num> {
                 fund.into_iter()
                     .flat_map(|f| f.rows.iter().filter(|r| r.total))
