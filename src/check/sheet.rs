@@ -637,11 +637,17 @@ fn sum_mismatch(
         f,
         total.row,
         total.col,
-        format!("{name}{what_zh}"),
-        format!("{name} {what_en}"),
+        format!("{name}{what_zh} {}", total.value),
+        format!("{name} {what_en} {}", total.value),
     );
     for p in parts {
-        f = cells.label(f, p.row, p.col, what_zh.to_string(), what_en.to_string());
+        f = cells.label(
+            f,
+            p.row,
+            p.col,
+            format!("{what_zh} {}", p.value),
+            format!("{what_en} {}", p.value),
+        );
     }
     out.push(f);
 }
