@@ -194,14 +194,52 @@ fn extension(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Extracts the facts of a decoded narrative.
+/// Extracts the facts of a decoded narrative, and checks the evaluation tables written in it
+/// (pipe tables, tab-separated rows, one cell per line) with the sheet rules.
 pub fn narrative_document(source: Arc<Source>, settings: &Settings) -> Document {
     let facts = extract::narrative::extract(&source, settings);
+    let mut findings = Vec::new();
+    for table in extract::text_table::find(&source.text) {
+        let (mut table_facts, mut table_findings) = (Vec::new(), Vec::new());
+        check::sheet::check_sheet(
+            &source,
+            &table.sheet,
+            settings,
+            false,
+            &mut table_facts,
+            &mut table_findings,
+        );
+        findings.extend(
+            table_findings
+                .into_iter()
+                .map(|f| relocate(f, &source, &table)),
+        );
+    }
     Document {
         source,
         facts,
-        findings: Vec::new(),
+        findings,
     }
+}
+
+/// Points the cell labels of a finding about a table in a text at the cells' text.
+fn relocate(
+    mut f: Finding,
+    source: &Arc<Source>,
+    table: &extract::text_table::TextTable,
+) -> Finding {
+    for l in &mut f.labels {
+        let span = match l.place {
+            Place::Cell { row, col, .. } => table.span(row, col),
+            _ => None,
+        };
+        if let Some((start, end)) = span {
+            l.place = Place::Text { start, end };
+            l.source = source.clone();
+        }
+    }
+    f.source = source.clone();
+    f
 }
 
 /// The fact checks of one document; a note when it has no figures at all.

@@ -182,8 +182,24 @@ pub fn check_workbook(
 ) -> (Vec<Fact>, Vec<Finding>) {
     let mut facts = Vec::new();
     let mut out = Vec::new();
-    let templates = table::builtin();
     for sheet in &book.sheets {
+        check_sheet(source, sheet, settings, true, &mut facts, &mut out);
+    }
+    (facts, out)
+}
+
+/// Checks the tables of one sheet (of a workbook, or a table found in a text). An unrecognised
+/// sheet is reported only when `report_unrecognised` (a text's other tables are not our concern).
+pub fn check_sheet(
+    source: &Arc<Source>,
+    sheet: &crate::source::sheet::Sheet,
+    settings: &Settings,
+    report_unrecognised: bool,
+    facts: &mut Vec<Fact>,
+    out: &mut Vec<Finding>,
+) {
+    let templates = table::builtin();
+    {
         let cells = Cells {
             source,
             sheet: &sheet.name,
@@ -209,7 +225,7 @@ pub fn check_workbook(
         }
         let tables = table::read_sheet(sheet, templates);
         if tables.is_empty() {
-            if sheet.cells.iter().any(|r| r.iter().any(|v| !v.is_empty())) {
+            if report_unrecognised && sheet.cells.iter().any(|r| r.iter().any(|v| !v.is_empty())) {
                 let f = Finding::new(
                     &UNRECOGNISED,
                     source.clone(),
@@ -223,7 +239,7 @@ pub fn check_workbook(
                 );
                 out.push(cells.label(f, 0, 0, String::new(), String::new()));
             }
-            continue;
+            return;
         }
         for b in &tables.bad_cells {
             let f = Finding::new(
@@ -269,12 +285,12 @@ pub fn check_workbook(
                 &fund_weight,
                 &fund_score,
                 tables.stated_total.as_ref(),
-                &mut out,
+                out,
             );
             total_score = total_score.or(t.total_score);
         }
         for t in &tables.funds {
-            check_funds(&cells, t, &mut out);
+            check_funds(&cells, t, out);
             facts.extend(fund_facts(source, &sheet.name, t));
         }
         let total = total_score.or(tables.stated_total);
@@ -306,11 +322,10 @@ pub fn check_workbook(
             g.word = Some(word.clone());
             facts.push(g);
             if let Some(n) = total {
-                check_grade(&cells, settings, word, *r, *c, &n, &mut out);
+                check_grade(&cells, settings, word, *r, *c, &n, out);
             }
         }
     }
-    (facts, out)
 }
 
 fn fact(

@@ -5,4 +5,5 @@ pub mod narrative;
 pub mod normalize;
 pub mod numbers;
 pub mod table;
+pub mod text_table;
 pub mod vocab;

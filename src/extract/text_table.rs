@@ -1,0 +1,220 @@
+//! Tables inside narratives: pipe tables (`| 年初预算 | 全年预算 |`, also how .docx tables are
+//! read), rows separated by tabs or wide spaces, and one-cell-per-line dumps of web pages. Each
+//! becomes a grid checked with the sheet templates; every cell remembers its byte range so that
+//! findings point back into the text.
+
+use super::table::{builtin, header_key};
+use crate::source::sheet::{Sheet, Value};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// A table found in text: the grid, and the byte range of each cell in the text.
+pub struct TextTable {
+    pub sheet: Sheet,
+    pub spans: Vec<Vec<(usize, usize)>>,
+}
+
+impl TextTable {
+    pub fn span(&self, row: u32, col: u32) -> Option<(usize, usize)> {
+        self.spans.get(row as usize)?.get(col as usize).copied()
+    }
+}
+
+fn value(text: &str) -> Value {
+    let t = text.trim();
+    if t.is_empty() {
+        return Value::Empty;
+    }
+    match Decimal::from_str(&t.replace(',', "")) {
+        Ok(d) => Value::Number(
+            d,
+            t.split_once('.').map(|(_, f)| f.len() as u32).unwrap_or(0),
+        ),
+        Err(_) => Value::Text(t.to_string()),
+    }
+}
+
+/// Splits a line into trimmed cells with their byte ranges (relative to `offset`).
+fn split(
+    line: &str,
+    offset: usize,
+    sep: impl Fn(&str, usize) -> Option<usize>,
+) -> Vec<(String, (usize, usize))> {
+    let mut cells = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < line.len() {
+        if let Some(len) = sep(line, i) {
+            cells.push(cell(line, offset, start, i));
+            i += len;
+            start = i;
+        } else {
+            i += line[i..].chars().next().map(char::len_utf8).unwrap_or(1);
+        }
+    }
+    cells.push(cell(line, offset, start, line.len()));
+    cells
+}
+
+fn cell(line: &str, offset: usize, a: usize, b: usize) -> (String, (usize, usize)) {
+    let raw = &line[a..b];
+    let lead = raw.len() - raw.trim_start().len();
+    let t = raw.trim();
+    (
+        t.to_string(),
+        (offset + a + lead, offset + a + lead + t.len()),
+    )
+}
+
+fn is_rule_line(cells: &[(String, (usize, usize))]) -> bool {
+    cells
+        .iter()
+        .all(|(c, _)| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ' | '=')))
+}
+
+/// Every header word of the templates, for recognising cell-per-line headers.
+fn header_words() -> Vec<String> {
+    builtin()
+        .iter()
+        .flat_map(|t| t.columns.values().flatten().cloned())
+        .collect()
+}
+
+pub fn find(text: &str) -> Vec<TextTable> {
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut at = 0;
+    for l in text.split_inclusive('\n') {
+        lines.push((at, l.trim_end_matches(['\n', '\r'])));
+        at += l.len();
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    let pipe = |l: &str| l.trim_start().starts_with('|') || l.matches('|').count() >= 2;
+    let tabbed =
+        |l: &str| l.contains('\t') && l.split('\t').filter(|c| !c.trim().is_empty()).count() >= 3;
+    let words = header_words();
+    while i < lines.len() {
+        let (_, l) = lines[i];
+        if pipe(l) || tabbed(l) {
+            let is_pipe = pipe(l);
+            let first = i;
+            let mut rows = Vec::new();
+            while i < lines.len()
+                && (if is_pipe {
+                    pipe(lines[i].1)
+                } else {
+                    tabbed(lines[i].1)
+                })
+            {
+                let (off, line) = lines[i];
+                let mut cells = if is_pipe {
+                    split(line, off, |s, k| s[k..].starts_with('|').then_some(1))
+                } else {
+                    split(line, off, |s, k| s[k..].starts_with('\t').then_some(1))
+                };
+                if is_pipe {
+                    // The leading and trailing pipes leave empty edge cells.
+                    if line.trim_start().starts_with('|') && !cells.is_empty() {
+                        cells.remove(0);
+                    }
+                    if line.trim_end().ends_with('|') {
+                        cells.pop();
+                    }
+                }
+                if !is_rule_line(&cells) {
+                    rows.push(cells);
+                }
+                i += 1;
+            }
+            if rows.len() >= 2 {
+                out.push(grid(rows, first));
+            }
+            continue;
+        }
+        // One cell per line: three or more header words on consecutive lines, then the values
+        // in rows of the same width.
+        let header_run = lines[i..]
+            .iter()
+            .take_while(|(_, l)| {
+                let k = header_key(l);
+                !k.is_empty() && words.contains(&k)
+            })
+            .count();
+        if header_run >= 3 {
+            let width = header_run;
+            let body: Vec<(usize, &str)> = lines[i..]
+                .iter()
+                .copied()
+                .take_while(|(_, l)| {
+                    !l.trim().is_empty() && l.chars().count() <= 40 && !l.contains('。')
+                })
+                .collect();
+            let usable = body.len() / width * width;
+            if usable >= width * 2 {
+                let rows: Vec<Vec<(String, (usize, usize))>> = body[..usable]
+                    .chunks(width)
+                    .map(|chunk| {
+                        chunk
+                            .iter()
+                            .map(|(off, l)| cell(l, *off, 0, l.len()))
+                            .collect()
+                    })
+                    .collect();
+                out.push(grid(rows, i));
+                i += usable;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// A grid of cells; `first` is the 0-based line the table starts on.
+fn grid(rows: Vec<Vec<(String, (usize, usize))>>, first: usize) -> TextTable {
+    let name = format!("第{}行的表格", first + 1);
+    let cells = rows
+        .iter()
+        .map(|r| r.iter().map(|(c, _)| value(c)).collect())
+        .collect();
+    let spans = rows
+        .into_iter()
+        .map(|r| r.into_iter().map(|(_, s)| s).collect())
+        .collect();
+    TextTable {
+        sheet: Sheet {
+            name,
+            cells,
+            uncached: Vec::new(),
+        },
+        spans,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipe_tables_keep_cell_spans() {
+        let text = "说明\n| 一级指标 | 分值 | 得分 |\n|---|---|---|\n| 决策 | 20 | 18 |\n正文。\n";
+        let t = find(text);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].sheet.cells.len(), 2);
+        let (a, b) = t[0].span(1, 2).unwrap();
+        assert_eq!(&text[a..b], "18");
+        assert_eq!(t[0].sheet.cells[1][1], Value::Number(Decimal::from(20), 0));
+    }
+
+    #[test]
+    fn tab_rows_and_cell_per_line_dumps() {
+        let tabs = "一级指标\t分值\t得分\n决策\t20\t18\n过程\t20\t17\n";
+        assert_eq!(find(tabs)[0].sheet.cells.len(), 3);
+        let lines = "一级指标\n分值\n得分\n决策\n20\n18\n过程\n20\n17\n\n其后正文。\n";
+        let t = find(lines);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].sheet.cells.len(), 3);
+        let (a, b) = t[0].span(2, 2).unwrap();
+        assert_eq!(&lines[a..b], "17");
+    }
+}
