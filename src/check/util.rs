@@ -34,7 +34,8 @@ pub fn shown(f: &Fact) -> String {
         _ => None,
     };
     match raw {
-        Some(r) if !r.is_empty() => r.to_string(),
+        // A figure broken across lines is shown joined.
+        Some(r) if !r.is_empty() => r.chars().filter(|c| !matches!(c, '\n' | '\r')).collect(),
         _ => f.quantity.to_string(),
     }
 }

@@ -383,7 +383,8 @@ impl Reader<'_> {
         if before.chars().count() < 2 {
             return None;
         }
-        if is_reporting_body(before) || names_the_whole(before, before) {
+        let bare = matches!(before, "项目" | "部门" | "单位" | "项目整体" | "部门整体");
+        if bare || is_reporting_body(before) || names_the_whole(before, before) {
             return Some(String::new());
         }
         is_project_like(before).then(|| before.to_string())

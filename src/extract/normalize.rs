@@ -47,6 +47,18 @@ fn bookmark_re() -> &'static regex::Regex {
     RE.get_or_init(|| regex::Regex::new(r"\[bookmark: [^\]\n]{0,200}\]").expect("valid regex"))
 }
 
+/// Whether a line break splits a number: the text so far ends with a digit and a point, and the
+/// next line starts with a digit (full-width or not).
+fn split_number(so_far: &str, rest: &str) -> bool {
+    let mut back = so_far.chars().rev();
+    let ends = back.next() == Some('.') && back.next().is_some_and(|c| c.is_ascii_digit());
+    ends && rest[1..]
+        .trim_start_matches('\r')
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+}
+
 pub fn normalize(original: &str) -> Normalized {
     let mut text = String::with_capacity(original.len());
     let mut map = Vec::with_capacity(original.len() + 1);
@@ -58,6 +70,10 @@ pub fn normalize(original: &str) -> Normalized {
         }
         if let Some(m) = bookmarks.next_if(|m| m.start() == i) {
             skip_until = m.end();
+            continue;
+        }
+        // A number broken across lines ("95." at a line end, "10%" on the next) is joined.
+        if c == '\n' && split_number(&text, &original[i..]) {
             continue;
         }
         let mapped = match c {
@@ -96,6 +112,16 @@ mod tests {
         assert_eq!(n.text, "一、部门\n得分为8分");
         let s = n.text.find('8').unwrap();
         assert_eq!(&orig[n.orig(s)..n.orig(s) + 1], "8");
+    }
+
+    #[test]
+    fn a_number_split_across_lines_is_joined() {
+        let orig = "执行率为95.\n10%，\n1.部门职能\n2.预算";
+        let n = normalize(orig);
+        assert_eq!(n.text, "执行率为95.10%，\n1.部门职能\n2.预算");
+        let s = n.text.find("95.10%").unwrap();
+        let (a, b) = n.orig_range(s, s + "95.10%".len());
+        assert_eq!(&orig[a..b], "95.\n10%");
     }
 
     #[test]

@@ -38,8 +38,10 @@ fn figure_re() -> &'static Regex {
 fn date_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"\d{3,4}-\d{7,8}|\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?|\d{1,2}:\d{2}")
-            .expect("valid regex")
+        Regex::new(
+            r"\d{3,4}-\d{7,8}|(?:19|20)\d{2}[./-](?:1[0-2]|0?[1-9])(?:[./-]\d{1,2})?|\d{1,2}:\d{2}",
+        )
+        .expect("valid regex")
     })
 }
 
@@ -133,8 +135,11 @@ pub fn figures(text: &str) -> Vec<Figure> {
     let dates: Vec<(usize, usize)> = date_re()
         .find_iter(text)
         .filter(|m| {
+            // A date is not followed by a unit: "2024.12万元" is an amount.
+            let after = text[m.end()..].trim_start();
             !digit_at(text[..m.start()].chars().next_back())
-                && !digit_at(text[m.end()..].chars().next())
+                && !digit_at(after.chars().next())
+                && !after.starts_with(['万', '元', '亿', '%', '分', '‰'])
         })
         .map(|m| (m.start(), m.end()))
         .collect();
@@ -285,6 +290,17 @@ mod tests {
         ] {
             assert!(found(text).is_empty(), "{text}: {:?}", found(text));
         }
+    }
+
+    #[test]
+    fn four_digit_amounts_are_not_dates() {
+        assert_eq!(
+            found("全年预算为1011.77万元，2024.12万元，于2023.3.15召开"),
+            vec![
+                ("1011.77万元".to_string(), Unit::Wan),
+                ("2024.12万元".to_string(), Unit::Wan)
+            ]
+        );
     }
 
     #[test]
