@@ -732,7 +732,8 @@ fn check_funds(cells: &Cells, t: &FundTable, out: &mut Vec<Finding>) {
                 "全年预算数".into(),
                 "full-year budget".into(),
             ));
-        } else if rounded != rate.value {
+        } else if rounded != rate.value && rate.decimals <= 4 {
+            // A rate with more decimals than anyone types was computed, not rounded by hand.
             let f = Finding::new(
                 &super::rate::ROUNDING,
                 cells.source.clone(),

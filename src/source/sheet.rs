@@ -213,6 +213,11 @@ fn number(f: f64) -> Option<Value> {
         .split_once('.')
         .map(|(_, f)| f.len() as u32)
         .unwrap_or(0);
+    // Binary noise of a computed cell (91.82000000000001) is not a stated precision.
+    if decimals > 8 {
+        let r = d.round_dp(8).normalize();
+        return Some(Value::Number(r, r.scale()));
+    }
     Some(Value::Number(d, decimals))
 }
 
@@ -261,6 +266,10 @@ mod tests {
             Some(Value::Number(Decimal::new(88449, 2), 2))
         );
         assert_eq!(number(100.0), Some(Value::Number(Decimal::from(100), 0)));
+        assert_eq!(
+            number(91.82000000000001),
+            Some(Value::Number(Decimal::new(9182, 2), 2))
+        );
         assert_eq!(number(f64::NAN), None);
     }
 
