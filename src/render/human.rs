@@ -183,25 +183,11 @@ pub fn render(report: &Report, lang: Lang, color: bool) -> String {
         }
         out.push('\n');
     }
-    out.push_str(&summary_line(report, lang));
-    out.push('\n');
+    out.push_str(&super::summary::render(report, lang));
     out
 }
 
+/// The closing totals line (kept for callers of the old name).
 pub fn summary_line(report: &Report, lang: Lang) -> String {
-    let (e, w, i) = (
-        report.count(Severity::Error),
-        report.count(Severity::Warning),
-        report.count(Severity::Info),
-    );
-    match lang {
-        Lang::Zh => format!(
-            "检查了 {} 个文件：{} 个错误，{} 个警告，{} 条提示",
-            report.files, e, w, i
-        ),
-        Lang::En => format!(
-            "checked {} file(s): {} error(s), {} warning(s), {} info",
-            report.files, e, w, i
-        ),
-    }
+    super::summary::totals(report, lang)
 }
