@@ -113,6 +113,23 @@ impl Default for Settings {
     }
 }
 
+/// The absolute form of a path with `.` and `..` resolved lexically (no file system access).
+pub fn lexical_absolute(path: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let abs = std::path::absolute(path).ok()?;
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
 /// Whether a selector (`ALL`, a code, a code prefix, or a rule name) picks a rule.
 pub fn selector_matches(selector: &str, rule: &Rule) -> bool {
     selector.eq_ignore_ascii_case("ALL")
@@ -150,7 +167,7 @@ impl Settings {
         }
         let given = path.strip_prefix(".").unwrap_or(path);
         let relative = self.root.as_ref().and_then(|root| {
-            let abs = std::path::absolute(path).ok()?;
+            let abs = lexical_absolute(path)?;
             abs.strip_prefix(root).ok().map(Path::to_path_buf)
         });
         self.path_ignores.iter().any(|pi| {
