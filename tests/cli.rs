@@ -56,10 +56,17 @@ fn human_output_ends_with_the_batch_summary() {
     let out = stdout(&o);
     assert!(out.contains("报告汇总（5 份报告）："), "{out}");
     assert_eq!(
-        row(&out, "fixtures/tree/dept-a/2024年度部门整体支出绩效自评报告").0,
+        row(
+            &out,
+            "fixtures/tree/dept-a/2024年度部门整体支出绩效自评报告"
+        )
+        .0,
         0
     );
-    assert!(out.contains("《2024年度某区文化馆部门整体支出绩效自评报告》"), "{out}");
+    assert!(
+        out.contains("《2024年度某区文化馆部门整体支出绩效自评报告》"),
+        "{out}"
+    );
     assert_eq!(row(&out, "fixtures/tree/dept-b/补充说明"), (0, 0, 1));
     assert_eq!(row(&out, "fixtures/tree/dept-c/自评报告"), (1, 0, 0));
     assert_eq!(row(&out, "fixtures/tree/dept-d/自评报告"), (0, 1, 0));
@@ -148,7 +155,10 @@ fn json_follows_the_contract() {
         [("SP0002", "warning")]
     );
     assert_eq!(of("fixtures/tree/dept-e/空白.txt"), [("SP0001", "error")]);
-    assert_eq!(of("fixtures/tree/dept-b/补充说明.txt"), [("SP0003", "info")]);
+    assert_eq!(
+        of("fixtures/tree/dept-b/补充说明.txt"),
+        [("SP0003", "info")]
+    );
     // Sorted by file.
     let files: Vec<&str> = diags.iter().map(|d| d["file"].as_str().unwrap()).collect();
     let mut sorted = files.clone();
@@ -301,7 +311,14 @@ fn config_is_found_upward_and_applied() {
     std::fs::write(&empty, "").unwrap();
     let o = suanpan_in(
         dir.path(),
-        &["check", ".", "--format", "json", "--config", empty.to_str().unwrap()],
+        &[
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--config",
+            empty.to_str().unwrap(),
+        ],
     );
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["summary"]["errors"], 1);
