@@ -8,7 +8,8 @@
 //!
 //! each with 1 thread and with all threads, best of 3 after a warm-up run, and the ratios. Then,
 //! in separate child processes (so each starts from a fresh heap), the peak resident memory
-//! (`VmHWM`) of a full check over each corpus size given with `--mem`.
+//! (`VmHWM`) of a full check over each corpus size given with `--mem`, both as the CLI runs it
+//! for human/line output (streamed) and for json/sarif (the whole report kept).
 
 use calamine::{Reader, open_workbook_auto};
 use rust_xlsxwriter::Workbook;
@@ -219,12 +220,13 @@ fn corpus_paths(root: &Path, n: usize) -> Vec<PathBuf> {
 }
 
 /// The floor: what any tool must do to look at these files at all.
-fn read_only(paths: &[PathBuf]) -> usize {
+fn read_only(paths: &[PathBuf], workbooks: bool) -> usize {
     use rayon::prelude::*;
     let files: Vec<PathBuf> = paths.iter().flat_map(|p| suanpan::walk(p)).collect();
     files
         .par_iter()
         .map(|f| match suanpan::source::kind_of(f) {
+            suanpan::source::Kind::Workbook if !workbooks => 0,
             suanpan::source::Kind::Workbook => {
                 let Ok(mut wb) = open_workbook_auto(f) else {
                     return 0;
@@ -249,6 +251,25 @@ fn read_only(paths: &[PathBuf]) -> usize {
 fn full_check(paths: &[PathBuf]) -> usize {
     let report = suanpan::check_paths(paths, &Settings::default());
     black_box(report.findings.len())
+}
+
+/// What the CLI does for human and line output: findings written out bundle by bundle, only
+/// the per-report summaries kept.
+fn streamed_check(paths: &[PathBuf]) -> usize {
+    use std::io::Write;
+    let settings = Settings::default();
+    let bundles = suanpan::bundles(paths);
+    let mut sink = std::io::sink();
+    let mut summaries = Vec::new();
+    let mut findings = 0;
+    suanpan::for_each_checked(&bundles, &settings, &|| {}, |f, summary| {
+        findings += f.len();
+        let text = suanpan::render::line::render_findings(&f, suanpan::diagnostic::Lang::Zh);
+        let _ = sink.write_all(text.as_bytes());
+        summaries.push(summary);
+    });
+    black_box(summaries.len());
+    findings
 }
 
 fn best_of(pool: &rayon::ThreadPool, runs: usize, f: &(dyn Fn() -> usize + Sync)) -> Duration {
@@ -283,7 +304,11 @@ fn main() {
     if let (Some(root), Some(n)) = (arg(&args, "--child-root"), arg(&args, "--child-n")) {
         let n: usize = n.parse().unwrap_or(0);
         let paths = corpus_paths(Path::new(&root), n);
-        let findings = full_check(&paths);
+        let findings = if arg(&args, "--child-mode").as_deref() == Some("stream") {
+            streamed_check(&paths)
+        } else {
+            full_check(&paths)
+        };
         println!("{} {}", vm_hwm_kib().unwrap_or(0), findings);
         return;
     }
@@ -329,29 +354,36 @@ fn main() {
             .expect("a thread pool")
     };
     let (one, all) = (pool(1), pool(cores));
-    let floor1 = best_of(&one, 3, &|| read_only(&paths));
+    let floor1 = best_of(&one, 3, &|| read_only(&paths, true));
+    let text1 = best_of(&one, 3, &|| read_only(&paths, false));
     let check1 = best_of(&one, 3, &|| full_check(&paths));
-    let floor_n = best_of(&all, 3, &|| read_only(&paths));
+    let floor_n = best_of(&all, 3, &|| read_only(&paths, true));
+    let text_n = best_of(&all, 3, &|| read_only(&paths, false));
     let check_n = best_of(&all, 3, &|| full_check(&paths));
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!();
-    println!("| threads | read-only floor | full check | check / floor |");
-    println!("|---|---|---|---|");
     println!(
-        "| 1 | {:.0} ms | {:.0} ms | {:.2}× |",
+        "| threads | read-only floor (text + workbooks) | floor, text only | full check | check / floor |"
+    );
+    println!("|---|---|---|---|---|");
+    println!(
+        "| 1 | {:.0} ms | {:.0} ms | {:.0} ms | {:.2}× |",
         ms(floor1),
+        ms(text1),
         ms(check1),
         ms(check1) / ms(floor1)
     );
     println!(
-        "| {cores} | {:.0} ms | {:.0} ms | {:.2}× |",
+        "| {cores} | {:.0} ms | {:.0} ms | {:.0} ms | {:.2}× |",
         ms(floor_n),
+        ms(text_n),
         ms(check_n),
         ms(check_n) / ms(floor_n)
     );
     println!(
-        "| speed-up 1 → {cores} | {:.2}× | {:.2}× | |",
+        "| speed-up 1 → {cores} | {:.2}× | {:.2}× | {:.2}× | |",
         ms(floor1) / ms(floor_n),
+        ms(text1) / ms(text_n),
         ms(check1) / ms(check_n)
     );
 
@@ -360,23 +392,30 @@ fn main() {
     }
     generate(root, n, max);
     println!();
-    println!("| bundles | peak RSS (VmHWM), full check, {cores} threads | findings |");
-    println!("|---|---|---|");
+    println!(
+        "| bundles | peak RSS, streamed (CLI human/line) | peak RSS, whole report (CLI json/sarif, check_paths) | findings |"
+    );
+    println!("|---|---|---|---|");
     let exe = std::env::current_exe().expect("the bench binary");
-    for size in mem_sizes {
+    let child = |size: usize, mode: &str| -> (f64, String) {
         let out = std::process::Command::new(&exe)
             .args(["--child-root", &root.display().to_string()])
             .args(["--child-n", &size.to_string()])
+            .args(["--child-mode", mode])
             .output();
         match out {
             Ok(o) => {
                 let text = String::from_utf8_lossy(&o.stdout);
                 let mut it = text.split_whitespace();
                 let kib: u64 = it.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-                let findings = it.next().unwrap_or("?");
-                println!("| {size} | {:.1} MiB | {findings} |", kib as f64 / 1024.0);
+                (kib as f64 / 1024.0, it.next().unwrap_or("?").to_string())
             }
-            Err(e) => println!("| {size} | child failed: {e} | |"),
+            Err(e) => (0.0, format!("child failed: {e}")),
         }
+    };
+    for size in mem_sizes {
+        let (streamed, findings) = child(size, "stream");
+        let (whole, _) = child(size, "report");
+        println!("| {size} | {streamed:.1} MiB | {whole:.1} MiB | {findings} |");
     }
 }

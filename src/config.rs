@@ -28,6 +28,10 @@
 //! max = 100
 //! ```
 
+// A configuration error carries the whole TOML text for miette to show; it is built at most once
+// per run, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 use crate::check;
 use crate::diagnostic::{Lang, Severity};
 use crate::settings::{GradeBands, PathIgnore, Settings, selector_matches};

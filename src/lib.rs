@@ -88,33 +88,53 @@ pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Report {
 /// order, whatever the thread timing; `done` is called once per finished bundle (progress).
 /// Settings are applied here: rule selection, per-path ignores, severity overrides.
 pub fn check_bundles(bundles: &[Bundle], settings: &Settings, done: &(dyn Fn() + Sync)) -> Report {
-    use rayon::prelude::*;
-    let results: Vec<(Vec<Finding>, BundleSummary)> = bundles
-        .par_iter()
-        .map(|bundle| {
-            let inspected = inspect_bundle(bundle, settings);
-            let mut findings: Vec<Finding> = inspected
-                .findings
-                .into_iter()
-                .filter_map(|f| settings.apply(f))
-                .map(slim)
-                .collect();
-            findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-            let summary = summarize(bundle, &findings, inspected.title, inspected.stated_score);
-            done();
-            (findings, summary)
-        })
-        .collect();
     let mut report = Report::default();
-    for (findings, summary) in results {
+    for_each_checked(bundles, settings, done, |findings, summary| {
         report.files += summary.files;
         report.findings.extend(findings);
         report.bundles.push(summary);
-    }
+    });
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report
+}
+
+/// How many bundles are checked in parallel before their results are handed on.
+const CHUNK: usize = 256;
+
+/// Checks bundles in parallel, handing each bundle's findings (settings applied, sorted) and
+/// summary to `sink` in bundle order, a chunk at a time: memory holds one chunk's results, not
+/// the whole run's, so a sink that writes findings out keeps the peak flat however many
+/// bundles there are.
+pub fn for_each_checked(
+    bundles: &[Bundle],
+    settings: &Settings,
+    done: &(dyn Fn() + Sync),
+    mut sink: impl FnMut(Vec<Finding>, BundleSummary),
+) {
+    use rayon::prelude::*;
+    for chunk in bundles.chunks(CHUNK) {
+        let results: Vec<(Vec<Finding>, BundleSummary)> = chunk
+            .par_iter()
+            .map(|bundle| {
+                let inspected = inspect_bundle(bundle, settings);
+                let mut findings: Vec<Finding> = inspected
+                    .findings
+                    .into_iter()
+                    .filter_map(|f| settings.apply(f))
+                    .map(slim)
+                    .collect();
+                findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                let summary = summarize(bundle, &findings, inspected.title, inspected.stated_score);
+                done();
+                (findings, summary)
+            })
+            .collect();
+        for (findings, summary) in results {
+            sink(findings, summary);
+        }
+    }
 }
 
 /// Drops the decoded text of a finding's source when no label points into it, so a large batch

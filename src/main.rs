@@ -177,41 +177,102 @@ impl Run {
         } else {
             indicatif::ProgressBar::hidden()
         };
-        let report = suanpan::check_bundles(&bundles, &settings, &|| bar.inc(1));
-        bar.finish_and_clear();
-
-        let text = match self.format {
-            Format::Human => {
-                let color = self.output.is_none() && std::io::stdout().is_terminal();
-                suanpan::render::human::render(&report, lang, color)
+        let mut out: Box<dyn Write> = match &self.output {
+            Some(path) => match std::fs::File::create(path) {
+                Ok(f) => Box::new(std::io::BufWriter::new(f)),
+                Err(e) => {
+                    eprintln!("suanpan: {}", cannot_write(path, &e, lang));
+                    return ExitCode::from(2);
+                }
+            },
+            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        };
+        let color = self.output.is_none() && std::io::stdout().is_terminal();
+        let mut write_error: Option<std::io::Error> = None;
+        let mut write = |out: &mut Box<dyn Write>, text: &str| {
+            if write_error.is_none()
+                && let Err(e) = bar.suspend(|| out.write_all(text.as_bytes()))
+            {
+                write_error = Some(e);
             }
-            Format::Json => suanpan::render::json::render(&report, lang),
-            Format::Sarif => suanpan::render::sarif::render(&report, lang),
-            Format::Line => suanpan::render::line::render(&report, lang),
         };
-        let written = match &self.output {
-            Some(path) => std::fs::write(path, text.as_bytes()).map_err(|e| match lang {
-                Lang::Zh => format!("无法写入 {}：{e}", path.display()),
-                Lang::En => format!("cannot write {}: {e}", path.display()),
-            }),
-            None => std::io::stdout()
-                .write_all(text.as_bytes())
-                .map_err(|e| e.to_string()),
+        let fails;
+        let summary = match self.format {
+            // Streamed: each bundle's findings are written as soon as it and the bundles
+            // before it are done, so memory does not grow with the number of reports.
+            Format::Human | Format::Line => {
+                let mut summary = suanpan::Report::default();
+                let mut failed = false;
+                suanpan::for_each_checked(
+                    &bundles,
+                    &settings,
+                    &|| bar.inc(1),
+                    |findings, bundle| {
+                        failed |= findings.iter().any(|f| f.severity >= self.fail_on);
+                        let text = if self.format == Format::Human {
+                            suanpan::render::human::render_findings(&findings, lang, color)
+                        } else {
+                            suanpan::render::line::render_findings(&findings, lang)
+                        };
+                        write(&mut out, &text);
+                        summary.files += bundle.files;
+                        summary.bundles.push(bundle);
+                    },
+                );
+                fails = failed;
+                summary
+            }
+            // Whole documents.
+            Format::Json | Format::Sarif => {
+                let report = suanpan::check_bundles(&bundles, &settings, &|| bar.inc(1));
+                let text = if self.format == Format::Json {
+                    suanpan::render::json::render(&report, lang)
+                } else {
+                    suanpan::render::sarif::render(&report, lang)
+                };
+                write(&mut out, &text);
+                fails = report.fails_at(self.fail_on);
+                suanpan::Report {
+                    findings: Vec::new(),
+                    files: report.files,
+                    bundles: report.bundles,
+                }
+            }
         };
-        if let Err(e) = written {
-            eprintln!("suanpan: {e}");
+        bar.finish_and_clear();
+        let summary_text = suanpan::render::summary::render(&summary, lang);
+        // Human output ends with the summary; machine formats keep stdout (or the file) to the
+        // format, and the summary goes to standard error, where a person watching sees it.
+        if self.format == Format::Human {
+            write(&mut out, &summary_text);
+        } else {
+            eprint!("{summary_text}");
+        }
+        if write_error.is_none()
+            && let Err(e) = out.flush()
+        {
+            write_error = Some(e);
+        }
+        if let Some(e) = write_error {
+            let msg = match &self.output {
+                Some(path) => cannot_write(path, &e, lang),
+                None => e.to_string(),
+            };
+            eprintln!("suanpan: {msg}");
             return ExitCode::from(2);
         }
-        // Machine formats keep stdout (or the file) to the format; the per-report summary goes
-        // to standard error, where a person watching the run sees it.
-        if self.format != Format::Human {
-            eprint!("{}", suanpan::render::summary::render(&report, lang));
-        }
-        if report.fails_at(self.fail_on) {
+        if fails {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
         }
+    }
+}
+
+fn cannot_write(path: &std::path::Path, e: &std::io::Error, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("无法写入 {}：{e}", path.display()),
+        Lang::En => format!("cannot write {}: {e}", path.display()),
     }
 }
 

@@ -53,6 +53,8 @@ fn row(summary: &str, report: &str) -> (usize, usize, usize) {
 fn human_output_ends_with_the_batch_summary() {
     let o = suanpan(&["check", TREE]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // Standard error is not a terminal here: no progress bar, nothing at all.
+    assert!(o.stderr.is_empty(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("报告汇总（5 份报告）："), "{out}");
     assert_eq!(

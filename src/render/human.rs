@@ -169,6 +169,13 @@ fn named(s: &Arc<Source>) -> NamedSource<SourceText> {
 }
 
 pub fn render(report: &Report, lang: Lang, color: bool) -> String {
+    let mut out = render_findings(&report.findings, lang, color);
+    out.push_str(&super::summary::render(report, lang));
+    out
+}
+
+/// The findings alone, without the summary (for output written as bundles finish).
+pub fn render_findings(findings: &[Finding], lang: Lang, color: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -176,14 +183,13 @@ pub fn render(report: &Report, lang: Lang, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
-    for f in &report.findings {
+    for f in findings {
         let d = shown(f, lang);
         if handler.render_report(&mut out, &d).is_err() {
             out.push_str(&format!("{}: {}\n", f.rule.code, f.message.get(lang)));
         }
         out.push('\n');
     }
-    out.push_str(&super::summary::render(report, lang));
     out
 }
 

@@ -7,8 +7,13 @@ use crate::Report;
 use crate::diagnostic::{Finding, Lang, Place, cell_name};
 
 pub fn render(report: &Report, lang: Lang) -> String {
+    render_findings(&report.findings, lang)
+}
+
+/// The lines of some findings (for output written as bundles finish).
+pub fn render_findings(findings: &[Finding], lang: Lang) -> String {
     let mut out = String::new();
-    for f in &report.findings {
+    for f in findings {
         out.push_str(&line(f, lang));
         out.push('\n');
     }

@@ -48,13 +48,20 @@ pub fn render(report: &Report, lang: Lang) -> String {
     out
 }
 
-/// The closing line: files, reports, and findings by severity.
+/// The closing line: files, reports, and findings by severity (counted from the per-report
+/// summaries, so it also works when the findings were written out as they came).
 pub fn totals(report: &Report, lang: Lang) -> String {
-    let (e, w, i) = (
-        report.count(Severity::Error),
-        report.count(Severity::Warning),
-        report.count(Severity::Info),
-    );
+    let (e, w, i) = if report.bundles.is_empty() {
+        (
+            report.count(Severity::Error),
+            report.count(Severity::Warning),
+            report.count(Severity::Info),
+        )
+    } else {
+        report.bundles.iter().fold((0, 0, 0), |(e, w, i), b| {
+            (e + b.errors, w + b.warnings, i + b.infos)
+        })
+    };
     match lang {
         Lang::Zh => format!(
             "检查了 {} 份报告、{} 个文件：{} 个错误，{} 个警告，{} 条提示",
