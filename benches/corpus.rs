@@ -66,7 +66,11 @@ const FILLER: &[&str] = &[
 
 /// One ~15 KB narrative and its sheet figures. Every tenth report states a total score that
 /// disagrees with the sum of its indicator scores.
-fn bundle(i: usize) -> (String, Vec<(usize, u64, u64)>, u64, u64, u64) {
+/// A generated report: narrative text, (indicator, weight, score) rows, and the initial budget,
+/// full-year budget and actual spending in cents of 万元.
+type Generated = (String, Vec<(usize, u64, u64)>, u64, u64, u64);
+
+fn bundle(i: usize) -> Generated {
     let mut r = Lcg(i as u64 * 7919 + 17);
     let initial = r.cents(100, 2000);
     let adjust = r.cents(0, 300);
@@ -116,7 +120,11 @@ fn bundle(i: usize) -> (String, Vec<(usize, u64, u64)>, u64, u64, u64) {
             FILLER[k % FILLER.len()]
         ));
     }
-    let stated = if i % 10 == 0 { total + 1000 } else { total };
+    let stated = if i.is_multiple_of(10) {
+        total + 1000
+    } else {
+        total
+    };
     while t.len() < 14 * 1024 {
         t.push_str(FILLER[r.range(0, FILLER.len() as u64 - 1) as usize]);
         t.push('\n');
@@ -234,7 +242,10 @@ fn read_only(paths: &[PathBuf], workbooks: bool) -> usize {
                 let mut cells = 0;
                 for name in wb.sheet_names() {
                     if let Ok(range) = wb.worksheet_range(&name) {
-                        cells += range.used_cells().map(|(_, _, c)| black_box(c)).count();
+                        cells += range
+                            .used_cells()
+                            .filter(|(_, _, c)| !matches!(black_box(c), calamine::Data::Empty))
+                            .count();
                     }
                 }
                 cells

@@ -79,6 +79,9 @@ impl Concept {
 pub enum Period {
     Current,
     Previous,
+    /// A later year: plans and next year's budget (2025年计划安排预算), never checked against
+    /// this year's figures.
+    Next,
 }
 
 /// Where a fact was found, in the file it came from.

@@ -304,7 +304,15 @@ pub fn read_document(path: &Path, settings: &Settings) -> Result<Document, Input
             ext: extension(path),
             convert_to,
         }),
-        Kind::Docx | Kind::Workbook => Err(InputError::Unsupported {
+        Kind::Docx => {
+            let bytes = source::read_bounded(path, source::text::MAX_TEXT_BYTES)?;
+            let text = source::docx::text_of(&bytes)?;
+            Ok(narrative_document(
+                Source::new(path.to_path_buf(), text),
+                settings,
+            ))
+        }
+        Kind::Workbook => Err(InputError::Unsupported {
             ext: extension(path),
             convert_to: ".txt",
         }),

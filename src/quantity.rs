@@ -137,14 +137,14 @@ impl Interval {
         Interval { lo: v, hi: v }
     }
 
-    pub fn add(self, other: Interval) -> Interval {
+    pub fn plus(self, other: Interval) -> Interval {
         Interval {
             lo: self.lo + other.lo,
             hi: self.hi + other.hi,
         }
     }
 
-    pub fn sub(self, other: Interval) -> Interval {
+    pub fn minus(self, other: Interval) -> Interval {
         Interval {
             lo: self.lo - other.hi,
             hi: self.hi - other.lo,
@@ -161,7 +161,7 @@ impl Interval {
     }
 
     /// self / other, for a divisor interval that excludes zero; None otherwise.
-    pub fn div(self, other: Interval) -> Option<Interval> {
+    pub fn divided_by(self, other: Interval) -> Option<Interval> {
         if other.lo <= Decimal::ZERO && other.hi >= Decimal::ZERO {
             return None;
         }
@@ -223,7 +223,7 @@ mod tests {
         // 884.49 / 775.83 lies in [114.0043 %, 114.0070 %]; 114.00 % means [113.995, 114.005].
         let r = q("884.49", Unit::Wan)
             .interval()
-            .div(q("775.83", Unit::Wan).interval())
+            .divided_by(q("775.83", Unit::Wan).interval())
             .unwrap()
             .scale(Decimal::ONE_HUNDRED);
         assert!(r.intersects(q("114.00", Unit::Percent).interval()));
@@ -236,7 +236,7 @@ mod tests {
             lo: Decimal::from(-1),
             hi: Decimal::ONE,
         };
-        assert!(Interval::point(Decimal::ONE).div(z).is_none());
+        assert!(Interval::point(Decimal::ONE).divided_by(z).is_none());
     }
 
     #[test]

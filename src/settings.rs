@@ -150,14 +150,19 @@ impl Settings {
         selected && !self.rules.ignore.iter().any(|s| selector_matches(s, rule))
     }
 
-    /// The severity a rule's findings are reported at.
-    pub fn severity_of(&self, rule: &Rule) -> Severity {
+    /// The severity the configuration sets for a rule's findings, if it sets one.
+    pub fn severity_override(&self, rule: &Rule) -> Option<Severity> {
         self.rules
             .severity
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(rule.code) || k.eq_ignore_ascii_case(rule.name))
             .map(|(_, s)| *s)
-            .unwrap_or(rule.severity)
+    }
+
+    /// The severity a rule's findings are reported at by default (a check may still grade one
+    /// finding lower, e.g. a relation that holds only within rounding).
+    pub fn severity_of(&self, rule: &Rule) -> Severity {
+        self.severity_override(rule).unwrap_or(rule.severity)
     }
 
     /// Whether a per-path ignore silences a rule for a file.
@@ -185,7 +190,11 @@ impl Settings {
         {
             return None;
         }
-        finding.severity = self.severity_of(finding.rule);
+        // Only an explicit override changes a finding's severity: the check's own grading of
+        // one finding (an error rule reporting a warning) is kept otherwise.
+        if let Some(severity) = self.severity_override(finding.rule) {
+            finding.severity = severity;
+        }
         Some(finding)
     }
 }

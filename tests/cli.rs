@@ -2,8 +2,6 @@
 //! narrative, one without figures, a binary file named .txt, a .doc, an empty file) plus files a
 //! walk must skip (hidden, `~$` lock file, `*~`, `*.tmp`, a hidden folder, a picture).
 //!
-//! The assertions hold before and after the narrative extractor lands, except where a test says
-//! otherwise: the clean narrative's info count is not asserted.
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -82,10 +80,7 @@ fn human_output_ends_with_the_batch_summary() {
     ));
     assert!(out.contains("  fixtures/tree/dept-e/空白.txt：文件为空，没有可检查的内容\n"));
     let last = out.lines().last().unwrap_or_default();
-    assert!(
-        last.starts_with("检查了 5 份报告、5 个文件：2 个错误，1 个警告，"),
-        "{last}"
-    );
+    assert_eq!(last, "检查了 5 个文件：2 个错误，1 个警告，1 条提示");
 }
 
 #[test]
@@ -104,7 +99,7 @@ fn english_summary() {
     assert!(out.contains("Reports (5):"), "{out}");
     assert!(out.contains("Files not read (3):"), "{out}");
     assert!(out.contains("fixtures/tree/dept-e/空白.txt: the file is empty\n"));
-    assert!(out.contains("checked 5 report(s), 5 file(s): 2 error(s), 1 warning(s), "));
+    assert!(out.contains("checked 5 file(s): 2 error(s), 1 warning(s), "));
 }
 
 #[test]
@@ -213,7 +208,16 @@ fn sarif_is_valid_and_carries_rules() {
             .contains("SP0002")
     );
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 5);
+    // The same findings as the JSON output.
+    let json: Value =
+        serde_json::from_slice(&suanpan(&["check", TREE, "--format", "json"]).stdout).unwrap();
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert!(results.len() >= 4);
+    assert_eq!(results.len(), diagnostics.len());
+    for (r, d) in results.iter().zip(diagnostics) {
+        assert_eq!(r["ruleId"], d["code"]);
+        assert_eq!(r["message"]["text"], d["message"]);
+    }
     for r in results {
         let i = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[i]["id"], r["ruleId"]);
@@ -362,8 +366,7 @@ fn bad_config_is_a_run_error_with_its_span() {
 }
 
 #[test]
-#[ignore = "needs the narrative extractor"]
-fn seed_score_sum_is_an_error() {
+fn seed_score_sum_is_an_error_and_its_score_is_summarised() {
     let o = suanpan(&[
         "check",
         "fixtures/000_b73ab5ecdce5c643.txt",

@@ -161,7 +161,7 @@ fn summary_shows_score_and_title() {
         ),
         "{out}"
     );
-    assert!(out.ends_with("检查了 1 份报告、2 个文件：1 个错误，0 个警告，1 条提示\n"));
+    assert!(out.ends_with("检查了 2 个文件：1 个错误，0 个警告，1 条提示\n"));
 }
 
 #[test]

@@ -1,7 +1,16 @@
 //! Checks: relations over facts. One file per rule, each with its code, name, severity and doc
 //! (what `suanpan rule CODE` prints). A check never parses text.
 
+pub mod budget_sum;
+pub mod change;
+pub mod components;
+pub mod grade_band;
 pub mod input;
+pub mod rate;
+pub mod restated;
+pub mod score_cap;
+pub mod score_sum;
+mod util;
 
 use crate::diagnostic::{Finding, Rule, Source};
 use crate::fact::Fact;
@@ -22,6 +31,7 @@ type CheckFn = fn(&Context, &mut Vec<Finding>);
 pub fn all_rules() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = input::RULES.to_vec();
     rules.extend(CHECKS.iter().map(|(r, _)| *r));
+    rules.extend(COMPANION_RULES.iter().copied());
     rules.sort_by_key(|r| r.code);
     rules
 }
@@ -34,7 +44,19 @@ pub fn find_rule(key: &str) -> Option<&'static Rule> {
 }
 
 /// The fact checks, each with its rule.
-static CHECKS: &[(&Rule, CheckFn)] = &[];
+static CHECKS: &[(&Rule, CheckFn)] = &[
+    (&budget_sum::RULE, budget_sum::check),
+    (&rate::MISMATCH, rate::check),
+    (&components::RULE, components::check),
+    (&score_sum::RULE, score_sum::check),
+    (&score_cap::RULE, score_cap::check),
+    (&grade_band::RULE, grade_band::check),
+    (&restated::RULE, restated::check),
+    (&change::RULE, change::check),
+];
+
+/// Rules reported by a check listed under another rule (rate-rounding comes with rate-mismatch).
+static COMPANION_RULES: &[&Rule] = &[&rate::ROUNDING];
 
 /// Runs every fact check over one bundle's facts.
 pub fn run(ctx: &Context) -> Vec<Finding> {

@@ -4,3 +4,4 @@
 pub mod narrative;
 pub mod normalize;
 pub mod numbers;
+pub mod vocab;

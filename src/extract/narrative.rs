@@ -1,10 +1,1221 @@
-//! Narrative facts. (Filled in by the narrative work.)
+//! Narrative facts: which figure is what, of whom, and when.
+//!
+//! The text is cut into sentences (。！？ and line ends) and clauses (，；：、). A figure's
+//! concept comes from the vocabulary term that ends nearest before it in its clause, with only
+//! connecting words between ("年初预算为775.83万元"); rates come from their phrasing
+//! ("完成年初预算数的114.00%", "执行率为98%"); scores from "X得分为N分", weights from "X(15分)"
+//! or "满分15分"; grades from "等级为良好". A subject (三公经费, 公务接待费, a project) named in a
+//! clause holds for the rest of the sentence; "其中" makes the subjects after it parts of the one
+//! before it. Only this module reads narrative text; checks see the facts.
 
-use crate::diagnostic::Source;
-use crate::fact::Fact;
+use super::normalize::{Normalized, normalize};
+use super::numbers::{Figure, figures};
+use super::vocab::{self, Vocabulary};
+use crate::diagnostic::{Place, Source};
+use crate::fact::{Concept, Fact, Located, Period};
+use crate::quantity::{Quantity, Unit};
 use crate::settings::Settings;
-use std::sync::Arc;
+use regex::Regex;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
-pub fn extract(_src: &Arc<Source>, _settings: &Settings) -> Vec<Fact> {
-    Vec::new()
+pub fn extract(src: &Arc<Source>, settings: &Settings) -> Vec<Fact> {
+    let norm = normalize(&src.text);
+    let headings = outline(&norm.text);
+    let reader = Reader {
+        text: &norm.text,
+        vocab: vocab::builtin(),
+        figures: figures(&norm.text),
+        year: report_year(&norm.text),
+        groups: score_groups(&headings),
+        grade_re: grade_re(settings),
+    };
+    let mut drafts = reader.read();
+    mark_subtotals(&mut drafts, &headings, norm.text.len());
+    finish(drafts, &norm, src)
+}
+
+/// A fact before precision is settled and spans are mapped back to the original text.
+#[derive(Debug, Clone)]
+struct Draft {
+    concept: Concept,
+    subject: String,
+    part_of: Option<String>,
+    period: Period,
+    figure: Figure,
+    negative: bool,
+    base: Option<Concept>,
+    word: Option<String>,
+    sentence: usize,
+    group: usize,
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    vocab: &'a Vocabulary,
+    figures: Vec<Figure>,
+    year: Option<u32>,
+    /// (start offset, group id) of each score group, in order.
+    groups: Vec<(usize, usize)>,
+    grade_re: Regex,
+}
+
+/// What the clauses of one sentence have established so far.
+#[derive(Default, Clone)]
+struct SentenceState {
+    subject: String,
+    part_of: Option<String>,
+    indicator: Option<String>,
+    /// The indicator named before 其中: scores after it are its sub-scores.
+    parent_indicator: Option<String>,
+    /// The concept of the last amount in the sentence: "公务接待费0.76万元" after "三公经费决算
+    /// 3.76万元，其中" is a 决算 too.
+    money_concept: Option<Concept>,
+}
+
+impl Reader<'_> {
+    fn read(&self) -> Vec<Draft> {
+        let mut out = Vec::new();
+        let mut next_fig = 0;
+        let mut last = SentenceState::default();
+        for (si, (s, e)) in sentences(self.text).into_iter().enumerate() {
+            let first = next_fig;
+            while next_fig < self.figures.len() && self.figures[next_fig].start < e {
+                next_fig += 1;
+            }
+            let figs = &self.figures[first..next_fig];
+            last = self.read_sentence(si, s, e, figs, last, &mut out);
+            self.read_grade(si, s, e, &mut out);
+        }
+        out
+    }
+
+    fn group_of(&self, offset: usize) -> usize {
+        self.groups
+            .iter()
+            .take_while(|(start, _)| *start <= offset)
+            .last()
+            .map(|(_, g)| *g)
+            .unwrap_or(0)
+    }
+
+    fn read_sentence(
+        &self,
+        si: usize,
+        s: usize,
+        e: usize,
+        figs: &[Figure],
+        last: SentenceState,
+        out: &mut Vec<Draft>,
+    ) -> SentenceState {
+        let respectively = self.respectively(s, e, figs);
+        let mut st = SentenceState::default();
+        // A sentence that opens with 其中 (or "基本支出中，") continues the previous sentence:
+        // its subject, indicator and concept.
+        let opening = self.text[s..e].trim_start();
+        if opening.starts_with("其中")
+            || opening
+                .split(['，', ','])
+                .next()
+                .is_some_and(|c| c.ends_with('中'))
+        {
+            st.subject = last.subject;
+            st.indicator = last.indicator;
+            st.money_concept = last.money_concept;
+        }
+        let mut fi = 0;
+        for (cs, ce) in clauses(self.text, s, e, figs) {
+            let clause = &self.text[cs..ce];
+            let first_fig = fi;
+            while fi < figs.len() && figs[fi].start < ce {
+                fi += 1;
+            }
+            let in_clause = &figs[first_fig..fi];
+            let of_which = clause.find("其中").or_else(|| {
+                // "基本支出中，人员经费…": the clause names the whole the next ones are parts of.
+                (in_clause.is_empty() && clause.ends_with('中') && clause.chars().count() <= 12)
+                    .then(|| clause.len() - '中'.len_utf8())
+            });
+            if let Some(pos) = of_which {
+                // Subjects named after 其中 are parts of the one named before it.
+                let before = &clause[..pos];
+                if let Some(subj) = self.explicit_subject(before, true) {
+                    st.subject = subj;
+                }
+                st.part_of = Some(st.subject.clone());
+                st.parent_indicator = st.indicator.clone();
+            }
+            if in_clause.is_empty() {
+                // "(一)决策指标，权重20分，自评得分19分": a clause that only names an indicator
+                // makes it the one the following scores and weights belong to.
+                if let Some(name) = indicator_label(clause) {
+                    st.indicator = Some(name);
+                }
+            }
+            let head_end = in_clause.first().map(|f| f.start).unwrap_or(ce);
+            let head = &self.text[cs..head_end];
+            let head = head.rsplit("其中").next().unwrap_or(head);
+            if let Some(subj) = self
+                .explicit_subject(head, !in_clause.is_empty())
+                .filter(|s| st.part_of.as_deref() != Some(s.as_str()))
+            {
+                st.subject = subj;
+            }
+            let mut prev_end = cs;
+            for f in in_clause {
+                let prefix = &self.text[prev_end..f.start];
+                let after = &self.text[f.end..ce];
+                prev_end = f.end;
+                let assigned = respectively.get(&f.start).cloned();
+                if let Some(d) = self.classify(si, f, prefix, after, assigned, &mut st) {
+                    if d.figure.unit.is_money() && d.concept != Concept::Change {
+                        st.money_concept = Some(d.concept);
+                    }
+                    out.push(d);
+                }
+            }
+        }
+        st
+    }
+
+    fn classify(
+        &self,
+        si: usize,
+        f: &Figure,
+        prefix: &str,
+        after: &str,
+        assigned: Option<(Option<Concept>, bool, Option<String>)>,
+        st: &mut SentenceState,
+    ) -> Option<Draft> {
+        let mut draft = Draft {
+            concept: Concept::Actual,
+            subject: st.subject.clone(),
+            part_of: None,
+            period: Period::Current,
+            figure: f.clone(),
+            negative: false,
+            base: None,
+            word: None,
+            sentence: si,
+            group: self.group_of(f.start),
+        };
+        if st.part_of.as_deref().is_some_and(|p| p != st.subject) {
+            draft.part_of = st.part_of.clone();
+        }
+        match f.unit {
+            u if u.is_money() => {
+                if let Some(sign) = change_word_at_end(prefix) {
+                    draft.concept = Concept::Change;
+                    draft.negative = sign;
+                } else if let Some((concept, negative, subject)) = assigned {
+                    draft.concept = concept.or(st.money_concept)?;
+                    draft.negative = negative;
+                    if let Some(s) = subject {
+                        draft.subject = s;
+                    }
+                } else if let Some((term, term_start)) = self.money_term(prefix) {
+                    draft.concept = term.concept;
+                    draft.negative = term.negative;
+                    draft.period = self.period(&prefix[..term_start]);
+                } else {
+                    // A new subject with no concept word of its own takes the sentence's last
+                    // concept, but only when the subject is named right before the figure.
+                    let concept = st.money_concept?;
+                    let named = clean_subject_text(prefix);
+                    if let Some((_, end, _)) = self.vocab.find_subject(&named) {
+                        if !is_connector(&named[end..]) {
+                            return None;
+                        }
+                    } else {
+                        // After 其中, a named fund or project is a part: "其中：中央补助资金800万元".
+                        let name = strip_generic(named.trim_start_matches("其中"));
+                        if st.part_of.is_none() || !is_project_like(name) {
+                            return None;
+                        }
+                        draft.subject = name.to_string();
+                        draft.part_of = st.part_of.clone();
+                    }
+                    draft.concept = concept;
+                }
+            }
+            Unit::Percent => {
+                if let Some(sign) = change_word_at_end(prefix) {
+                    draft.concept = Concept::ChangeRate;
+                    draft.negative = sign;
+                } else {
+                    let base = rate_base(prefix)?;
+                    draft.concept = Concept::Rate;
+                    draft.base = Some(base);
+                }
+            }
+            Unit::Points => return self.classify_points(draft, prefix, after, st),
+            _ => return None,
+        }
+        Some(draft)
+    }
+
+    fn classify_points(
+        &self,
+        mut draft: Draft,
+        prefix: &str,
+        after: &str,
+        st: &mut SentenceState,
+    ) -> Option<Draft> {
+        draft.part_of = None;
+        draft.subject = String::new();
+        let trimmed = prefix.trim_end();
+        // "项目实施程序(15分)": a weight in brackets after the indicator's name.
+        if let Some(name) = trimmed.strip_suffix('(') {
+            if after.trim_start().starts_with(')') {
+                let name = indicator_name(name);
+                draft.concept = Concept::Weight;
+                draft.subject = name.clone();
+                if !name.is_empty() {
+                    st.indicator = Some(name);
+                }
+                return Some(draft);
+            }
+            return None;
+        }
+        let (term, term_start) = match self.points_term(prefix) {
+            Some(t) => t,
+            None => {
+                // "产出指标得8分"
+                let stem = trimmed.strip_suffix('得')?;
+                (
+                    vocab::Term {
+                        text: "得".into(),
+                        concept: Concept::Score,
+                        negative: false,
+                    },
+                    stem.len(),
+                )
+            }
+        };
+        let gap = &prefix[term_start + term.text.len()..];
+        if gap.contains('扣') || prefix[..term_start].ends_with('扣') {
+            return None;
+        }
+        let raw_name = &prefix[..term_start];
+        let name = indicator_name(raw_name);
+        match term.concept {
+            // "总分100分" states full marks, not the score obtained.
+            Concept::TotalScore
+                if term.text == "总分" && draft.figure.value == Decimal::ONE_HUNDRED =>
+            {
+                draft.concept = Concept::Weight;
+            }
+            Concept::TotalScore => draft.concept = Concept::TotalScore,
+            Concept::Weight => {
+                draft.concept = Concept::Weight;
+                if name.is_empty() {
+                    draft.subject = st.indicator.clone().unwrap_or_default();
+                } else {
+                    draft.subject = name.clone();
+                    st.indicator = Some(name);
+                }
+            }
+            _ => {
+                let total_words = ["自评", "综合", "最终", "总"];
+                if !name.is_empty() && names_the_whole(&name, raw_name) {
+                    draft.concept = Concept::TotalScore;
+                } else if name.is_empty() {
+                    if let Some(ind) = &st.indicator {
+                        draft.concept = Concept::Score;
+                        draft.subject = ind.clone();
+                    } else if total_words.iter().any(|w| raw_name.contains(w)) {
+                        draft.concept = Concept::TotalScore;
+                    } else {
+                        return None;
+                    }
+                } else {
+                    draft.concept = Concept::Score;
+                    draft.subject = name.clone();
+                    if st.parent_indicator.as_ref().is_some_and(|p| *p != name) {
+                        draft.part_of = st.parent_indicator.clone();
+                    }
+                    st.indicator = Some(name);
+                }
+            }
+        }
+        Some(draft)
+    }
+
+    /// The money concept term ending nearest before a figure, if only connecting words follow
+    /// it. Returns the term and its start in `prefix`.
+    fn money_term(&self, prefix: &str) -> Option<(vocab::Term, usize)> {
+        let (term, start) = self.nearest_term(prefix, |c| {
+            !matches!(c, Concept::Score | Concept::Weight | Concept::TotalScore)
+        })?;
+        Some((term, start))
+    }
+
+    fn points_term(&self, prefix: &str) -> Option<(vocab::Term, usize)> {
+        self.nearest_term(prefix, |c| {
+            matches!(c, Concept::Score | Concept::Weight | Concept::TotalScore)
+        })
+    }
+
+    fn nearest_term(
+        &self,
+        prefix: &str,
+        want: impl Fn(Concept) -> bool,
+    ) -> Option<(vocab::Term, usize)> {
+        let (term, pos) = self.vocab.last_term(prefix, want)?;
+        let gap = &prefix[pos + term.text.len()..];
+        is_connector(gap).then(|| (term.clone(), pos))
+    }
+
+    /// A subject named in a clause head: a known subject anywhere, else (when the clause states
+    /// a figure) the words before the concept term, unless they only name the reporting body.
+    fn explicit_subject(&self, head: &str, with_figure: bool) -> Option<String> {
+        let cleaned = clean_subject_text(head);
+        if let Some((_, _, s)) = self.vocab.find_subject(&cleaned) {
+            return Some(s.name.clone());
+        }
+        if !with_figure {
+            return None;
+        }
+        let (_, term_start) = self.nearest_term(head, |_| true)?;
+        let before = clean_subject_text(&head[..term_start]);
+        let before = strip_generic(&before);
+        if before.chars().count() < 2 {
+            return None;
+        }
+        if is_reporting_body(before) || names_the_whole(before, before) {
+            return Some(String::new());
+        }
+        is_project_like(before).then(|| before.to_string())
+    }
+
+    /// The year the words before a figure's concept put it in, relative to the report's year.
+    fn period(&self, text: &str) -> Period {
+        if ["上年", "上一年", "去年", "上年度", "同期"]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            return Period::Previous;
+        }
+        if ["明年", "下一年", "下年度"]
+            .iter()
+            .any(|w| text.contains(w))
+        {
+            return Period::Next;
+        }
+        let Some(year) = self.year else {
+            return Period::Current;
+        };
+        let years: Vec<u32> = year_re()
+            .captures_iter(text)
+            .filter_map(|c| c.get(1)?.as_str().parse::<u32>().ok())
+            .collect();
+        match years.last() {
+            Some(&y) if y < year => Period::Previous,
+            Some(&y) if y > year => Period::Next,
+            _ => Period::Current,
+        }
+    }
+
+    /// "A、B、C分别为x、y、z": which figure gets which concept or subject.
+    fn respectively(
+        &self,
+        s: usize,
+        e: usize,
+        figs: &[Figure],
+    ) -> HashMap<usize, (Option<Concept>, bool, Option<String>)> {
+        let mut out = HashMap::new();
+        let sentence = &self.text[s..e];
+        let Some(pos) = sentence.find("分别") else {
+            return out;
+        };
+        let abs = s + pos;
+        let list_start = sentence[..pos]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| matches!(c, '，' | ',' | '；' | ';' | ':'))
+            .map(|(i, c)| s + i + c.len_utf8())
+            .unwrap_or(s);
+        let list = &self.text[list_start..abs];
+        let items: Vec<&str> = list
+            .split(['、', '和', '及', '与'])
+            .filter(|i| !i.trim().is_empty())
+            .collect();
+        if items.len() < 2 {
+            return out;
+        }
+        let after: Vec<&Figure> = figs.iter().filter(|f| f.start > abs).collect();
+        if after.len() < items.len() {
+            return out;
+        }
+        let shared = self.nearest_term_anywhere(list);
+        for (item, f) in items.iter().zip(after) {
+            let own = self.nearest_term_anywhere(item);
+            let subject = self
+                .vocab
+                .find_subject(&clean_subject_text(item))
+                .map(|(_, _, s)| s.name.clone());
+            // No concept word in the list: the figures take the sentence's concept so far
+            // ("三公经费决算数为5.55万元，因公出国(境)费、…分别为…").
+            match own.clone().or_else(|| shared.clone()) {
+                Some(t) => {
+                    let subject = if own.is_some() { None } else { subject };
+                    out.insert(f.start, (Some(t.concept), t.negative, subject));
+                }
+                None if subject.is_some() => {
+                    out.insert(f.start, (None, false, subject));
+                }
+                None => {}
+            }
+        }
+        out
+    }
+
+    fn nearest_term_anywhere(&self, text: &str) -> Option<vocab::Term> {
+        let (term, _) = self.vocab.last_term(text, |c| {
+            !matches!(c, Concept::Score | Concept::Weight | Concept::TotalScore)
+        })?;
+        Some(term.clone())
+    }
+
+    fn read_grade(&self, si: usize, s: usize, e: usize, out: &mut Vec<Draft>) {
+        let sentence = &self.text[s..e];
+        for caps in self.grade_re.captures_iter(sentence) {
+            let Some(word) = caps.name("word") else {
+                continue;
+            };
+            let start = s + word.start();
+            out.push(Draft {
+                concept: Concept::Grade,
+                subject: String::new(),
+                part_of: None,
+                period: Period::Current,
+                figure: Figure {
+                    start,
+                    end: s + word.end(),
+                    value: Decimal::ZERO,
+                    decimals: 0,
+                    unit: Unit::Plain,
+                },
+                negative: false,
+                base: None,
+                word: Some(word.as_str().to_string()),
+                sentence: si,
+                group: self.group_of(start),
+            });
+        }
+    }
+}
+
+/// Words that may stand between a concept term and its figure.
+fn is_connector(gap: &str) -> bool {
+    const FILLERS: &[&str] = &[
+        "人民币",
+        "共计",
+        "合计",
+        "总计",
+        "达到",
+        "金额",
+        "资金",
+        "安排",
+        "为",
+        "是",
+        "达",
+        "共",
+        "约",
+        "计",
+        "了",
+        "额",
+        "数",
+        ":",
+        " ",
+        "\t",
+        "总",
+        "的",
+    ];
+    let mut rest = gap;
+    'outer: while !rest.is_empty() {
+        for f in FILLERS {
+            if let Some(r) = rest.strip_prefix(f) {
+                rest = r;
+                continue 'outer;
+            }
+        }
+        return false;
+    }
+    true
+}
+
+/// "比上年增加" → Some(false), "较上年减少" → Some(true) (negative); None if the prefix does
+/// not end with a change word.
+fn change_word_at_end(prefix: &str) -> Option<bool> {
+    let p = prefix.trim_end();
+    let p = p.strip_suffix('了').unwrap_or(p);
+    let p = p.strip_suffix('约').unwrap_or(p);
+    const UP: &[&str] = &["增加", "增长", "上升", "提高", "增幅为", "增幅", "多"];
+    const DOWN: &[&str] = &[
+        "减少",
+        "下降",
+        "降低",
+        "下滑",
+        "减幅为",
+        "降幅",
+        "少",
+        "节约",
+    ];
+    let compared = ["比", "较", "同比", "环比", "相比"]
+        .iter()
+        .any(|w| p.contains(w));
+    if UP.iter().any(|w| p.ends_with(w)) && (compared || p.ends_with("增长")) {
+        return Some(false);
+    }
+    if DOWN.iter().any(|w| p.ends_with(w)) && (compared || p.ends_with("下降")) {
+        return Some(true);
+    }
+    None
+}
+
+/// The base a percentage is a rate of, from its phrasing; None if it is not a budget rate.
+fn rate_base(prefix: &str) -> Option<Concept> {
+    static DONE: OnceLock<Regex> = OnceLock::new();
+    static EXEC: OnceLock<Regex> = OnceLock::new();
+    let done = DONE.get_or_init(|| {
+        Regex::new(r"完成(?:了)?([^，,；;:]{0,16}?)(?:的|之)?\s*$").expect("valid regex")
+    });
+    let exec = EXEC.get_or_init(|| {
+        Regex::new(r"(预算执行率|执行率|完成率)(?:为|是|达到|达|:|约)*\s*$").expect("valid regex")
+    });
+    if let Some(c) = done
+        .captures(prefix)
+        .filter(|c| !c.get(1).is_some_and(|m| m.as_str().starts_with('率')))
+    {
+        let what = c.get(1).map(|m| m.as_str()).unwrap_or("");
+        if what.contains("年初") {
+            return Some(Concept::InitialBudget);
+        }
+        if what.contains("全年") || what.contains("调整后") {
+            return Some(Concept::FullYearBudget);
+        }
+        if what.contains("预算") {
+            return Some(Concept::Budget);
+        }
+        return None;
+    }
+    let c = exec.captures(prefix)?;
+    match c.get(1).map(|m| m.as_str()) {
+        // 完成率 alone is often a task's (任务完成率); only money words make it a budget rate.
+        Some("完成率") => ["预算", "资金", "支出", "经费"]
+            .iter()
+            .any(|w| prefix.contains(w))
+            .then_some(Concept::Budget),
+        _ => Some(Concept::FullYearBudget),
+    }
+}
+
+/// An indicator's name from the words before 得分: without list markers, bracketed notes,
+/// quotes and trailing evaluative words.
+fn indicator_name(raw: &str) -> String {
+    static MARKER: OnceLock<Regex> = OnceLock::new();
+    let marker = MARKER.get_or_init(|| {
+        Regex::new(r"^\s*(?:\d{1,2}[.、]|\(\d{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))\s*")
+            .expect("valid regex")
+    });
+    let mut s = marker.replace(raw, "").to_string();
+    // Drop bracketed notes such as (15分).
+    while let (Some(a), Some(b)) = (s.find('('), s.find(')')) {
+        if b < a {
+            break;
+        }
+        s.replace_range(a..b + 1, "");
+    }
+    let mut s: String = s
+        .chars()
+        .filter(|c| !"“”\"‘’'「」 \t".contains(*c))
+        .collect::<String>()
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_string();
+    for w in ["其中", "的"] {
+        if let Some(r) = s.strip_prefix(w) {
+            s = r.to_string();
+        }
+    }
+    loop {
+        let before = s.len();
+        for w in ["自评", "评价", "最终", "综合", "实际", "的", "为"] {
+            if let Some(r) = s.strip_suffix(w) {
+                s = r.to_string();
+            }
+        }
+        if s.len() == before {
+            break;
+        }
+    }
+    s
+}
+
+/// A clause that is only an indicator's name: a numbered label ("(一)决策指标") or a short name
+/// ending in 指标.
+fn indicator_label(clause: &str) -> Option<String> {
+    static MARKER: OnceLock<Regex> = OnceLock::new();
+    let marker = MARKER.get_or_init(|| {
+        Regex::new(r"^\s*(?:\d{1,2}[.、]|\(\d{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
+            .expect("valid regex")
+    });
+    let name = indicator_name(clause);
+    let len = name.chars().count();
+    let labelled = marker.is_match(clause) || name.ends_with("指标");
+    (labelled && (2..=16).contains(&len) && !name.contains(['。', '，'])).then_some(name)
+}
+
+/// Whether the words before 得分 only name the evaluated object itself (本项目, 该单位,
+/// 我局2023年度部门整体支出绩效, 各项指标), so that the score is the total. `raw` is the text
+/// before 得分 as written: a total word there (自评, 综合, 总, 整体) or a 本/该/我 in front is
+/// needed, so that an indicator such as 项目绩效 stays an indicator.
+fn names_the_whole(name: &str, raw: &str) -> bool {
+    const WHOLE: &[&str] = &[
+        "各项指标",
+        "各指标",
+        "全部指标",
+        "所有指标",
+        "部门整体",
+        "项目整体",
+        "整体",
+        "支出",
+        "绩效",
+        "部门",
+        "单位",
+        "项目",
+        "评价",
+        "年度",
+        "本级",
+        "指标",
+        "各项",
+        "局",
+        "委",
+        "厅",
+        "办",
+        "院",
+        "中心",
+        "站",
+        "所",
+        "次",
+    ];
+    static YEAR: OnceLock<Regex> = OnceLock::new();
+    let year = YEAR.get_or_init(|| Regex::new(r"(?:19|20)\d{2}年度?").expect("valid regex"));
+    let own = name.starts_with(['本', '该', '我']);
+    let mut rest: String = year.replace_all(name, "").into_owned();
+    rest = rest.trim_start_matches(['本', '该', '我']).to_string();
+    loop {
+        let before = rest.len();
+        for w in WHOLE {
+            if let Some(r) = rest.strip_prefix(w) {
+                rest = r.to_string();
+            }
+        }
+        if rest.len() == before {
+            break;
+        }
+    }
+    let total_word = ["自评", "综合", "总", "整体", "各项", "指标"]
+        .iter()
+        .any(|w| raw.contains(w));
+    rest.is_empty() && (own || total_word)
+}
+
+/// Subject text without quotes, spaces and leading dates.
+fn clean_subject_text(s: &str) -> String {
+    static LEAD: OnceLock<Regex> = OnceLock::new();
+    let lead = LEAD.get_or_init(|| {
+        Regex::new(r"^(?:\d{1,2}[.、]|\(\d{1,2}\))?(?:\d{4}年度?|本年度|本年|全年|年度)?")
+            .expect("valid regex")
+    });
+    let s: String = s
+        .chars()
+        .filter(|c| !"“”\"‘’'「」 \t".contains(*c))
+        .collect();
+    lead.replace(&s, "").to_string()
+}
+
+/// Drops generic words that name no subject (支出, 本部门 …).
+fn strip_generic(s: &str) -> &str {
+    let mut s = s;
+    loop {
+        let before = s.len();
+        for w in ["本部门", "本单位", "我单位", "我部门", "部门整体", "整体"] {
+            s = s.strip_prefix(w).unwrap_or(s);
+        }
+        for w in [
+            "支出",
+            "的",
+            "经费支出",
+            "财政",
+            "总体",
+            "情况",
+            "年度",
+            "全年",
+        ] {
+            s = s.strip_suffix(w).unwrap_or(s);
+        }
+        if s.len() == before {
+            return s;
+        }
+    }
+}
+
+/// Whether words name the reporting body itself (a department), so its figures are the
+/// report's own.
+fn is_reporting_body(s: &str) -> bool {
+    const ORG: &[&str] = &[
+        "会", "局", "委", "厅", "院", "处", "办", "中心", "站", "所", "馆", "部", "队", "校",
+        "政府", "单位", "部门", "公司", "室", "社", "团", "联",
+    ];
+    ORG.iter().any(|w| s.ends_with(w))
+}
+
+/// Whether words name a fund, project or activity (职工疗休养项目, 送温暖专项资金).
+fn is_project_like(s: &str) -> bool {
+    const SUFFIX: &[&str] = &[
+        "项目", "资金", "经费", "费", "工程", "活动", "专项", "补助", "补贴", "奖励", "基金",
+    ];
+    SUFFIX.iter().any(|w| s.ends_with(w))
+}
+
+fn year_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"((?:19|20)\d{2})年").expect("valid regex"))
+}
+
+/// The year the report is about: the year most often written as "YYYY年" ("YYYY年度" counts
+/// thrice: it is how titles and budget sentences name their year); on a tie, the earlier year,
+/// since plans for the next year are the usual other year mentioned.
+fn report_year(text: &str) -> Option<u32> {
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    for c in year_re().captures_iter(text) {
+        let (Some(m), Some(all)) = (c.get(1), c.get(0)) else {
+            continue;
+        };
+        if let Ok(y) = m.as_str().parse() {
+            let weight = if text[all.end()..].starts_with('度') {
+                3
+            } else {
+                1
+            };
+            *counts.entry(y).or_default() += weight;
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(y, n)| (n, std::cmp::Reverse(y)))
+        .map(|(y, _)| y)
+}
+
+/// The grade pattern for the bands in force, built once per set of grade words.
+fn grade_re(settings: &Settings) -> Regex {
+    type Cache = std::sync::Mutex<Vec<(Vec<String>, Regex)>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let words: Vec<String> = settings
+        .grades
+        .words()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = match cache.lock() {
+        Ok(c) => c,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    if let Some((_, re)) = cache.iter().find(|(w, _)| *w == words) {
+        return re.clone();
+    }
+    let alt = words
+        .iter()
+        .map(|w| regex::escape(w))
+        .collect::<Vec<_>>()
+        .join("|");
+    let re = Regex::new(&format!(
+        r"(?:等级|等次|评级|级别|评价结果|自评结果|评定为|评为|认定为|确定为)(?:为|是|:|评定为|评为|确定为|属于|达到|属)?\s*[“「]?(?P<word>{alt})"
+    ))
+    .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex"));
+    cache.push((words, re.clone()));
+    re
+}
+
+/// Sentence ranges: cut at 。！？!? and line ends.
+fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if matches!(c, '。' | '!' | '?' | '\n') {
+            if i > start {
+                out.push((start, i));
+            }
+            start = i + c.len_utf8();
+        }
+    }
+    if start < text.len() {
+        out.push((start, text.len()));
+    }
+    out
+}
+
+/// Clause ranges within a sentence: cut at ，,；;:、 outside figures.
+fn clauses(text: &str, s: usize, e: usize, figs: &[Figure]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = s;
+    for (i, c) in text[s..e].char_indices() {
+        let at = s + i;
+        if matches!(c, '，' | ',' | '；' | ';' | ':' | '、')
+            && !figs.iter().any(|f| f.start <= at && at < f.end)
+        {
+            out.push((start, at));
+            start = at + c.len_utf8();
+        }
+    }
+    out.push((start, e));
+    out
+}
+
+/// A line that opens with a section marker: "一、" (level 1), "(一)" (2), "1." or "1、" (3),
+/// "(1)" (4). It may be a bare heading or a numbered paragraph; either way it bounds sections.
+#[derive(Debug, Clone, Copy)]
+struct Heading {
+    start: usize,
+    /// End of the line's first sentence: a subtotal is stated there ("(二)预算执行(30分):得27分。
+    /// 其中…扣1分").
+    first_sentence_end: usize,
+    level: u8,
+}
+
+fn outline(text: &str) -> Vec<Heading> {
+    static MARKERS: OnceLock<[Regex; 4]> = OnceLock::new();
+    let markers = MARKERS.get_or_init(|| {
+        // Markdown headings and bold ("## 一、", "**(一)**") are headings too.
+        [
+            r"^\s*(?:#+\s*)?(?:\*\*)?[一二三四五六七八九十]+、",
+            r"^\s*(?:#+\s*)?(?:\*\*)?\([一二三四五六七八九十]+\)",
+            r"^\s*(?:#+\s*)?(?:\*\*)?\d{1,2}(?:[.、]|\.\s)",
+            r"^\s*(?:#+\s*)?(?:\*\*)?\(\d{1,2}\)",
+        ]
+        .map(|p| Regex::new(p).expect("valid regex"))
+    });
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches('\n');
+        if let Some(i) = markers.iter().position(|m| m.is_match(body)) {
+            let first = body.find(['。', '!', '?']).unwrap_or(body.len());
+            out.push(Heading {
+                start: offset,
+                first_sentence_end: offset + first,
+                level: i as u8 + 1,
+            });
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// Score groups: scores are summed per top-level section, and within it separately for those
+/// stated directly under the section heading and those under its sub-headings — a summary
+/// paragraph and a detailed list are two itemisations of one total, not one list.
+fn score_groups(headings: &[Heading]) -> Vec<(usize, usize)> {
+    let mut out = vec![(0, 0)];
+    let mut section = 0;
+    for h in headings {
+        if h.level == 1 {
+            section += 1;
+            out.push((h.start, section * 2));
+        } else if section > 0 {
+            out.push((h.start, section * 2 + 1));
+        }
+    }
+    out
+}
+
+/// A score stated on a heading line ("(一)履职效能(40分)得分36.35分") is that section's subtotal:
+/// the scores below it, up to the next heading of the same or a higher level, become its parts.
+fn mark_subtotals(drafts: &mut [Draft], headings: &[Heading], text_len: usize) {
+    // (region start, region end, level, subject) of each heading that states a score.
+    let mut regions = Vec::new();
+    for (i, h) in headings.iter().enumerate() {
+        let Some(sub) = drafts.iter().find(|d| {
+            d.concept == Concept::Score
+                && d.figure.start >= h.start
+                && d.figure.start < h.first_sentence_end
+        }) else {
+            continue;
+        };
+        let end = headings[i + 1..]
+            .iter()
+            .find(|n| n.level <= h.level)
+            .map(|n| n.start)
+            .unwrap_or(text_len);
+        regions.push((h.first_sentence_end, end, h.level, sub.subject.clone()));
+    }
+    for d in drafts.iter_mut().filter(|d| d.concept == Concept::Score) {
+        let inner = regions
+            .iter()
+            .filter(|(a, b, _, subject)| {
+                d.figure.start > *a && d.figure.start < *b && *subject != d.subject
+            })
+            .max_by_key(|(_, _, level, _)| *level);
+        if let Some((_, _, _, subject)) = inner {
+            d.part_of = Some(subject.clone());
+        }
+    }
+}
+
+/// Settles precision and maps spans back to the original text.
+///
+/// An integer amount in a document that writes two decimals elsewhere is read as .00: the
+/// precision of money (per unit) and of scores is the number of decimals most often written.
+/// Scores are read to two decimals at least: they are assigned, not rounded measurements.
+fn finish(drafts: Vec<Draft>, norm: &Normalized, src: &Arc<Source>) -> Vec<Fact> {
+    let mut usual: HashMap<Unit, u32> = HashMap::new();
+    for unit in [Unit::Yuan, Unit::Wan, Unit::Yi, Unit::Points] {
+        let mut counts: HashMap<u32, usize> = HashMap::new();
+        for d in drafts.iter().filter(|d| d.figure.unit == unit) {
+            if d.figure.decimals > 0 {
+                *counts.entry(d.figure.decimals).or_default() += 1;
+            }
+        }
+        if let Some((p, _)) = counts.into_iter().max_by_key(|&(p, n)| (n, p)) {
+            usual.insert(unit, p);
+        }
+    }
+    drafts
+        .into_iter()
+        .map(|d| {
+            let f = &d.figure;
+            // Scores are given, not measured: "16分" is 16.00, not [15.5, 16.5].
+            let floor = if f.unit == Unit::Points { 2 } else { 0 };
+            let precision = f
+                .decimals
+                .max(usual.get(&f.unit).copied().unwrap_or(0))
+                .max(floor);
+            let value = if d.negative { -f.value } else { f.value };
+            let (start, end) = norm.orig_range(f.start, f.end);
+            Fact {
+                concept: d.concept,
+                subject: d.subject,
+                part_of: d.part_of,
+                period: d.period,
+                quantity: Quantity::new(value, precision, f.unit),
+                base: d.base,
+                word: d.word,
+                sentence: d.sentence,
+                section: d.group,
+                at: Located {
+                    source: src.clone(),
+                    place: Place::Text { start, end },
+                },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(text: &str) -> Vec<Fact> {
+        let src = Source::new("t.txt".into(), text.to_string());
+        extract(&src, &Settings::default())
+    }
+
+    fn brief(text: &str) -> Vec<String> {
+        facts(text)
+            .iter()
+            .map(|f| {
+                format!(
+                    "{:?}[{}]{}{}={}",
+                    f.concept,
+                    f.subject,
+                    f.part_of
+                        .as_ref()
+                        .map(|p| format!("<{p}"))
+                        .unwrap_or_default(),
+                    match f.period {
+                        Period::Previous => "@prev",
+                        Period::Next => "@next",
+                        Period::Current => "",
+                    },
+                    f.word.clone().unwrap_or_else(|| f.quantity.to_string())
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn seed_budget_sentence() {
+        let b = brief(
+            "2024年度市总工会支出年初预算为775.83万元，预算调整数为108.66万元，决算数为884.49万元，完成年初预算数的114.00%，预算调整原因为年中追加了专项资金。",
+        );
+        assert_eq!(
+            b,
+            vec![
+                "InitialBudget[]=775.83万元",
+                "Adjustment[]=108.66万元",
+                "Actual[]=884.49万元",
+                "Rate[]=114.00%",
+            ]
+        );
+    }
+
+    #[test]
+    fn seed_sangong_sentence_with_parts() {
+        let b = brief(
+            "2024年度市总工会“三公”经费支出全年预算数为3.80万元,支出决算为3.76万元,完成年初预算数的98.94%。其中：公务用车运行维护费全年预算数为3万元,支出决算为3万元,完成预算数的100%；公务接待费全年预算数为0.8万元,支出决算为0.76万元,完成预算数的95%，共接待7批次，63人。",
+        );
+        assert_eq!(
+            b,
+            vec![
+                "FullYearBudget[三公经费]=3.80万元",
+                "Actual[三公经费]=3.76万元",
+                "Rate[三公经费]=98.94%",
+                "FullYearBudget[公务用车运行维护费]<三公经费=3.00万元",
+                "Actual[公务用车运行维护费]<三公经费=3.00万元",
+                "Rate[公务用车运行维护费]<三公经费=100%",
+                "FullYearBudget[公务接待费]<三公经费=0.80万元",
+                "Actual[公务接待费]<三公经费=0.76万元",
+                "Rate[公务接待费]<三公经费=95%",
+            ]
+        );
+    }
+
+    #[test]
+    fn qizhong_in_one_sentence_marks_parts() {
+        let b = brief("三公经费决算3.76万元，其中：公务用车运行维护费3万元，公务接待费0.76万元。");
+        assert_eq!(
+            b,
+            vec![
+                "Actual[三公经费]=3.76万元",
+                "Actual[公务用车运行维护费]<三公经费=3.00万元",
+                "Actual[公务接待费]<三公经费=0.76万元",
+            ]
+        );
+    }
+
+    #[test]
+    fn scores_weights_totals_and_grades() {
+        let b = brief(
+            "二、结论\n自评分数为88.35分，等级为良好。\n三、分析\n(一)履职\n产出指标得分为8分，效益指标得分为10分，完成情况较好，得分为10分。\n项目实施程序(15分)得分为13.35分。\n新增项目扣1分。",
+        );
+        assert_eq!(
+            b,
+            vec![
+                "TotalScore[]=88.35分",
+                "Grade[]=良好",
+                "Score[产出指标]=8.00分",
+                "Score[效益指标]=10.00分",
+                "Score[效益指标]=10.00分",
+                "Weight[项目实施程序]=15.00分",
+                "Score[项目实施程序]=13.35分",
+            ]
+        );
+    }
+
+    #[test]
+    fn task_completion_rates_are_not_budget_rates() {
+        assert!(brief("培训任务完成率为95%，满意度达98%，资金到位率100%。").is_empty());
+        assert_eq!(brief("预算资金完成率为95%。"), vec!["Rate[]=95%"]);
+    }
+
+    #[test]
+    fn funding_sources_are_subjects_of_their_own() {
+        let b = brief("支出决算884.49万元，其中财政拨款支出决算800.00万元。");
+        assert_eq!(
+            b,
+            vec!["Actual[]=884.49万元", "Actual[财政拨款]<=800.00万元"]
+        );
+    }
+
+    #[test]
+    fn the_object_s_own_score_is_the_total() {
+        assert_eq!(
+            brief("本项目自评得分为90.00分。部门整体得分88分。该单位综合得分85.5分。"),
+            vec![
+                "TotalScore[]=90.00分",
+                "TotalScore[]=88.00分",
+                "TotalScore[]=85.50分"
+            ]
+        );
+    }
+
+    #[test]
+    fn project_report_phrasing() {
+        let b = brief(
+            "该项目年初预算数为1,200.00万元，全年预算数为1,400.00万元，其中：中央补助资金800.00万元，省级资金400.00万元。截至2024年12月31日，实际支出1,365.50万元，预算执行率为97.54%。上半年支出进度为35%。2025年计划安排预算1,500万元。",
+        );
+        assert_eq!(
+            b,
+            vec![
+                "InitialBudget[]=1200.00万元",
+                "FullYearBudget[]=1400.00万元",
+                "FullYearBudget[中央补助资金]<=800.00万元",
+                "FullYearBudget[省级资金]<=400.00万元",
+                "Actual[]=1365.50万元",
+                "Rate[]=97.54%",
+                "Budget[]@next=1500.00万元",
+            ]
+        );
+    }
+
+    #[test]
+    fn full_marks_are_not_the_total() {
+        assert_eq!(
+            brief("评价总分100分，自评得分88分，满分100分。"),
+            vec![
+                "Weight[]=100.00分",
+                "TotalScore[]=88.00分",
+                "Weight[]=100.00分"
+            ]
+        );
+    }
+
+    #[test]
+    fn good_is_not_a_grade_without_grade_words() {
+        assert!(brief("完成情况较为良好，质量优秀。").is_empty());
+    }
+
+    #[test]
+    fn previous_year_and_changes() {
+        let b = brief(
+            "2024年决算数为110万元，上年决算数为100万元，比上年增加10万元，增长10%。2024年工作。",
+        );
+        assert_eq!(
+            b,
+            vec![
+                "Actual[]=110万元",
+                "Actual[]@prev=100万元",
+                "Change[]=10万元",
+                "ChangeRate[]=10%",
+            ]
+        );
+    }
+
+    #[test]
+    fn respectively_lists() {
+        let b = brief("年初预算、调整后预算、决算分别为100.00万元、120.00万元、118.50万元。");
+        assert_eq!(
+            b,
+            vec![
+                "InitialBudget[]=100.00万元",
+                "FullYearBudget[]=120.00万元",
+                "Actual[]=118.50万元",
+            ]
+        );
+    }
+
+    #[test]
+    fn project_subjects_are_kept_apart() {
+        let b = brief("职工疗休养项目年初预算为50万元，决算为49.5万元。");
+        assert_eq!(
+            b,
+            vec![
+                "InitialBudget[职工疗休养项目]=50.0万元",
+                "Actual[职工疗休养项目]=49.5万元",
+            ]
+        );
+    }
 }

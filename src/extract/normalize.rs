@@ -56,12 +56,9 @@ pub fn normalize(original: &str) -> Normalized {
         if i < skip_until {
             continue;
         }
-        if let Some(m) = bookmarks.peek() {
-            if m.start() == i {
-                skip_until = m.end();
-                bookmarks.next();
-                continue;
-            }
+        if let Some(m) = bookmarks.next_if(|m| m.start() == i) {
+            skip_until = m.end();
+            continue;
         }
         let mapped = match c {
             '\r' => continue,

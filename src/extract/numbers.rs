@@ -1,1 +1,319 @@
-//! Figures in normalised text. (Filled in by the narrative work.)
+//! Figures in normalised text: amounts (元/万元/亿元), rates (%/‰), scores (分), with the
+//! decimals they were written with. What is not an amount is rejected here: years (2024年),
+//! dates (“5.12”护士节, 2023.03.15, 12月底), quoted slogans (“559”), document numbers
+//! (财预〔2020〕10号), section numbers (1., (1)), phone numbers, ordinals (第3), 65周年, and
+//! parts of identifiers (_Toc28838).
+
+use crate::quantity::Unit;
+use regex::Regex;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use std::sync::OnceLock;
+
+/// A figure found in normalised text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    /// Byte range of the number and its unit in the normalised text.
+    pub start: usize,
+    pub end: usize,
+    pub value: Decimal,
+    /// Decimal places as written.
+    pub decimals: u32,
+    pub unit: Unit,
+}
+
+fn figure_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?x)
+            (?P<num> \d{1,3}(?:,\d{3})+(?:\.\d+)? | \d+(?:\.\d+)? )
+            (?P<unit> [\ \t]* (?: 个百分点 | 万亿元 | 亿元 | 万元 | 千元 | 元 | 亿 | 万 | % | ‰ | 分 ) )?",
+        )
+        .expect("valid regex")
+    })
+}
+
+/// Date-like runs that the figure pattern would otherwise split into numbers.
+fn date_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\d{3,4}-\d{7,8}|\d{4}[./-]\d{1,2}(?:[./-]\d{1,2})?|\d{1,2}:\d{2}")
+            .expect("valid regex")
+    })
+}
+
+/// What follows a number and makes it a date, a count or an ordinal rather than an amount.
+const NOT_AMOUNT_AFTER: &[&str] = &[
+    "年", "月", "日", "号", "时", "周年", "届", "级", "岁", "次会", "点", "家", "大", "条", "款",
+    "章", "节", "版", "期",
+];
+
+/// 分 followed by these is not a score (分钟, 分析, 分别 …).
+const NOT_POINTS_AFTER: &[char] = &[
+    '钟', '析', '别', '配', '布', '批', '期', '类', '项', '档', '组', '局', '会', '解', '散', '管',
+    '工', '成', '拨', '摊', '之',
+];
+
+/// Count classifiers: 万 followed by one is a count (1万人), not 万元.
+const COUNT_AFTER: &[char] = &[
+    '人', '个', '次', '户', '名', '件', '册', '份', '台', '辆', '场', '张', '套', '株', '亩', '平',
+    '米', '吨', '公', '家', '所', '条',
+];
+
+/// Classifiers that make a number a count: 7批次, 63人, 七批次.
+const CLASSIFIERS: &[&str] = &[
+    "批次", "人次", "户次", "个", "人", "次", "项", "家", "场", "期", "批", "名", "户", "件", "所",
+];
+
+fn count_classifier(after: &str) -> Option<&'static str> {
+    CLASSIFIERS.iter().copied().find(|c| after.starts_with(c))
+}
+
+/// Counts written in Chinese numerals (七批次, 十二项, 两场), read as counts, never as amounts.
+fn chinese_counts(text: &str, out: &mut Vec<Figure>) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re =
+        RE.get_or_init(|| Regex::new(r"[零〇一二两三四五六七八九十百千]+").expect("valid regex"));
+    for m in re.find_iter(text) {
+        let before = text[..m.start()].chars().next_back();
+        if before == Some('第') {
+            continue;
+        }
+        let Some(c) = count_classifier(&text[m.end()..]) else {
+            continue;
+        };
+        let Some(value) = chinese_numeral(m.as_str()) else {
+            continue;
+        };
+        out.push(Figure {
+            start: m.start(),
+            end: m.end() + c.len(),
+            value: Decimal::from(value),
+            decimals: 0,
+            unit: Unit::Count,
+        });
+    }
+}
+
+/// The value of a Chinese numeral below ten thousand (十二 = 12, 两百零五 = 205).
+fn chinese_numeral(s: &str) -> Option<u64> {
+    let digit = |c: char| match c {
+        '零' | '〇' => Some(0),
+        '一' => Some(1),
+        '二' | '两' => Some(2),
+        '三' => Some(3),
+        '四' => Some(4),
+        '五' => Some(5),
+        '六' => Some(6),
+        '七' => Some(7),
+        '八' => Some(8),
+        '九' => Some(9),
+        _ => None,
+    };
+    let (mut total, mut current) = (0u64, None::<u64>);
+    for c in s.chars() {
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            _ => {
+                current = Some(digit(c)?);
+                continue;
+            }
+        };
+        total += current.unwrap_or(1) * unit;
+        current = None;
+    }
+    Some(total + current.unwrap_or(0))
+}
+
+pub fn figures(text: &str) -> Vec<Figure> {
+    let digit_at = |i: Option<char>| i.is_some_and(|c| c.is_ascii_digit());
+    let dates: Vec<(usize, usize)> = date_re()
+        .find_iter(text)
+        .filter(|m| {
+            !digit_at(text[..m.start()].chars().next_back())
+                && !digit_at(text[m.end()..].chars().next())
+        })
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let mut out = Vec::new();
+    for caps in figure_re().captures_iter(text) {
+        let Some(num) = caps.name("num") else {
+            continue;
+        };
+        let (start, num_end) = (num.start(), num.end());
+        if dates.iter().any(|&(a, b)| start < b && num_end > a) {
+            continue;
+        }
+        let before = text[..start].chars().next_back();
+        let after_num = &text[num_end..];
+        // Part of an identifier, a version or a longer number.
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
+            continue;
+        }
+        if before == Some('第') {
+            continue;
+        }
+        let unit_text = caps.name("unit").map(|m| m.as_str().trim()).unwrap_or("");
+        let mut end = caps.name("unit").map(|m| m.end()).unwrap_or(num_end);
+        let after_unit = &text[end..];
+        let unit = match unit_text {
+            "" => Unit::Plain,
+            "元" | "千元" => Unit::Yuan,
+            "万元" | "万" => Unit::Wan,
+            "亿元" | "亿" | "万亿元" => Unit::Yi,
+            "%" => Unit::Percent,
+            "‰" => Unit::Permille,
+            "分" => Unit::Points,
+            // 个百分点: a difference of rates, not a rate.
+            _ => continue,
+        };
+        if unit == Unit::Points && after_unit.starts_with(NOT_POINTS_AFTER) {
+            continue;
+        }
+        if unit_text == "万" && after_unit.starts_with(COUNT_AFTER) {
+            continue;
+        }
+        if unit == Unit::Plain {
+            if NOT_AMOUNT_AFTER
+                .iter()
+                .any(|w| after_num.trim_start().starts_with(w))
+            {
+                continue;
+            }
+            // Quoted or bracketed bare numbers: slogans (“559”), dates (“5.12”), document
+            // numbers (〔2020〕), section numbers ((1)).
+            if before.is_some_and(|c| "“\"‘'「〔[(【《".contains(c))
+                && after_num.starts_with(|c: char| "”\"’'」〕])】》".contains(c))
+            {
+                continue;
+            }
+            // Section numbers at the start of a line: "1." "2、".
+            let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+            if text[line_start..start].trim().is_empty() && after_num.starts_with(['.', '、', ')'])
+            {
+                continue;
+            }
+            // Phone numbers and long codes.
+            let digits = num.as_str().chars().filter(char::is_ascii_digit).count();
+            if digits >= 7 && !num.as_str().contains(['.', ',']) {
+                continue;
+            }
+        }
+        // 元 in 千元 scales by a thousand.
+        let raw: String = num.as_str().chars().filter(|&c| c != ',').collect();
+        let Ok(mut value) = Decimal::from_str(&raw) else {
+            continue;
+        };
+        let decimals = raw
+            .split_once('.')
+            .map(|(_, f)| f.len() as u32)
+            .unwrap_or(0);
+        if unit_text == "千元" {
+            value *= Decimal::from(1000);
+        }
+        if unit_text == "万亿元" {
+            value *= Decimal::from(10_000);
+        }
+        let mut unit = unit;
+        if unit == Unit::Plain {
+            end = num_end;
+            if let Some(c) = count_classifier(after_num) {
+                unit = Unit::Count;
+                end = num_end + c.len();
+            }
+        }
+        out.push(Figure {
+            start,
+            end,
+            value,
+            decimals,
+            unit,
+        });
+    }
+    chinese_counts(text, &mut out);
+    out.sort_by_key(|f| f.start);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(String, Unit)> {
+        figures(text)
+            .into_iter()
+            .map(|f| (text[f.start..f.end].to_string(), f.unit))
+            .collect()
+    }
+
+    #[test]
+    fn amounts_rates_and_scores() {
+        let f = found("年初预算为775.83万元，完成年初预算数的114.00%，得分为2 分，合计1,234.50元");
+        assert_eq!(
+            f,
+            vec![
+                ("775.83万元".to_string(), Unit::Wan),
+                ("114.00%".to_string(), Unit::Percent),
+                ("2 分".to_string(), Unit::Points),
+                ("1,234.50元".to_string(), Unit::Yuan),
+            ]
+        );
+        let v = figures("合计1,234.50元");
+        assert_eq!(v[0].value.to_string(), "1234.50");
+        assert_eq!(v[0].decimals, 2);
+    }
+
+    #[test]
+    fn dates_years_slogans_and_codes_are_not_amounts() {
+        for text in [
+            "开展2024年“5.12”护士节送温暖",
+            "“10.26”世界环卫工人日",
+            "按照全总“559”统一部署和区总“2232”工作安排",
+            "财预〔2020〕10号",
+            "西藏民主改革65周年",
+            "1.部门职能",
+            "(1)送温暖工作目标",
+            "2023.03.15召开会议",
+            "电话0891-5821234",
+            "[bookmark: _Toc28838]",
+            "12月底前完成",
+            "第3季度",
+            "党的二十大精神",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+    }
+
+    #[test]
+    fn counts_in_digits_and_chinese_numerals() {
+        assert_eq!(
+            found("共接待7批次，63人，组织七批次疗休养，开展十二项活动，第二次会议"),
+            vec![
+                ("7批次".to_string(), Unit::Count),
+                ("63人".to_string(), Unit::Count),
+                ("七批次".to_string(), Unit::Count),
+                ("十二项".to_string(), Unit::Count),
+            ]
+        );
+        let v: Vec<String> = figures("两百零五人、十人")
+            .iter()
+            .map(|f| f.value.to_string())
+            .collect();
+        assert_eq!(v, vec!["205", "10"]);
+    }
+
+    #[test]
+    fn points_words_and_counts_are_not_scores_or_amounts() {
+        assert!(found("分别为").is_empty());
+        assert!(found("用时30分钟").is_empty());
+        assert!(found("服务1万人次").is_empty());
+        assert_eq!(
+            found("19204.096万，"),
+            vec![("19204.096万".into(), Unit::Wan)]
+        );
+        assert!(found("下降2.5个百分点").is_empty());
+    }
+}

@@ -4,26 +4,171 @@
 use crate::Report;
 use crate::diagnostic::{Finding, Lang, Place, Severity, Source, cell_name};
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource,
-    SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents,
 };
 use std::fmt;
 use std::sync::Arc;
 
-/// Lets miette read a source without copying its text.
+/// What miette is shown of a source: its lines with the same numbers, but long lines cut to a
+/// window around their labels ("…" marks a cut) and lines far from any label left empty.
+/// Chinese reports often keep a whole paragraph on one line; printed whole it would be
+/// hundreds of columns wide.
 #[derive(Debug, Clone)]
-struct SourceText(Arc<Source>);
+struct Excerpt {
+    text: String,
+    /// Per excerpt line: its byte start in `text`, and where its window starts in the
+    /// original line (bytes and characters), and the characters of the "…" put before it.
+    lines: Vec<ExcerptLine>,
+}
 
-impl SourceCode for SourceText {
+#[derive(Debug, Clone, Copy)]
+struct ExcerptLine {
+    start: usize,
+    orig_start: usize,
+    orig_window: usize,
+    orig_window_chars: usize,
+    prefix_chars: usize,
+    window_len: usize,
+}
+
+/// Characters kept on each side of the labels of a line.
+const MARGIN: usize = 24;
+/// Lines up to this many characters are shown whole.
+const SHORT_LINE: usize = 90;
+
+impl Excerpt {
+    fn new(src: &Source, spans: &[(usize, usize)]) -> Excerpt {
+        let mut text = String::new();
+        let mut lines = Vec::new();
+        let mut orig_lines: Vec<(usize, &str)> = Vec::new();
+        let mut at = 0;
+        for l in src.text.split_inclusive('\n') {
+            orig_lines.push((at, l.trim_end_matches(['\n', '\r'])));
+            at += l.len();
+        }
+        let labelled = |ls: usize, l: &str| {
+            let le = ls + l.len();
+            spans.iter().any(|&(a, _)| a >= ls && a <= le)
+        };
+        let last = orig_lines
+            .iter()
+            .rposition(|(ls, l)| labelled(*ls, l))
+            .map(|i| i + 1)
+            .unwrap_or(0);
+        for (i, (ls, line)) in orig_lines.iter().enumerate().take(last + 1) {
+            let (ls, line) = (*ls, *line);
+            let le = ls + line.len();
+            let here: Vec<(usize, usize)> = spans
+                .iter()
+                .filter(|&&(a, _)| a >= ls && a <= le)
+                .map(|&(a, b)| (a - ls, b.min(le) - ls))
+                .collect();
+            let near =
+                |j: usize| j < orig_lines.len() && labelled(orig_lines[j].0, orig_lines[j].1);
+            let (from, to) = if !here.is_empty() {
+                let lo = here.iter().map(|s| s.0).min().unwrap_or(0);
+                let hi = here.iter().map(|s| s.1).max().unwrap_or(0);
+                if line.chars().count() <= SHORT_LINE {
+                    (0, line.len())
+                } else {
+                    (
+                        back_chars(line, lo, MARGIN),
+                        forward_chars(line, hi, MARGIN),
+                    )
+                }
+            } else if near(i + 1) || (i > 0 && near(i - 1)) {
+                (0, forward_chars(line, 0, MARGIN + 16))
+            } else {
+                (0, 0)
+            };
+            let start = text.len();
+            let prefix = if from > 0 { "…" } else { "" };
+            text.push_str(prefix);
+            text.push_str(&line[from..to]);
+            if to < line.len() {
+                text.push('…');
+            }
+            text.push('\n');
+            lines.push(ExcerptLine {
+                start,
+                orig_start: ls,
+                orig_window: ls + from,
+                orig_window_chars: line[..from].chars().count(),
+                prefix_chars: prefix.chars().count(),
+                window_len: to - from,
+            });
+        }
+        Excerpt { text, lines }
+    }
+
+    fn line_of(&self, offset: usize) -> usize {
+        match self.lines.binary_search_by_key(&offset, |l| l.start) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Where an original byte offset is shown in the excerpt.
+    fn map(&self, orig: usize) -> usize {
+        let i = match self.lines.binary_search_by_key(&orig, |l| l.orig_start) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let Some(l) = self.lines.get(i) else {
+            return self.text.len();
+        };
+        let inside = orig.saturating_sub(l.orig_window).min(l.window_len);
+        l.start + "…".len() * l.prefix_chars + inside
+    }
+}
+
+fn back_chars(line: &str, from: usize, n: usize) -> usize {
+    line[..from]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map(|(i, _)| i)
+        .unwrap_or(0)
+}
+
+fn forward_chars(line: &str, from: usize, n: usize) -> usize {
+    line[from..]
+        .char_indices()
+        .nth(n)
+        .map(|(i, _)| from + i)
+        .unwrap_or(line.len())
+}
+
+impl SourceCode for Excerpt {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        self.0
+        let inner = self
             .text
-            .read_span(span, context_lines_before, context_lines_after)
+            .read_span(span, context_lines_before, context_lines_after)?;
+        // The column miette prints in the header: characters in the original line.
+        let column = if context_lines_before == 0 {
+            let l = self.lines[self.line_of(span.offset())];
+            let shown = self
+                .text
+                .get(l.start..span.offset())
+                .map(|s| s.chars().count())
+                .unwrap_or(0);
+            l.orig_window_chars + shown.saturating_sub(l.prefix_chars)
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new(
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
     }
 }
 
@@ -32,7 +177,7 @@ struct Shown {
     message: String,
     code: String,
     severity: miette::Severity,
-    source: Option<NamedSource<SourceText>>,
+    source: Option<NamedSource<Excerpt>>,
     labels: Vec<LabeledSpan>,
     help: Option<String>,
     related: Vec<Shown>,
@@ -85,31 +230,24 @@ fn severity(s: Severity) -> miette::Severity {
     }
 }
 
+/// A text label before it is placed in an excerpt: byte range, text, whether primary.
+type SpanLabel = (usize, usize, String, bool);
+
 fn shown(f: &Finding, lang: Lang) -> Shown {
-    let mut by_source: Vec<(Arc<Source>, Vec<LabeledSpan>)> = Vec::new();
+    // Labels grouped by source, in order of first appearance, primary first.
+    let mut by_source: Vec<(Arc<Source>, Vec<SpanLabel>)> = Vec::new();
     let mut notes = Vec::new();
     for (i, l) in f.labels.iter().enumerate() {
         let text = l.text.get(lang).to_string();
         match &l.place {
             Place::Text { start, end } => {
-                let span = LabeledSpan::new_with_span(
-                    (!text.is_empty()).then_some(text),
-                    SourceSpan::new((*start).into(), end.saturating_sub(*start)),
-                );
-                let span = if i == 0 {
-                    LabeledSpan::new_primary_with_span(
-                        span.label().map(str::to_string),
-                        *span.inner(),
-                    )
-                } else {
-                    span
-                };
+                let entry = (*start, *end, text, i == 0);
                 match by_source
                     .iter_mut()
                     .find(|(s, _)| Arc::ptr_eq(s, &l.source))
                 {
-                    Some((_, spans)) => spans.push(span),
-                    None => by_source.push((l.source.clone(), vec![span])),
+                    Some((_, spans)) => spans.push(entry),
+                    None => by_source.push((l.source.clone(), vec![entry])),
                 }
             }
             Place::Cell { sheet, row, col } => notes.push(format!(
@@ -122,17 +260,34 @@ fn shown(f: &Finding, lang: Lang) -> Shown {
             Place::File => {}
         }
     }
-    let mut groups = by_source.into_iter();
+    let mut groups = by_source.into_iter().map(|(src, spans)| {
+        let ranges: Vec<(usize, usize)> = spans.iter().map(|s| (s.0, s.1)).collect();
+        let excerpt = Excerpt::new(&src, &ranges);
+        let labels = spans
+            .into_iter()
+            .map(|(a, b, text, primary)| {
+                let (ea, eb) = (excerpt.map(a), excerpt.map(b).max(excerpt.map(a)));
+                let span = SourceSpan::new(ea.into(), eb - ea);
+                let text = (!text.is_empty()).then_some(text);
+                if primary {
+                    LabeledSpan::new_primary_with_span(text, span)
+                } else {
+                    LabeledSpan::new_with_span(text, span)
+                }
+            })
+            .collect::<Vec<_>>();
+        (NamedSource::new(src.display_path(), excerpt), labels, src)
+    });
     let (source, labels) = match groups.next() {
-        Some((s, spans)) => (Some(named(&s)), spans),
+        Some((named, spans, _)) => (Some(named), spans),
         None => (None, Vec::new()),
     };
     let related = groups
-        .map(|(s, spans)| Shown {
-            message: s.display_path(),
+        .map(|(named, spans, src)| Shown {
+            message: src.display_path(),
             code: f.rule.code.to_string(),
             severity: severity(f.severity),
-            source: Some(named(&s)),
+            source: Some(named),
             labels: spans,
             help: None,
             related: Vec::new(),
@@ -162,10 +317,6 @@ fn shown(f: &Finding, lang: Lang) -> Shown {
         help: (!help.is_empty()).then_some(help),
         related,
     }
-}
-
-fn named(s: &Arc<Source>) -> NamedSource<SourceText> {
-    NamedSource::new(s.display_path(), SourceText(s.clone()))
 }
 
 pub fn render(report: &Report, lang: Lang, color: bool) -> String {

@@ -48,7 +48,7 @@ pub fn render(report: &Report, lang: Lang) -> String {
     out
 }
 
-/// The closing line: files, reports, and findings by severity (counted from the per-report
+/// The closing line: files and findings by severity (the report count heads the table) (counted from the per-report
 /// summaries, so it also works when the findings were written out as they came).
 pub fn totals(report: &Report, lang: Lang) -> String {
     let (e, w, i) = if report.bundles.is_empty() {
@@ -64,20 +64,12 @@ pub fn totals(report: &Report, lang: Lang) -> String {
     };
     match lang {
         Lang::Zh => format!(
-            "检查了 {} 份报告、{} 个文件：{} 个错误，{} 个警告，{} 条提示",
-            report.bundles.len(),
-            report.files,
-            e,
-            w,
-            i
+            "检查了 {} 个文件：{} 个错误，{} 个警告，{} 条提示",
+            report.files, e, w, i
         ),
         Lang::En => format!(
-            "checked {} report(s), {} file(s): {} error(s), {} warning(s), {} info",
-            report.bundles.len(),
-            report.files,
-            e,
-            w,
-            i
+            "checked {} file(s): {} error(s), {} warning(s), {} info",
+            report.files, e, w, i
         ),
     }
 }

@@ -1,5 +1,6 @@
 //! Sources: turning files into decoded documents. Nothing here knows about figures.
 
+pub mod docx;
 pub mod text;
 
 use crate::diagnostic::Text;
@@ -20,6 +21,8 @@ pub enum InputError {
     },
     /// A container that is damaged or refused (zip, workbook, XML), with the reader's reason.
     Corrupt(String),
+    /// A file refused for a reason worded in both languages (encrypted, a zip bomb …).
+    Refused(Text),
 }
 
 impl InputError {
@@ -47,6 +50,10 @@ impl InputError {
                 format!(
                     "the .{ext} format is not supported; save it as {convert_to} and check again"
                 ),
+            ),
+            InputError::Refused(why) => Text::new(
+                format!("文件无法检查：{}", why.zh),
+                format!("the file cannot be checked: {}", why.en),
             ),
             InputError::Corrupt(why) => Text::new(
                 format!("文件已损坏或无法打开：{why}"),

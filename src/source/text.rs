@@ -46,11 +46,13 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), InputError> {
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let guess = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
-    // Chinese reports that are not UTF-8 are GBK/GB2312 in practice; GB18030 decodes both.
-    let enc = if guess == encoding_rs::GBK || guess == encoding_rs::GB18030 {
-        encoding_rs::GB18030
-    } else {
+    // Chinese reports that are not UTF-8 are GBK/GB2312 in practice (GB18030 decodes both), or
+    // Big5. A single-byte Western guess cannot hold Chinese: decode as GB18030, which refuses
+    // bytes that are not text.
+    let enc = if guess == encoding_rs::BIG5 {
         guess
+    } else {
+        encoding_rs::GB18030
     };
     let (text, _, had_errors) = enc.decode(bytes);
     if had_errors {
@@ -101,6 +103,14 @@ mod tests {
         let (text, enc) = decode("\u{FEFF}得分为8分".as_bytes()).unwrap();
         assert_eq!(enc, Encoding::Utf8Bom);
         assert_eq!(text, "得分为8分");
+    }
+
+    #[test]
+    fn bytes_that_are_no_chinese_encoding_are_refused() {
+        assert!(matches!(
+            decode(&[0x81, 0xFF, 0x30, 0xFF, 0xFF, 0x81]),
+            Err(InputError::BadEncoding)
+        ));
     }
 
     #[test]

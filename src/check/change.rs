@@ -1,0 +1,205 @@
+//! SP0109 change-mismatch: "增加X万元，增长Y%" against the figures it compares.
+
+use super::Context;
+use super::util::{amount, finding, iv, named, shown, val, with};
+use crate::diagnostic::{Finding, Rule, Severity, Text};
+use crate::fact::{Concept, Fact, Period};
+use crate::quantity::format_fixed;
+use rust_decimal::Decimal;
+
+pub static RULE: Rule = Rule {
+    code: "SP0109",
+    name: "change-mismatch",
+    severity: Severity::Error,
+    summary: (
+        "增减额或增减幅度与所比较的两个数字不符",
+        "a stated change does not match the figures it compares",
+    ),
+    doc: (
+        "## SP0109 change-mismatch（增减额、增减幅度不符）\n\n\
+检查什么：“比上年增加（减少）X万元，增长（下降）Y%”一类表述。与它比较的本年数和上年数\n\
+都写出时，核对 X = 本年 − 上年、Y = X ÷ 上年；只写出本年数时，用 上年 = 本年 − X 核对 Y。\n\
+本年数取同一句中在增减表述之前最近的金额。\n\n\
+为什么：增减额和增幅是决算分析的常用表述，手工计算时最容易出错。\n\n\
+示例：\n\n    2024年决算数为110万元，上年决算数为100万元，比上年增加12万元，增长12%。\n\n\
+110 − 100 = 10 ≠ 12 → 错误。\n",
+        "## SP0109 change-mismatch\n\n\
+What: phrases like \"比上年增加X万元，增长Y%\". When both the current and the previous figure are \
+stated, X must equal current − previous and Y must equal X ÷ previous; when only the current one \
+is, the previous is taken as current − X to check Y. The current figure is the nearest amount \
+before the change phrase in the same sentence.\n\n\
+Why: changes and growth rates are computed by hand and often wrong.\n\n\
+Example: current 110, previous 100, stated increase 12 (12%): 110 − 100 = 10 ≠ 12 → error.\n",
+    ),
+};
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    for (i, change) in ctx.facts.iter().enumerate() {
+        if !matches!(change.concept, Concept::Change | Concept::ChangeRate) {
+            continue;
+        }
+        // The current figure: the nearest amount before it in the same sentence.
+        let Some(current) = ctx.facts[..i]
+            .iter()
+            .rev()
+            .take_while(|f| f.sentence == change.sentence)
+            .find(|f| {
+                f.quantity.unit.is_money()
+                    && f.period == Period::Current
+                    && !matches!(f.concept, Concept::Change | Concept::ChangeRate)
+            })
+        else {
+            continue;
+        };
+        let previous = ctx.facts.iter().find(|f| {
+            f.period == Period::Previous
+                && f.concept == current.concept
+                && f.subject == current.subject
+                && f.quantity.unit.is_money()
+        });
+        let delta = (change.concept == Concept::ChangeRate)
+            .then(|| {
+                ctx.facts[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|f| f.sentence == change.sentence)
+                    .find(|f| f.concept == Concept::Change)
+            })
+            .flatten();
+        match (change.concept, previous) {
+            (Concept::Change, Some(prev)) => {
+                let diff = iv(current).minus(iv(prev));
+                if diff.intersects(iv(change)) {
+                    continue;
+                }
+                let p = super::util::places(&[current, prev, change]);
+                let point = val(current) - val(prev);
+                let (cz, ce) = named(current);
+                let (pz, pe) = named(prev);
+                let f = finding(
+                    &RULE,
+                    change,
+                    Text::new(
+                        format!(
+                            "所写增减额 {} 与 {cz} − {pz} = {} 不符",
+                            shown(change),
+                            amount(point, p, current.quantity.unit)
+                        ),
+                        format!(
+                            "stated change {} differs from {ce} − {pe} = {}",
+                            shown(change),
+                            amount(point, p, current.quantity.unit)
+                        ),
+                    ),
+                )
+                .expected_found(
+                    directed(point, &amount(point.abs(), p, current.quantity.unit), false),
+                    directed(val(change), &shown(change), false),
+                );
+                out.push(with(
+                    with(
+                        with(f, change, "增减额", "change"),
+                        current,
+                        "本年",
+                        "current",
+                    ),
+                    prev,
+                    "上年",
+                    "previous",
+                ));
+            }
+            (Concept::ChangeRate, prev) => {
+                let (prev_iv, prev_point, basis_zh, basis_en, extra): (
+                    _,
+                    Decimal,
+                    String,
+                    String,
+                    Vec<&Fact>,
+                ) = match (prev, delta) {
+                    (Some(p), _) => (iv(p), val(p), named(p).0, named(p).1, vec![p]),
+                    (None, Some(d)) => {
+                        let prev = val(current) - val(d);
+                        let p = super::util::places(&[current, d]);
+                        let prev_shown = amount(prev, p, current.quantity.unit);
+                        let (op, abs) = if val(d).is_sign_negative() {
+                            ("+", shown(d).trim_start_matches('-').to_string())
+                        } else {
+                            ("−", shown(d))
+                        };
+                        (
+                            iv(current).minus(iv(d)),
+                            prev,
+                            format!("上年 {prev_shown}（按 {} {op} {abs} 推算）", shown(current)),
+                            format!(
+                                "last year's {prev_shown} (implied as {} {op} {abs})",
+                                shown(current)
+                            ),
+                            vec![d],
+                        )
+                    }
+                    (None, None) => continue,
+                };
+                let num = iv(current).minus(prev_iv);
+                let Some(ratio) = num
+                    .divided_by(prev_iv)
+                    .map(|r| r.scale(Decimal::ONE_HUNDRED))
+                else {
+                    continue;
+                };
+                if ratio.intersects(iv(change)) {
+                    continue;
+                }
+                let Some(point) = (val(current) - prev_point).checked_div(prev_point) else {
+                    continue;
+                };
+                let point = point * Decimal::ONE_HUNDRED;
+                let shown_point = format_fixed(point, change.quantity.precision.max(2));
+                let (cz, ce) = named(current);
+                let f = finding(
+                    &RULE,
+                    change,
+                    Text::new(
+                        format!(
+                            "所写增减幅度 {} 与按 {cz} 和 {basis_zh} 计算的 {shown_point}% 不符",
+                            directed(val(change), &shown(change), true)
+                        ),
+                        format!(
+                            "stated change rate {} differs from {shown_point}% computed from {ce} and {basis_en}",
+                            shown(change)
+                        ),
+                    ),
+                )
+                .expected_found(
+                    directed(point, &format!("{}%", format_fixed(point.abs(), change.quantity.precision.max(2))), true),
+                    directed(val(change), &shown(change), true),
+                );
+                let mut f = with(
+                    with(f, change, "增减幅度", "change rate"),
+                    current,
+                    "本年",
+                    "current",
+                );
+                for e in extra {
+                    f = if e.period == Period::Previous {
+                        with(f, e, "上年", "last year")
+                    } else {
+                        with(f, e, "增减额", "change")
+                    };
+                }
+                out.push(f);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// "下降11.71%" / "增加10.00万元": a change with its direction in words.
+fn directed(value: Decimal, magnitude: &str, rate: bool) -> String {
+    let word = match (value.is_sign_negative(), rate) {
+        (true, true) => "下降",
+        (false, true) => "增长",
+        (true, false) => "减少",
+        (false, false) => "增加",
+    };
+    format!("{word}{}", magnitude.trim_start_matches('-'))
+}

@@ -1,0 +1,222 @@
+//! SP0104 components-sum: 其中 parts against their total.
+
+use super::Context;
+use super::util::{amount, finding, iv, named, places, val, with};
+use crate::diagnostic::{Finding, Rule, Severity, Text};
+use crate::extract::vocab::{self, Vocabulary};
+use crate::fact::{Concept, Fact, Period};
+use crate::quantity::Interval;
+use rust_decimal::Decimal;
+
+pub static RULE: Rule = Rule {
+    code: "SP0104",
+    name: "components-sum",
+    severity: Severity::Error,
+    summary: (
+        "“其中”各项与合计不符",
+        "the parts listed under 其中 do not add up to their total",
+    ),
+    doc: (
+        "## SP0104 components-sum（其中各项与合计不符）\n\n\
+检查什么：同一概念（预算、决算……）下，“其中”列出的各项与合计数的关系。组成完整时\n\
+（如三公经费的因公出国（境）费、公务用车购置及运行维护费、公务接待费三项都写了；\n\
+基本支出的人员经费与公用经费都写了），各项之和必须等于合计；只列了部分时，各项之和\n\
+不能超过合计。哪些项目构成完整组成见 schemas/vocabulary.toml 中主体的 parts。\n\n\
+为什么：“其中”数大于合计、或完整分项加不回合计，说明有数字抄错或口径不一致。\n\n\
+怎么算：数字按书写精度视为区间；“3万元”在其他金额保留两位小数的文档中按 3.00 理解。\n\n\
+示例：\n\n    “三公”经费支出决算为3.76万元，其中：公务用车运行维护费3万元，公务接待费0.86万元。\n\n\
+3.00 + 0.86 = 3.86 > 3.76 → 错误（部分之和已超过合计）。\n",
+        "## SP0104 components-sum\n\n\
+What: for one concept (budget, actual …), the parts listed under 其中 against their total. When the \
+composition is complete (all three 三公 items: overseas trips, official cars, reception; or both \
+personnel and public expenses of basic spending) the parts must add up to the total; when only \
+some are listed, they must not exceed it. Compositions live in schemas/vocabulary.toml (`parts`).\n\n\
+Why: parts above their total, or complete parts that do not add back, mean a mistyped figure or \
+mixed definitions.\n\n\
+How: figures are intervals of the values that round to them; \"3万元\" in a document that writes \
+two decimals elsewhere means 3.00.\n\n\
+Example: 三公 actual 3.76, of which cars 3 and reception 0.86: 3.00 + 0.86 = 3.86 > 3.76 → error.\n",
+    ),
+};
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let vocab = vocab::builtin();
+    let mut done: Vec<(Concept, Period, &str)> = Vec::new();
+    for total in ctx.facts.iter().filter(|f| {
+        f.unit_is_money()
+            && matches!(
+                f.concept,
+                Concept::InitialBudget
+                    | Concept::FullYearBudget
+                    | Concept::Budget
+                    | Concept::Actual
+                    | Concept::Adjustment
+            )
+    }) {
+        let key = (total.concept, total.period, total.subject.as_str());
+        if done.contains(&key) {
+            continue;
+        }
+        done.push(key);
+        let peers: Vec<&Fact> = ctx
+            .facts
+            .iter()
+            .filter(|f| f.concept == total.concept && f.period == total.period && f.unit_is_money())
+            .collect();
+        let Some(cover) = cover(vocab, &total.subject, &peers, 0) else {
+            continue;
+        };
+        if cover.parts.is_empty() {
+            continue;
+        }
+        let broken = if cover.complete {
+            !cover.sum.intersects(iv(total))
+        } else {
+            !cover.sum.can_be_at_most(iv(total))
+        };
+        if !broken {
+            continue;
+        }
+        let mut inputs = cover.parts.clone();
+        inputs.push(total);
+        let p = places(&inputs);
+        let unit = total.quantity.unit;
+        let sum_point: Decimal = cover.parts.iter().map(|f| val(f)).sum();
+        let diff = sum_point - val(total);
+        let list_zh: Vec<String> = cover
+            .parts
+            .iter()
+            .map(|f| format!("{} {}", f.subject, super::util::shown(f)))
+            .collect();
+        let list_en = list_zh.clone();
+        let (tz, te) = named(total);
+        let (how_zh, how_en) = if cover.complete {
+            ("各项之和", "the parts add up to")
+        } else {
+            (
+                "已列出的部分之和已超过合计",
+                "the parts listed already exceed the total:",
+            )
+        };
+        let f = finding(
+            &RULE,
+            total,
+            Text::new(
+                format!(
+                    "{} ≠ 其中 {}：{} {}，差额 {}",
+                    tz,
+                    list_zh.join(" + "),
+                    how_zh,
+                    amount(sum_point, p, unit),
+                    amount(diff, p, unit)
+                ),
+                format!(
+                    "{} ≠ its parts {}: {} {}, difference {}",
+                    te,
+                    list_en.join(" + "),
+                    how_en,
+                    amount(sum_point, p, unit),
+                    amount(diff, p, unit)
+                ),
+            ),
+        )
+        .expected_found(amount(sum_point, p, unit), super::util::shown(total));
+        let mut f = with(f, total, "合计", "total");
+        for part in &cover.parts {
+            f = with(f, part, "其中一项", "part");
+        }
+        out.push(f);
+    }
+}
+
+struct Cover<'a> {
+    parts: Vec<&'a Fact>,
+    sum: Interval,
+    complete: bool,
+}
+
+/// The stated parts of a subject: through the vocabulary's composition (recursively: a part not
+/// stated may be covered by its own parts), plus facts marked as its 其中 parts in the text.
+fn cover<'a>(
+    vocab: &Vocabulary,
+    subject: &str,
+    peers: &[&'a Fact],
+    depth: usize,
+) -> Option<Cover<'a>> {
+    if depth > 4 {
+        return None;
+    }
+    let stated = |name: &str| peers.iter().find(|f| f.subject == name).copied();
+    let mut parts: Vec<&Fact> = Vec::new();
+    let mut complete = false;
+    if let Some(entry) = vocab.subject(subject).filter(|e| !e.parts.is_empty()) {
+        {
+            complete = true;
+            for part in &entry.parts {
+                if let Some(f) = stated(part) {
+                    parts.push(f);
+                } else if let Some(sub) = cover(vocab, part, peers, depth + 1) {
+                    complete &= sub.complete && !sub.parts.is_empty();
+                    parts.extend(sub.parts);
+                } else {
+                    complete = false;
+                }
+            }
+        }
+    }
+    // Parts the text itself put under 其中, of subjects the vocabulary does not know.
+    for f in peers {
+        if f.part_of.as_deref() == Some(subject)
+            && f.subject != subject
+            && !parts.iter().any(|p| p.subject == f.subject)
+            && vocab
+                .subject(&f.subject)
+                .is_none_or(|s| !is_within(vocab, &s.name, subject))
+        {
+            parts.push(f);
+            complete = false;
+        }
+    }
+    // One fact per subject, nearest the total's sentence first.
+    let mut uniq: Vec<&Fact> = Vec::new();
+    for p in parts {
+        if !uniq.iter().any(|u| u.subject == p.subject) {
+            uniq.push(p);
+        }
+    }
+    let sum = uniq
+        .iter()
+        .fold(Interval::point(Decimal::ZERO), |acc, f| acc.plus(iv(f)));
+    Some(Cover {
+        parts: uniq,
+        sum,
+        complete,
+    })
+}
+
+/// Whether a known subject sits (at any depth) inside another.
+fn is_within(vocab: &Vocabulary, name: &str, ancestor: &str) -> bool {
+    let mut cur = vocab.subject(name).and_then(|s| s.part_of.clone());
+    let mut steps = 0;
+    while let Some(c) = cur {
+        if c == ancestor {
+            return true;
+        }
+        steps += 1;
+        if steps > 8 {
+            return false;
+        }
+        cur = vocab.subject(&c).and_then(|s| s.part_of.clone());
+    }
+    false
+}
+
+trait MoneyFact {
+    fn unit_is_money(&self) -> bool;
+}
+
+impl MoneyFact for Fact {
+    fn unit_is_money(&self) -> bool {
+        self.quantity.unit.is_money()
+    }
+}

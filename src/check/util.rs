@@ -1,0 +1,130 @@
+//! Helpers shared by the fact checks: labels, figure display, lookups.
+
+use crate::diagnostic::{Finding, Label, Place, Text};
+use crate::fact::{Concept, Fact, Period};
+use crate::quantity::{Interval, Unit, format_fixed};
+use rust_decimal::Decimal;
+
+/// A label on a fact's own span.
+pub fn label(f: &Fact, zh: impl Into<String>, en: impl Into<String>) -> Label {
+    Label {
+        source: f.at.source.clone(),
+        place: f.at.place.clone(),
+        text: Text::new(zh, en),
+    }
+}
+
+/// Adds a label for a fact.
+pub fn with(finding: Finding, f: &Fact, zh: impl Into<String>, en: impl Into<String>) -> Finding {
+    let mut finding = finding;
+    finding.labels.push(label(f, zh, en));
+    finding
+}
+
+/// A finding filed under the fact's own source.
+pub fn finding(rule: &'static crate::diagnostic::Rule, at: &Fact, message: Text) -> Finding {
+    Finding::new(rule, at.at.source.clone(), message)
+}
+
+/// The figure as the author wrote it ("3万元", "１２０．５０万元"); for sheet cells, the value
+/// with its precision.
+pub fn shown(f: &Fact) -> String {
+    let raw = match f.at.place {
+        Place::Text { start, end } => f.at.source.text.get(start..end).map(str::trim),
+        _ => None,
+    };
+    match raw {
+        Some(r) if !r.is_empty() => r.to_string(),
+        _ => f.quantity.to_string(),
+    }
+}
+
+/// A computed value in a fact's unit class: money in 万元, others in their own unit.
+pub fn amount(v: Decimal, places: u32, unit: Unit) -> String {
+    let suffix = if unit.is_money() {
+        "万元"
+    } else {
+        unit.symbol()
+    };
+    format!("{}{}", format_fixed(v, places), suffix)
+}
+
+/// The interval a fact stands for, money in 万元.
+pub fn iv(f: &Fact) -> Interval {
+    f.quantity.interval_normalised()
+}
+
+/// The point value, money in 万元.
+pub fn val(f: &Fact) -> Decimal {
+    f.quantity.normalised()
+}
+
+/// Decimal places to show a computed figure with: the finest of the inputs (money in 万元).
+pub fn places(facts: &[&Fact]) -> u32 {
+    facts
+        .iter()
+        .map(|f| f.quantity.normalised_precision())
+        .max()
+        .unwrap_or(2)
+        .min(6)
+}
+
+/// The first fact of a concept for a subject and period, preferring one in the given sentence.
+pub fn find<'a>(
+    facts: &'a [Fact],
+    concept: Concept,
+    subject: &str,
+    period: Period,
+    sentence: Option<usize>,
+) -> Option<&'a Fact> {
+    let mut matching = facts
+        .iter()
+        .filter(|f| f.concept == concept && f.subject == subject && f.period == period);
+    match sentence {
+        Some(s) => {
+            let all: Vec<&Fact> = matching.collect();
+            all.iter()
+                .find(|f| f.sentence == s)
+                .or_else(|| all.first())
+                .copied()
+        }
+        None => matching.next(),
+    }
+}
+
+/// Whether two facts are in the same unit class (both money, or the same unit).
+pub fn comparable(a: &Fact, b: &Fact) -> bool {
+    let (ua, ub) = (a.quantity.unit, b.quantity.unit);
+    (ua.is_money() && ub.is_money()) || ua == ub
+}
+
+/// The subject as shown in messages.
+pub fn subject_zh(f: &Fact) -> String {
+    f.subject.clone()
+}
+
+pub fn subject_en(f: &Fact) -> String {
+    if f.subject.is_empty() {
+        String::new()
+    } else {
+        format!("{} ", f.subject)
+    }
+}
+
+/// "上年" / "last year's " for figures of another year.
+fn period_words(f: &Fact) -> (&'static str, &'static str) {
+    match f.period {
+        Period::Current => ("", ""),
+        Period::Previous => ("上年", "last year's "),
+        Period::Next => ("下年", "next year's "),
+    }
+}
+
+/// "三公经费决算（执行）数 3.76万元" / "三公经费 actual spending 3.76万元".
+pub fn named(f: &Fact) -> (String, String) {
+    let (pz, pe) = period_words(f);
+    (
+        format!("{}{pz}{} {}", subject_zh(f), f.concept.zh(), shown(f)),
+        format!("{}{pe}{} {}", subject_en(f), f.concept.en(), shown(f)),
+    )
+}

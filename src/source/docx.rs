@@ -1,0 +1,348 @@
+//! .docx reports: the text of `word/document.xml`, one line per paragraph.
+//!
+//! The text suanpan checks is the document's paragraphs in order, each on its own line; a table
+//! row becomes one line with its cells as a pipe table (`| 年初预算 | 775.83 |`). So a label's line
+//! is the paragraph (or table row) number and its column the character within it. Deleted
+//! revisions (`w:del`) are skipped, tabs kept, line breaks inside a paragraph become spaces.
+//!
+//! Hostile files are refused with a reason rather than read: a container that is not a zip
+//! (an encrypted .docx is an OLE compound file; so is an old .doc renamed), a document part
+//! larger than the limit or compressed suspiciously well (a zip bomb), XML nested deeper than
+//! any real document, or XML that does not parse.
+
+use super::InputError;
+use crate::diagnostic::Text;
+use quick_xml::events::Event;
+use std::io::{Read, Seek};
+
+/// The largest `word/document.xml` read, decompressed.
+pub const MAX_DOCUMENT_XML: u64 = 64 * 1024 * 1024;
+/// Real documents compress text XML about 5–20×; far beyond that is a bomb.
+const MAX_RATIO: u64 = 200;
+/// Real documents nest well under a hundred elements deep.
+const MAX_DEPTH: usize = 256;
+
+const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Extracts the text of a .docx held in memory.
+pub fn text_of(bytes: &[u8]) -> Result<String, InputError> {
+    if bytes.starts_with(OLE_MAGIC) {
+        return Err(InputError::Refused(Text::new(
+            "这是 OLE 复合文件：可能是设置了密码的 .docx，或改了扩展名的旧版 .doc；请去掉密码或另存为 .docx",
+            "this is an OLE compound file: a password-protected .docx, or an old .doc renamed; remove the password or save as .docx",
+        )));
+    }
+    if !bytes.starts_with(b"PK") {
+        return Err(InputError::Refused(Text::new(
+            "不是 zip 格式的 .docx 文件（扩展名可能有误）",
+            "not a zip-based .docx (is the extension wrong?)",
+        )));
+    }
+    text_of_zip(std::io::Cursor::new(bytes))
+}
+
+fn text_of_zip<R: Read + Seek>(reader: R) -> Result<String, InputError> {
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| {
+        InputError::Refused(Text::new(
+            format!("zip 结构损坏（文件可能不完整）：{e}"),
+            format!("damaged zip structure (truncated file?): {e}"),
+        ))
+    })?;
+    let mut part = zip.by_name("word/document.xml").map_err(|_| {
+        InputError::Refused(Text::new(
+            "缺少 word/document.xml，不是 Word 文档",
+            "no word/document.xml: not a Word document",
+        ))
+    })?;
+    if part.encrypted() {
+        return Err(InputError::Refused(Text::new(
+            "文档已加密，请去掉密码后再检查",
+            "the document is encrypted; remove the password and check again",
+        )));
+    }
+    let (size, packed) = (part.size(), part.compressed_size().max(1));
+    if size > MAX_DOCUMENT_XML || size / packed > MAX_RATIO {
+        let ratio = size / packed;
+        return Err(InputError::Refused(Text::new(
+            format!(
+                "word/document.xml 解压后 {size} 字节（压缩比 {ratio}:1），超出读取上限，疑似压缩炸弹"
+            ),
+            format!(
+                "word/document.xml inflates to {size} bytes (ratio {ratio}:1), over the limit: a zip bomb?"
+            ),
+        )));
+    }
+    // The declared size may lie: read at most one byte past the limit to find out.
+    let mut xml = Vec::with_capacity(size as usize);
+    (&mut part)
+        .take(MAX_DOCUMENT_XML + 1)
+        .read_to_end(&mut xml)
+        .map_err(|e| {
+            InputError::Refused(Text::new(
+                format!("word/document.xml 解压失败：{e}"),
+                format!("cannot inflate word/document.xml: {e}"),
+            ))
+        })?;
+    if xml.len() as u64 > MAX_DOCUMENT_XML {
+        return Err(InputError::Refused(Text::new(
+            "word/document.xml 解压后超出读取上限，疑似压缩炸弹",
+            "word/document.xml inflates past the limit: a zip bomb?",
+        )));
+    }
+    text_of_document_xml(&xml)
+}
+
+/// What the reader is inside of.
+#[derive(Default)]
+struct State {
+    out: String,
+    paragraph: String,
+    /// Cells of the table row being read; None outside tables.
+    row: Option<Vec<String>>,
+    cell: Option<String>,
+    in_text: bool,
+    /// Depth of a `w:del` being skipped (0 = not skipping).
+    deleted: usize,
+    depth: usize,
+}
+
+impl State {
+    fn end_paragraph(&mut self) {
+        let p = std::mem::take(&mut self.paragraph);
+        match &mut self.cell {
+            Some(cell) => {
+                if !cell.is_empty() && !p.is_empty() {
+                    cell.push(' ');
+                }
+                cell.push_str(p.trim_end());
+            }
+            None => {
+                self.out.push_str(p.trim_end());
+                self.out.push('\n');
+            }
+        }
+    }
+
+    fn end_row(&mut self) {
+        if let Some(cells) = self
+            .row
+            .take()
+            .filter(|cells| cells.iter().any(|c| !c.trim().is_empty()))
+        {
+            self.out.push('|');
+            for c in &cells {
+                self.out.push(' ');
+                self.out.push_str(&c.replace('|', "｜"));
+                self.out.push_str(" |");
+            }
+            self.out.push('\n');
+        }
+    }
+}
+
+/// Extracts the text of `word/document.xml`.
+pub fn text_of_document_xml(xml: &[u8]) -> Result<String, InputError> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    reader.config_mut().check_end_names = true;
+    let mut buf = Vec::new();
+    let mut st = State::default();
+    let bad = |e: quick_xml::Error| {
+        InputError::Refused(Text::new(
+            format!("document.xml 不是有效的 XML：{e}"),
+            format!("document.xml is not well-formed XML: {e}"),
+        ))
+    };
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(bad)?;
+        match event {
+            Event::Start(e) => {
+                st.depth += 1;
+                if st.depth > MAX_DEPTH {
+                    return Err(InputError::Refused(Text::new(
+                        format!("document.xml 嵌套超过 {MAX_DEPTH} 层，不像正常的 Word 文档"),
+                        format!(
+                            "document.xml nests deeper than {MAX_DEPTH} levels: not a normal Word document"
+                        ),
+                    )));
+                }
+                let name = e.local_name();
+                if st.deleted > 0 {
+                    st.deleted += 1;
+                } else {
+                    match name.as_ref() {
+                        "del" => st.deleted = 1,
+                        "p" => st.paragraph.clear(),
+                        "t" => st.in_text = true,
+                        "tr" => st.row = Some(Vec::new()),
+                        "tc" => st.cell = Some(String::new()),
+                        _ => {}
+                    }
+                }
+            }
+            Event::Empty(e) if st.deleted == 0 => match e.local_name().as_ref() {
+                "tab" => st.paragraph.push('\t'),
+                "br" | "cr" => st.paragraph.push(' '),
+                "p" => st.end_paragraph(),
+                _ => {}
+            },
+            Event::End(e) => {
+                st.depth = st.depth.saturating_sub(1);
+                if st.deleted > 0 {
+                    st.deleted -= 1;
+                    continue;
+                }
+                match e.local_name().as_ref() {
+                    "t" => st.in_text = false,
+                    "p" => st.end_paragraph(),
+                    "tc" => {
+                        if let (Some(cell), Some(row)) = (st.cell.take(), st.row.as_mut()) {
+                            row.push(cell);
+                        }
+                    }
+                    "tr" => st.end_row(),
+                    _ => {}
+                }
+            }
+            Event::Text(t) if st.in_text && st.deleted == 0 => {
+                st.paragraph.push_str(&t.xml10_content());
+            }
+            Event::GeneralRef(r) if st.in_text && st.deleted == 0 => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => Some(c),
+                    _ => match r.xml10_content().as_ref() {
+                        "lt" => Some('<'),
+                        "gt" => Some('>'),
+                        "amp" => Some('&'),
+                        "quot" => Some('"'),
+                        "apos" => Some('\''),
+                        _ => None,
+                    },
+                };
+                if let Some(c) = resolved {
+                    st.paragraph.push(c);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if st.out.trim().is_empty() {
+        return Err(InputError::Empty);
+    }
+    Ok(st.out)
+}
+
+/// Writes a minimal valid .docx with the given paragraphs (tests and fixture generation).
+pub fn write_minimal(paragraphs: &[&str]) -> Vec<u8> {
+    use std::io::Write;
+    let mut body = String::new();
+    for p in paragraphs {
+        let escaped = p
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        body.push_str(&format!(
+            "<w:p><w:r><w:t xml:space=\"preserve\">{escaped}</w:t></w:r></w:p>"
+        ));
+    }
+    let document = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\
+<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:body>{body}</w:body></w:document>"
+    );
+    let parts = [
+        (
+            "[Content_Types].xml",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>".to_string(),
+        ),
+        (
+            "_rels/.rels",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>".to_string(),
+        ),
+        ("word/document.xml", document),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, content) in parts {
+        // Writing into memory cannot fail short of allocation failure.
+        if zip.start_file(name, options).is_ok() {
+            let _ = zip.write_all(content.as_bytes());
+        }
+    }
+    zip.finish().map(|c| c.into_inner()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const W: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"";
+
+    #[test]
+    fn paragraphs_tables_tabs_and_deletions() {
+        let xml = format!(
+            "<w:document {W}><w:body>\
+<w:p><w:r><w:t>年初预算为</w:t></w:r><w:r><w:t>775.83万元</w:t></w:r><w:del><w:r><w:delText>旧</w:delText><w:t>删</w:t></w:r></w:del></w:p>\
+<w:p><w:r><w:t>A</w:t><w:tab/><w:t>B&amp;C</w:t><w:br/><w:t>D</w:t></w:r></w:p>\
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>年初预算</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>775.83</w:t></w:r></w:p></w:tc></w:tr></w:tbl>\
+<w:p/></w:body></w:document>"
+        );
+        let text = text_of_document_xml(xml.as_bytes()).unwrap();
+        assert_eq!(
+            text,
+            "年初预算为775.83万元\nA\tB&C D\n| 年初预算 | 775.83 |\n\n"
+        );
+    }
+
+    #[test]
+    fn minimal_docx_round_trips() {
+        let bytes = write_minimal(&["第一段", "得分为8分 & 更多"]);
+        assert_eq!(text_of(&bytes).unwrap(), "第一段\n得分为8分 & 更多\n");
+    }
+
+    #[test]
+    fn hostile_inputs_are_refused_with_reasons() {
+        let ole = [OLE_MAGIC, b"rest"].concat();
+        assert!(matches!(text_of(&ole), Err(InputError::Refused(m)) if m.zh.contains("密码")));
+        assert!(matches!(text_of(b"hello"), Err(InputError::Refused(m)) if m.zh.contains("zip")));
+        let mut truncated = write_minimal(&["得分为8分"]);
+        truncated.truncate(truncated.len() / 2);
+        assert!(matches!(text_of(&truncated), Err(InputError::Refused(_))));
+        let deep = format!(
+            "<w:document {W}>{}{}</w:document>",
+            "<w:x>".repeat(MAX_DEPTH + 5),
+            "</w:x>".repeat(MAX_DEPTH + 5)
+        );
+        assert!(
+            matches!(text_of_document_xml(deep.as_bytes()), Err(InputError::Refused(m)) if m.zh.contains("嵌套"))
+        );
+        let broken = format!("<w:document {W}><w:p><w:t>x</w:p></w:document>");
+        assert!(matches!(
+            text_of_document_xml(broken.as_bytes()),
+            Err(InputError::Refused(_))
+        ));
+    }
+
+    #[test]
+    fn zip_bombs_are_refused_before_inflating() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("word/document.xml", options).unwrap();
+        let zeros = vec![b' '; 1 << 20];
+        for _ in 0..8 {
+            zip.write_all(&zeros).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(
+            bytes.len() < 64 * 1024,
+            "bomb should be small: {}",
+            bytes.len()
+        );
+        assert!(
+            matches!(text_of(&bytes), Err(InputError::Refused(m)) if m.zh.contains("压缩炸弹"))
+        );
+    }
+}
