@@ -1,4 +1,5 @@
-//! Corpus benchmark: `cargo bench --bench corpus [-- --bundles N --mem 1000,10000]`.
+//! Corpus benchmark: `cargo bench --bench corpus [-- --bundles N --mem 1000,10000]`;
+//! `-- --bundles N --generate DIR` only writes the corpus.
 //!
 //! Generates N report bundles (a ~15 KB narrative with figures and a 项目支出绩效自评表 workbook
 //! each) into a temporary folder, then prints, side by side in one run:
@@ -108,11 +109,11 @@ fn bundle(i: usize) -> Generated {
         total += score;
         scores.push((k, weight, score));
         t.push_str(&format!(
-            "（{}）{}—{}：{}，年度指标值为{}，实际完成值为{}，分值{}分，得分为{}分。{}\n",
+            "（{}）{}（{}—{}），年度指标值为{}，实际完成值为{}，分值{}分，得分为{}分。{}\n",
             k + 1,
+            l3,
             l1,
             l2,
-            l3,
             r.range(50, 100),
             r.range(50, 100),
             weight,
@@ -332,6 +333,12 @@ fn main() {
         .filter_map(|s| s.trim().parse().ok())
         .collect();
     let max = mem_sizes.iter().copied().chain([n]).max().unwrap_or(n);
+    // `--generate DIR`: only write the corpus there (to time the CLI on it, or to look at it).
+    if let Some(out) = arg(&args, "--generate") {
+        generate(Path::new(&out), 0, n);
+        println!("{n} bundles written under {out}");
+        return;
+    }
     let dir = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => {

@@ -372,6 +372,30 @@ mod tests {
     }
 
     #[test]
+    fn severity_changes_only_when_configured() {
+        use crate::diagnostic::{Source, Text};
+        let src = Source::new("a.txt".into(), String::new());
+        let mut f =
+            crate::diagnostic::Finding::new(&check::input::UNREADABLE, src, Text::new("", ""));
+        // A check graded this finding below its rule's default (error).
+        f.severity = Severity::Warning;
+        let default = Settings::default();
+        assert_eq!(
+            default.apply(f.clone()).unwrap().severity,
+            Severity::Warning
+        );
+        let s = parse(
+            "[severity]\ninput-unreadable = \"info\"\n",
+            Path::new("suanpan.toml"),
+            Lang::En,
+        )
+        .unwrap();
+        assert_eq!(s.apply(f.clone()).unwrap().severity, Severity::Info);
+        let s = parse("ignore = [\"SP00\"]\n", Path::new("suanpan.toml"), Lang::En).unwrap();
+        assert!(s.apply(f).is_none());
+    }
+
+    #[test]
     fn discovery_walks_upward() {
         let dir = tempfile::tempdir().unwrap();
         let deep = dir.path().join("a/b");
