@@ -379,3 +379,29 @@ fn seed_score_sum_is_an_error_and_its_score_is_summarised() {
     // The summary shows the stated total score.
     assert!(stdout(&o).contains("88.35"), "{}", stdout(&o));
 }
+
+#[test]
+fn grade_bands_from_config_reach_the_checks() {
+    // With 优 from 85, the seed's 88.35 stated as 良好 is a grade mismatch (SP0107).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("suanpan.toml"),
+        "[[grades.band]]\ngrade = \"优\"\nwords = [\"优\", \"优秀\"]\nmin = 85\nmax = 100\n\
+         [[grades.band]]\ngrade = \"良\"\nwords = [\"良\", \"良好\"]\nmin = 70\nmax = 85\n\
+         [[grades.band]]\ngrade = \"差\"\nwords = [\"差\"]\nmin = 0\nmax = 70\n",
+    )
+    .unwrap();
+    let seed = root().join("fixtures/000_b73ab5ecdce5c643.txt");
+    let seed = seed.to_str().unwrap();
+    let with = stdout(&suanpan_in(
+        dir.path(),
+        &["check", seed, "--format", "line"],
+    ));
+    assert!(
+        with.lines()
+            .any(|l| l.contains(" SP0107 ") && l.contains("85（含）—100")),
+        "{with}"
+    );
+    let without = stdout(&suanpan(&["check", seed, "--format", "line"]));
+    assert!(!without.contains(" SP0107 "), "{without}");
+}
