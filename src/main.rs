@@ -166,6 +166,27 @@ impl Run {
             return ExitCode::from(2);
         }
         let bundles = suanpan::bundles(&self.paths);
+        // suanpan never writes to its inputs: refuse an output file that is one of them.
+        if let Some(out) = self.output.as_ref().and_then(|o| o.canonicalize().ok()) {
+            let is_input = bundles
+                .iter()
+                .flat_map(|b| b.files.iter())
+                .any(|f| f.canonicalize().is_ok_and(|f| f == out));
+            if is_input {
+                eprintln!(
+                    "suanpan: {}",
+                    match lang {
+                        Lang::Zh =>
+                            format!("输出文件 {} 是被检查的文件之一，不会覆盖", out.display()),
+                        Lang::En => format!(
+                            "the output file {} is one of the inputs; it will not be overwritten",
+                            out.display()
+                        ),
+                    }
+                );
+                return ExitCode::from(2);
+            }
+        }
         let bar = if std::io::stderr().is_terminal() && bundles.len() >= PROGRESS_FROM {
             let bar = indicatif::ProgressBar::new(bundles.len() as u64);
             if let Ok(style) = indicatif::ProgressStyle::with_template(

@@ -405,3 +405,17 @@ fn grade_bands_from_config_reach_the_checks() {
     let without = stdout(&suanpan(&["check", seed, "--format", "line"]));
     assert!(!without.contains(" SP0107 "), "{without}");
 }
+
+#[test]
+fn never_overwrites_an_input_with_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("报告.txt");
+    std::fs::write(&input, "本文件为说明材料。\n").unwrap();
+    let o = suanpan_in(dir.path(), &["check", ".", "-o", "报告.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不会覆盖"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&input).unwrap(),
+        "本文件为说明材料。\n"
+    );
+}
