@@ -289,6 +289,16 @@ pub fn parse(text: &str, path: &Path, lang: Lang) -> Result<Settings, ConfigErro
                 cx.here(),
             ));
         }
+        let mut sorted: Vec<_> = bands.band.iter().collect();
+        sorted.sort_by_key(|b| b.min);
+        if let Some(w) = sorted.windows(2).find(|w| w[1].min < w[0].max) {
+            return Err(cx.error(
+                Some(g.span()),
+                format!("等级档次“{}”与“{}”重叠", w[0].grade, w[1].grade),
+                format!("grade bands `{}` and `{}` overlap", w[0].grade, w[1].grade),
+                cx.here(),
+            ));
+        }
         settings.grades = bands.clone();
     }
     settings.vocabulary = cx.paths(&raw.vocabulary)?;
@@ -369,6 +379,19 @@ mod tests {
         let (msg, _) =
             err("[[grades.band]]\ngrade = \"优\"\nwords = [\"优\"]\nmin = 90\nmax = 80\n");
         assert!(msg.contains("min < max"), "{msg}");
+        let (msg, _) = err(
+            "[[grades.band]]\ngrade = \"优\"\nwords = [\"优\"]\nmin = 80\nmax = 100\n\
+             [[grades.band]]\ngrade = \"良\"\nwords = [\"良\"]\nmin = 70\nmax = 90\n",
+        );
+        assert!(msg.contains("overlap"), "{msg}");
+        let text = "vocabulary = [\"no-such-vocabulary.toml\"]\n";
+        let (msg, span) = err(text);
+        assert!(msg.contains("no such file"), "{msg}");
+        let span = span.unwrap();
+        assert_eq!(
+            &text[span.offset()..span.offset() + span.len()],
+            "\"no-such-vocabulary.toml\""
+        );
     }
 
     #[test]
