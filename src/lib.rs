@@ -220,14 +220,46 @@ fn stated_score(docs: &[Document]) -> Option<String> {
         .map(|f| f.quantity.to_string())
 }
 
-/// Groups the files under the given paths into report bundles. For now each file is its own
-/// bundle; grouping by directory and stem comes with the sheet reader.
+/// Groups the files under the given paths into report bundles: files in one directory with the
+/// same stem (报告.txt + 报告.xlsx) are one report; so are all the files of a directory that holds
+/// a single narrative (one directory per report). Bundles come in path order.
 pub fn bundles(paths: &[PathBuf]) -> Vec<Bundle> {
-    paths
-        .iter()
-        .flat_map(|p| walk(p))
-        .map(|f| Bundle { files: vec![f] })
-        .collect()
+    use std::collections::BTreeMap;
+    let files: Vec<PathBuf> = paths.iter().flat_map(|p| walk(p)).collect();
+    let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for f in files {
+        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
+        by_dir.entry(dir).or_default().push(f);
+    }
+    let mut out = Vec::new();
+    for (_, files) in by_dir {
+        let narratives = files
+            .iter()
+            .filter(|f| matches!(source::kind_of(f), Kind::Narrative | Kind::Docx))
+            .count();
+        let workbooks = files
+            .iter()
+            .filter(|f| source::kind_of(f) == Kind::Workbook)
+            .count();
+        if narratives == 1 && workbooks >= 1 {
+            let (report, rest): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| {
+                matches!(
+                    source::kind_of(f),
+                    Kind::Narrative | Kind::Docx | Kind::Workbook
+                )
+            });
+            out.push(Bundle { files: report });
+            out.extend(rest.into_iter().map(|f| Bundle { files: vec![f] }));
+            continue;
+        }
+        let mut by_stem: BTreeMap<std::ffi::OsString, Vec<PathBuf>> = BTreeMap::new();
+        for f in files {
+            let stem = f.file_stem().map(|s| s.to_os_string()).unwrap_or_default();
+            by_stem.entry(stem).or_default().push(f);
+        }
+        out.extend(by_stem.into_values().map(|files| Bundle { files }));
+    }
+    out
 }
 
 /// The files to check under a path: the path itself if it is a file, else the report files
@@ -282,6 +314,7 @@ pub fn inspect_bundle(bundle: &Bundle, settings: &Settings) -> Inspected {
         findings.append(&mut doc.findings);
         findings.extend(check_document(doc, settings));
     }
+    check::cross::check(&docs, settings, &mut findings);
     Inspected {
         findings,
         title: docs.iter().find_map(|d| title_of(&d.source.text)),
@@ -312,10 +345,16 @@ pub fn read_document(path: &Path, settings: &Settings) -> Result<Document, Input
                 settings,
             ))
         }
-        Kind::Workbook => Err(InputError::Unsupported {
-            ext: extension(path),
-            convert_to: ".txt",
-        }),
+        Kind::Workbook => {
+            let book = source::sheet::read(path)?;
+            let source = Source::new(path.to_path_buf(), String::new());
+            let (facts, findings) = check::sheet::check_workbook(&source, &book, settings);
+            Ok(Document {
+                source,
+                facts,
+                findings,
+            })
+        }
     }
 }
 
@@ -337,6 +376,10 @@ pub fn narrative_document(source: Arc<Source>, settings: &Settings) -> Document 
 
 /// The fact checks of one document; a note when it has no figures at all.
 pub fn check_document(doc: &Document, settings: &Settings) -> Vec<Finding> {
+    // Workbooks are checked as tables when read (check::sheet); the fact checks are narrative.
+    if source::kind_of(&doc.source.path) == Kind::Workbook {
+        return Vec::new();
+    }
     if doc.facts.is_empty() {
         return vec![
             Finding::new(

@@ -4,12 +4,14 @@
 pub mod budget_sum;
 pub mod change;
 pub mod components;
+pub mod cross;
 pub mod grade_band;
 pub mod input;
 pub mod rate;
 pub mod restated;
 pub mod score_cap;
 pub mod score_sum;
+pub mod sheet;
 mod util;
 
 use crate::diagnostic::{Finding, Rule, Source};
@@ -32,6 +34,8 @@ pub fn all_rules() -> Vec<&'static Rule> {
     let mut rules: Vec<&'static Rule> = input::RULES.to_vec();
     rules.extend(CHECKS.iter().map(|(r, _)| *r));
     rules.extend(COMPANION_RULES.iter().copied());
+    rules.extend(sheet::RULES.iter().copied());
+    rules.push(&cross::RULE);
     rules.sort_by_key(|r| r.code);
     rules
 }

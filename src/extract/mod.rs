@@ -4,4 +4,5 @@
 pub mod narrative;
 pub mod normalize;
 pub mod numbers;
+pub mod table;
 pub mod vocab;

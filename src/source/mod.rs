@@ -1,6 +1,7 @@
 //! Sources: turning files into decoded documents. Nothing here knows about figures.
 
 pub mod docx;
+pub mod sheet;
 pub mod text;
 
 use crate::diagnostic::Text;

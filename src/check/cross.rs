@@ -1,0 +1,116 @@
+//! SP0301 cross-document: a figure the narrative and a sheet of the same report both state must
+//! agree — 总分, 年初/全年预算, 执行数, 执行率, 等级.
+
+use super::util::shown;
+use crate::Document;
+use crate::diagnostic::{Finding, Rule, Severity, Text};
+use crate::fact::{Concept, Fact, Period};
+use crate::settings::Settings;
+use crate::source::{Kind, kind_of};
+
+pub static RULE: Rule = Rule {
+    code: "SP0301",
+    name: "cross-document-mismatch",
+    severity: Severity::Error,
+    summary: (
+        "报告正文与评价表中的同一数字不一致",
+        "the narrative and a sheet of the same report state one figure differently",
+    ),
+    doc: (
+        "## SP0301 cross-document-mismatch（正文与评价表不一致）\n\n\
+检查什么：同一份报告的正文（.txt/.md/.docx）与评价表（.xlsx 等）都写了的数字——自评总分、\n\
+年初预算、全年预算、执行数、执行率（项目资金表的年度资金总额行）、评价等级——必须一致。\n\
+同一目录下主文件名相同的文件，或一个目录中只有一份正文时该目录下的全部文件，视为同一份报告。\n\n\
+为什么：正文通常抄自评价表，改了表忘了改正文（或相反）是最常见的不一致。\n\n\
+示例：正文“自评分数为88.35分”，评价表总分 86.35 → 错误，两处都会标出。\n",
+        "## SP0301 cross-document-mismatch\n\n\
+What: a figure stated both in the narrative (.txt/.md/.docx) and in a sheet (.xlsx …) of the same \
+report — the total score, initial or full-year budget, actual spending, execution rate (the fund \
+table's total row), the grade — must agree. Files with the same stem in one directory, or all the \
+files of a directory holding a single narrative, are one report.\n\n\
+Why: the narrative is copied from the sheet; editing one and not the other is the commonest \
+inconsistency.\n\n\
+Example: narrative total 88.35, sheet total 86.35 → error, both places labelled.\n",
+    ),
+};
+
+/// The first whole-report fact of a concept in a document.
+fn first(doc: &Document, concept: Concept) -> Option<&Fact> {
+    doc.facts.iter().find(|f| {
+        f.concept == concept
+            && f.period == Period::Current
+            && f.subject.is_empty()
+            && (concept != Concept::Rate || f.base == Some(Concept::FullYearBudget))
+    })
+}
+
+pub fn check(docs: &[crate::Document], settings: &Settings, out: &mut Vec<Finding>) {
+    let is_sheet = |d: &&Document| kind_of(&d.source.path) == Kind::Workbook;
+    let sheets: Vec<&Document> = docs.iter().filter(is_sheet).collect();
+    let narratives: Vec<&Document> = docs.iter().filter(|d| !is_sheet(d)).collect();
+    for n in &narratives {
+        for s in &sheets {
+            for concept in [
+                Concept::TotalScore,
+                Concept::InitialBudget,
+                Concept::FullYearBudget,
+                Concept::Actual,
+                Concept::Rate,
+                Concept::Grade,
+            ] {
+                let (Some(a), Some(b)) = (first(n, concept), first(s, concept)) else {
+                    continue;
+                };
+                let differ = if concept == Concept::Grade {
+                    let band = |f: &Fact| {
+                        f.word
+                            .as_deref()
+                            .and_then(|w| settings.grades.band_named(w))
+                            .map(|b| b.grade.clone())
+                    };
+                    band(a) != band(b)
+                } else {
+                    !a.quantity
+                        .interval_normalised()
+                        .intersects(b.quantity.interval_normalised())
+                };
+                if !differ {
+                    continue;
+                }
+                let show = |f: &Fact| f.word.clone().unwrap_or_else(|| shown(f));
+                let f = Finding::new(
+                    &RULE,
+                    a.at.source.clone(),
+                    Text::new(
+                        format!(
+                            "正文中的{} {} 与评价表 {} 中的 {} 不一致",
+                            concept.zh(),
+                            show(a),
+                            s.source.display_path(),
+                            show(b)
+                        ),
+                        format!(
+                            "the narrative's {} {} differs from {} in the sheet {}",
+                            concept.en(),
+                            show(a),
+                            show(b),
+                            s.source.display_path()
+                        ),
+                    ),
+                )
+                .expected_found(show(b), show(a))
+                .label(
+                    &a.at.source,
+                    a.at.place.clone(),
+                    Text::new("正文", "narrative"),
+                )
+                .label(
+                    &b.at.source,
+                    b.at.place.clone(),
+                    Text::new("评价表", "sheet"),
+                );
+                out.push(f);
+            }
+        }
+    }
+}

@@ -1,0 +1,283 @@
+//! Workbooks (.xlsx, .xlsm, .xls, .xlsb, .ods) read with calamine into grids of typed cells.
+//!
+//! Values come as calamine gives them: the cached result of a formula, numbers as f64 (turned
+//! into exact decimals through their shortest round-trip text, so 0.1 stays 0.1), numbers
+//! stored as text kept as text (the table reader decides). A formula with no cached value is
+//! remembered so it can be reported. Zip-based workbooks are bounded before calamine inflates
+//! them, and encrypted ones are named as such.
+
+use super::InputError;
+use crate::diagnostic::Text;
+use calamine::{Data, Reader};
+use rust_decimal::Decimal;
+use std::io::Cursor;
+use std::path::Path;
+use std::str::FromStr;
+
+/// Files larger than this are not read.
+pub const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
+/// The most a zip-based workbook may inflate to, all parts together.
+const MAX_INFLATED: u64 = 512 * 1024 * 1024;
+const MAX_RATIO: u64 = 250;
+/// Cells beyond this many rows or columns are not read (a real evaluation sheet has far fewer).
+const MAX_ROWS: usize = 20_000;
+const MAX_COLS: usize = 200;
+
+/// One cell's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Empty,
+    /// A number, with the decimals of its shortest text.
+    Number(Decimal, u32),
+    Text(String),
+    Bool(bool),
+    /// An Excel error (#DIV/0! …) or a value suanpan cannot use (a date).
+    Other(String),
+}
+
+impl Value {
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Empty => true,
+            Value::Text(t) => t.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Number(d, _) => d.normalize().to_string(),
+            Value::Text(t) => t.clone(),
+            Value::Bool(b) => b.to_string(),
+            Value::Other(o) => o.clone(),
+        }
+    }
+}
+
+/// A worksheet as a grid; `cells[r][c]` is at 0-based (r, c) in the sheet.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    pub name: String,
+    pub cells: Vec<Vec<Value>>,
+    /// Cells holding a formula with no cached value.
+    pub uncached: Vec<(u32, u32)>,
+}
+
+impl Sheet {
+    pub fn get(&self, row: usize, col: usize) -> &Value {
+        self.cells
+            .get(row)
+            .and_then(|r| r.get(col))
+            .unwrap_or(&Value::Empty)
+    }
+
+    pub fn width(&self) -> usize {
+        self.cells.iter().map(Vec::len).max().unwrap_or(0)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub sheets: Vec<Sheet>,
+}
+
+const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+
+/// Reads a workbook file.
+pub fn read(path: &Path) -> Result<Workbook, InputError> {
+    let bytes = super::read_bounded(path, MAX_WORKBOOK_BYTES)?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    parse(&bytes, &ext)
+}
+
+/// Reads a workbook held in memory; `ext` says which format to expect.
+pub fn parse(bytes: &[u8], ext: &str) -> Result<Workbook, InputError> {
+    if bytes.is_empty() {
+        return Err(InputError::Empty);
+    }
+    let zipped = matches!(ext, "xlsx" | "xlsm" | "xlsb" | "ods");
+    if zipped && bytes.starts_with(OLE_MAGIC) {
+        return Err(InputError::Refused(Text::new(
+            "工作簿设置了打开密码（已加密），请去掉密码后再检查",
+            "the workbook is password-protected (encrypted); remove the password and check again",
+        )));
+    }
+    if zipped {
+        check_zip(bytes)?;
+    }
+    let cursor = Cursor::new(bytes);
+    let opened = match ext {
+        "xlsx" | "xlsm" => calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor)
+            .map(calamine::Sheets::Xlsx)
+            .map_err(|e| e.to_string()),
+        "xls" => calamine::open_workbook_from_rs::<calamine::Xls<_>, _>(cursor)
+            .map(calamine::Sheets::Xls)
+            .map_err(|e| e.to_string()),
+        "xlsb" => calamine::open_workbook_from_rs::<calamine::Xlsb<_>, _>(cursor)
+            .map(calamine::Sheets::Xlsb)
+            .map_err(|e| e.to_string()),
+        "ods" => calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(cursor)
+            .map(calamine::Sheets::Ods)
+            .map_err(|e| e.to_string()),
+        _ => calamine::open_workbook_auto_from_rs(cursor).map_err(|e| e.to_string()),
+    };
+    let mut book = opened.map_err(|why| {
+        let password = why.to_lowercase().contains("password") || why.contains("encrypt");
+        if password {
+            InputError::Refused(Text::new(
+                "工作簿设置了密码，请去掉密码后再检查",
+                "the workbook is password-protected; remove the password and check again",
+            ))
+        } else {
+            InputError::Refused(Text::new(
+                format!("无法作为 .{ext} 工作簿打开（文件损坏或扩展名有误）：{why}"),
+                format!(
+                    "cannot be opened as a .{ext} workbook (damaged, or a wrong extension): {why}"
+                ),
+            ))
+        }
+    })?;
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let range = match book.worksheet_range(&name) {
+            Ok(r) => r,
+            Err(e) => {
+                return Err(InputError::Refused(Text::new(
+                    format!("工作表“{name}”无法读取：{e}"),
+                    format!("sheet \"{name}\" cannot be read: {e}"),
+                )));
+            }
+        };
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut cells: Vec<Vec<Value>> = vec![Vec::new(); r0 as usize];
+        for row in range.rows().take(MAX_ROWS) {
+            let mut out = vec![Value::Empty; c0 as usize];
+            out.extend(row.iter().take(MAX_COLS).map(value_of));
+            while out.last().is_some_and(Value::is_empty) {
+                out.pop();
+            }
+            cells.push(out);
+        }
+        let uncached = book
+            .worksheet_formula(&name)
+            .map(|f| {
+                let (fr, fc) = f.start().unwrap_or((0, 0));
+                f.used_cells()
+                    .filter(|(_, _, formula)| !formula.is_empty())
+                    .map(|(r, c, _)| (fr + r as u32, fc + c as u32))
+                    .filter(|&(r, c)| {
+                        cells
+                            .get(r as usize)
+                            .and_then(|row| row.get(c as usize))
+                            .is_none_or(Value::is_empty)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        sheets.push(Sheet {
+            name,
+            cells,
+            uncached,
+        });
+    }
+    Ok(Workbook { sheets })
+}
+
+fn value_of(d: &Data) -> Value {
+    match d {
+        Data::Empty => Value::Empty,
+        Data::Int(i) => Value::Number(Decimal::from(*i), 0),
+        Data::Float(f) => number(*f).unwrap_or_else(|| Value::Other(f.to_string())),
+        Data::String(s) => Value::Text(s.clone()),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::Error(e) => Value::Other(format!("{e}")),
+        other => Value::Other(other.to_string()),
+    }
+}
+
+/// An f64 as the decimal its shortest round-trip text says (0.1 → 0.1, not 0.1000000000000000055…).
+fn number(f: f64) -> Option<Value> {
+    if !f.is_finite() {
+        return None;
+    }
+    let text = format!("{f}");
+    let d = Decimal::from_str(&text)
+        .or_else(|_| Decimal::from_scientific(&text))
+        .ok()?;
+    let decimals = text
+        .split_once('.')
+        .map(|(_, f)| f.len() as u32)
+        .unwrap_or(0);
+    Some(Value::Number(d, decimals))
+}
+
+/// Refuses zip-based workbooks that would inflate beyond the limits.
+fn check_zip(bytes: &[u8]) -> Result<(), InputError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
+        InputError::Refused(Text::new(
+            format!("工作簿的 zip 结构损坏（文件可能不完整）：{e}"),
+            format!("the workbook's zip structure is damaged (truncated file?): {e}"),
+        ))
+    })?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_raw(i) else {
+            continue;
+        };
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if size / packed > MAX_RATIO && size > 1024 * 1024 {
+            let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+            let ratio = size / packed;
+            return Err(InputError::Refused(Text::new(
+                format!("工作簿中的 {name} 压缩比 {ratio}:1，疑似压缩炸弹"),
+                format!("{name} in the workbook compresses {ratio}:1: a zip bomb?"),
+            )));
+        }
+    }
+    if total > MAX_INFLATED {
+        return Err(InputError::Refused(Text::new(
+            format!("工作簿解压后共 {total} 字节，超出读取上限"),
+            format!("the workbook inflates to {total} bytes, over the limit"),
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floats_become_their_shortest_decimal() {
+        assert_eq!(number(0.1), Some(Value::Number(Decimal::new(1, 1), 1)));
+        assert_eq!(
+            number(884.49),
+            Some(Value::Number(Decimal::new(88449, 2), 2))
+        );
+        assert_eq!(number(100.0), Some(Value::Number(Decimal::from(100), 0)));
+        assert_eq!(number(f64::NAN), None);
+    }
+
+    #[test]
+    fn damaged_and_encrypted_workbooks_are_refused() {
+        let ole = [OLE_MAGIC, b"encrypted"].concat();
+        assert!(
+            matches!(parse(&ole, "xlsx"), Err(InputError::Refused(t)) if t.zh.contains("密码"))
+        );
+        assert!(matches!(
+            parse(b"PK\x03\x04broken", "xlsx"),
+            Err(InputError::Refused(_))
+        ));
+        assert!(matches!(
+            parse(b"not a workbook", "xls"),
+            Err(InputError::Refused(_))
+        ));
+        assert!(matches!(parse(b"", "xlsx"), Err(InputError::Empty)));
+    }
+}
