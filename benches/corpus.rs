@@ -165,8 +165,9 @@ fn write_sheet(path: &Path, scores: &[(usize, u64, u64)], initial: u64, full: u6
     let _ = ws.write_number(3, 1, f(initial));
     let _ = ws.write_number(3, 2, f(full));
     let _ = ws.write_number(3, 3, f(actual));
-    let _ = ws.write_number(3, 4, 10.0);
-    let _ = ws.write_number(3, 5, actual as f64 / full.max(1) as f64);
+    // Typed as a rounded rate (99.91%), as most forms are filled in.
+    let rate = (actual as f64 / full.max(1) as f64 * 10000.0).round() / 10000.0;
+    let _ = ws.write_number(3, 5, rate);
     let _ = ws.write_string(4, 0, "其中：当年财政拨款");
     let _ = ws.write_number(4, 1, f(initial));
     let _ = ws.write_number(4, 2, f(full));
@@ -188,6 +189,16 @@ fn write_sheet(path: &Path, scores: &[(usize, u64, u64)], initial: u64, full: u6
     let mut total = 0.0;
     for &(k, weight, score) in scores {
         let (l1, l2, l3) = INDICATORS[k];
+        if l1 == "预算执行" {
+            // The execution indicator is scored in the fund block, as the form has it.
+            let _ = ws.write_number(3, 4, weight as f64);
+            let _ = ws.write_number(3, 6, f(score));
+            total += f(score);
+            continue;
+        }
+        if score < weight * 100 {
+            let _ = ws.write_string(row, 7, "部分任务受客观因素影响未全部完成，已制定整改措施。");
+        }
         let _ = ws.write_string(row, 0, l1);
         let _ = ws.write_string(row, 1, l2);
         let _ = ws.write_string(row, 2, l3);
@@ -200,7 +211,7 @@ fn write_sheet(path: &Path, scores: &[(usize, u64, u64)], initial: u64, full: u6
     }
     let _ = ws.write_string(row, 0, "总分");
     let _ = ws.write_number(row, 5, 100.0);
-    let _ = ws.write_number(row, 6, total);
+    let _ = ws.write_number(row, 6, (total * 100.0).round() / 100.0);
     if let Err(e) = wb.save(path) {
         eprintln!("cannot write {}: {e}", path.display());
     }
