@@ -419,3 +419,121 @@ fn never_overwrites_an_input_with_the_output() {
         "本文件为说明材料。\n"
     );
 }
+
+/// A report bundle with a sheet: the narrative states 92.00, the sheet's 总分 row 82; the second
+/// indicator lost points with no deviation reason.
+fn sheet_bundle(dir: &Path) {
+    use rust_xlsxwriter::Workbook;
+    std::fs::write(
+        dir.join("自评报告.txt"),
+        "2024年度某局项目支出绩效自评报告\n\n经自评，本项目2024年度绩效自评分数为92.00分，评价等级为优。\n",
+    )
+    .unwrap();
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "项目支出绩效自评表").unwrap();
+    for (c, h) in [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(2, c as u16, *h).unwrap();
+    }
+    let rows = [
+        ("产出指标", "数量指标", "培训场次", 50.0, 42.0),
+        ("效益指标", "社会效益指标", "保障水平", 50.0, 40.0),
+    ];
+    for (i, (a, b, c, w, s)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string(r, 0, *a).unwrap();
+        ws.write_string(r, 1, *b).unwrap();
+        ws.write_string(r, 2, *c).unwrap();
+        ws.write_string(r, 3, "≥10场").unwrap();
+        ws.write_string(r, 4, "9场").unwrap();
+        ws.write_number(r, 5, *w).unwrap();
+        ws.write_number(r, 6, *s).unwrap();
+        if i == 0 {
+            ws.write_string(r, 7, "受客观因素影响").unwrap();
+        }
+    }
+    ws.write_string(5, 0, "总分").unwrap();
+    ws.write_number(5, 5, 100.0).unwrap();
+    ws.write_number(5, 6, 82.0).unwrap();
+    wb.save(dir.join("自评报告.xlsx")).unwrap();
+}
+
+#[test]
+fn sheet_findings_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    sheet_bundle(dir.path());
+    let json: Value =
+        serde_json::from_slice(&suanpan_in(dir.path(), &["check", ".", "--format", "json"]).stdout)
+            .unwrap();
+    let diags = json["diagnostics"].as_array().unwrap();
+    let with_cell = diags
+        .iter()
+        .find(|d| d["labels"][0].get("cell").is_some())
+        .unwrap_or_else(|| panic!("no finding placed at a cell: {json:#}"));
+    // One bundle: the narrative and its sheet, checked together.
+    assert_eq!(json["summary"]["files"], 2);
+
+    let sarif_out = suanpan_in(dir.path(), &["check", ".", "--format", "sarif"]);
+    let sarif: Value = serde_json::from_slice(&sarif_out.stdout).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("tests/data/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&sarif)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let cells: Vec<&Value> = results
+        .iter()
+        .flat_map(|r| {
+            r["locations"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .chain(r["relatedLocations"].as_array().into_iter().flatten())
+        })
+        .filter(|l| l.get("logicalLocations").is_some())
+        .collect();
+    assert!(!cells.is_empty(), "{sarif:#}");
+    for c in &cells {
+        let sheet = c["properties"]["sheet"].as_str().unwrap();
+        let cell = c["properties"]["cell"].as_str().unwrap();
+        assert_eq!(
+            c["logicalLocations"][0]["fullyQualifiedName"],
+            format!("{sheet}!{cell}")
+        );
+    }
+
+    // The line format places a finding whose primary label is a cell as path!Sheet!Cell.
+    let line = stdout(&suanpan_in(dir.path(), &["check", ".", "--format", "line"]));
+    let primary = &with_cell["labels"][0];
+    let want = format!(
+        "{}!{}!{}: {} ",
+        primary["file"].as_str().unwrap(),
+        primary["sheet"].as_str().unwrap(),
+        primary["cell"].as_str().unwrap(),
+        with_cell["code"].as_str().unwrap()
+    );
+    assert!(line.contains(&want), "{want}\n{line}");
+    // And the narrative/sheet disagreement at the narrative's figure.
+    assert!(
+        line.lines()
+            .any(|l| l.starts_with("./自评报告.txt:3:21: SP0301 ")),
+        "{line}"
+    );
+}
