@@ -248,20 +248,21 @@ pub fn check_workbook(
             );
             out.push(cells.label(f, b.row, b.col, "文字".into(), "text".into()));
         }
-        let fund_weight: Vec<&Num> = tables
-            .funds
-            .iter()
-            .flat_map(|t| t.rows.iter().filter(|r| r.total))
-            .filter_map(|r| r.values.get("weight"))
-            .collect();
-        let fund_score: Vec<&Num> = tables
-            .funds
-            .iter()
-            .flat_map(|t| t.rows.iter().filter(|r| r.total))
-            .filter_map(|r| r.values.get("score"))
-            .collect();
         let mut total_score = None;
-        for t in &tables.indicators {
+        for (i, t) in tables.indicators.iter().enumerate() {
+            // The budget-execution line (分值/得分 of the fund block) belongs to the indicator
+            // table right below it, not to every table of the sheet.
+            let previous = i.checked_sub(1).map(|p| tables.indicators[p].header_row);
+            let fund = tables.funds.iter().rfind(|f| {
+                f.header_row < t.header_row && previous.is_none_or(|p| f.header_row > p)
+            });
+            let total_row = |field: &str| -> Vec<&Num> {
+                fund.into_iter()
+                    .flat_map(|f| f.rows.iter().filter(|r| r.total))
+                    .filter_map(|r| r.values.get(field))
+                    .collect()
+            };
+            let (fund_weight, fund_score) = (total_row("weight"), total_row("score"));
             check_indicators(
                 &cells,
                 t,
@@ -636,11 +637,17 @@ fn sum_mismatch(
         f,
         total.row,
         total.col,
-        format!("{name}{what_zh}"),
-        format!("{name} {what_en}"),
+        format!("{name}{what_zh} {}", total.value),
+        format!("{name} {what_en} {}", total.value),
     );
     for p in parts {
-        f = cells.label(f, p.row, p.col, what_zh.to_string(), what_en.to_string());
+        f = cells.label(
+            f,
+            p.row,
+            p.col,
+            format!("{what_zh} {}", p.value),
+            format!("{what_en} {}", p.value),
+        );
     }
     out.push(f);
 }

@@ -236,7 +236,8 @@ type SpanLabel = (usize, usize, String, bool);
 fn shown(f: &Finding, lang: Lang) -> Shown {
     // Labels grouped by source, in order of first appearance, primary first.
     let mut by_source: Vec<(Arc<Source>, Vec<SpanLabel>)> = Vec::new();
-    let mut notes = Vec::new();
+    // Cell labels, grouped by workbook: the file once, then its cells.
+    let mut cell_notes: Vec<(Arc<Source>, Vec<String>)> = Vec::new();
     for (i, l) in f.labels.iter().enumerate() {
         let text = l.text.get(lang).to_string();
         match &l.place {
@@ -250,13 +251,17 @@ fn shown(f: &Finding, lang: Lang) -> Shown {
                     None => by_source.push((l.source.clone(), vec![entry])),
                 }
             }
-            Place::Cell { sheet, row, col } => notes.push(format!(
-                "{} {}!{}：{}",
-                l.source.display_path(),
-                sheet,
-                cell_name(*row, *col),
-                text
-            )),
+            Place::Cell { sheet, row, col } => {
+                let cell = format!("{sheet}!{}", cell_name(*row, *col));
+                let line = format!("  {cell:<10} {text}");
+                match cell_notes
+                    .iter_mut()
+                    .find(|(s, _): &&mut (Arc<Source>, Vec<String>)| Arc::ptr_eq(s, &l.source))
+                {
+                    Some((_, lines)) => lines.push(line),
+                    None => cell_notes.push((l.source.clone(), vec![line])),
+                }
+            }
             Place::File => {}
         }
     }
@@ -293,7 +298,11 @@ fn shown(f: &Finding, lang: Lang) -> Shown {
             related: Vec::new(),
         })
         .collect();
-    let mut help = notes.join("\n");
+    let mut help = cell_notes
+        .iter()
+        .map(|(src, lines)| format!("{}\n{}", src.display_path(), lines.join("\n")))
+        .collect::<Vec<_>>()
+        .join("\n");
     if let (Some(e), Some(found)) = (&f.expected, &f.found) {
         if !help.is_empty() {
             help.push('\n');

@@ -1,0 +1,296 @@
+//! Evaluation sheets, generated here in both templates and several layouts: clean ones give no
+//! error, each rule has a variant that triggers it, and a narrative beside a sheet that disagrees
+//! in one figure gives a cross-document error.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use suanpan::diagnostic::{Finding, Place, Severity, cell_name};
+use suanpan::settings::Settings;
+use support::workbooks::{SheetSpec, dept_rows, project_rows, rows, write_ods, write_xlsx};
+
+fn set(rows: &mut [Vec<String>], r: usize, c: usize, v: &str) {
+    rows[r][c] = v.to_string();
+}
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("suanpan-sheets-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn check(path: &Path) -> Vec<Finding> {
+    suanpan::check_paths(&[path.to_path_buf()], &Settings::default()).findings
+}
+
+/// (code, severity, first cell) of each finding.
+fn brief(findings: &[Finding]) -> Vec<(String, Severity, String)> {
+    findings
+        .iter()
+        .map(|f| {
+            let cell = match f.labels.first().map(|l| &l.place) {
+                Some(Place::Cell { sheet, row, col }) => {
+                    format!("{sheet}!{}", cell_name(*row, *col))
+                }
+                _ => "-".into(),
+            };
+            (f.rule.code.to_string(), f.severity, cell)
+        })
+        .collect()
+}
+
+fn one(name: &str, file: &str, spec: Vec<SheetSpec>) -> Vec<(String, Severity, String)> {
+    let d = dir(name);
+    let path = d.join(file);
+    if file.ends_with(".ods") {
+        write_ods(&path, &spec);
+    } else {
+        write_xlsx(&path, &spec);
+    }
+    let out = brief(&check(&path));
+    std::fs::remove_dir_all(&d).ok();
+    out
+}
+
+fn sheet(name: &'static str, origin: (u32, u16), rows: Vec<Vec<String>>) -> Vec<SheetSpec> {
+    vec![SheetSpec { name, origin, rows }]
+}
+
+#[test]
+fn clean_sheets_in_both_templates_and_several_layouts_give_no_finding() {
+    assert_eq!(
+        one("p", "项目.xlsx", sheet("自评表", (0, 0), project_rows())),
+        vec![]
+    );
+    assert_eq!(
+        one("d", "部门.xlsx", sheet("评分表", (0, 0), dept_rows())),
+        vec![]
+    );
+    // Shifted down and right, on a sheet with another name.
+    assert_eq!(
+        one("p2", "项目.xlsx", sheet("Sheet1", (4, 2), project_rows())),
+        vec![]
+    );
+    // Synonyms and decorations in the headers, columns reordered.
+    let mut d = dept_rows();
+    d[1] = rows(&[&[
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "权 重",
+        "评价得分（分）",
+        "扣分原因和其他说明",
+    ]])
+    .remove(0);
+    assert_eq!(one("d2", "部门.xlsx", sheet("表1", (0, 0), d)), vec![]);
+    let mut swapped = dept_rows();
+    for r in swapped.iter_mut() {
+        if r.len() >= 5 {
+            r.swap(3, 4);
+        }
+    }
+    assert_eq!(
+        one("d3", "部门.xlsx", sheet("表1", (1, 1), swapped)),
+        vec![]
+    );
+    // Two tables on one sheet: the department sheet below the project sheet.
+    let mut both = project_rows();
+    both.push(vec![]);
+    both.push(vec![]);
+    both.extend(dept_rows().into_iter().skip(1).take(12));
+    let mut one_sheet = both;
+    one_sheet.retain(|r| r.first().is_none_or(|c| c != "自评等级"));
+    let out = one("two", "两表.xlsx", sheet("合表", (0, 0), one_sheet));
+    assert!(out.iter().all(|(_, s, _)| *s != Severity::Error), "{out:?}");
+    // The same workbooks as .ods.
+    assert_eq!(
+        one("po", "项目.ods", sheet("自评表", (0, 0), project_rows())),
+        vec![]
+    );
+    assert_eq!(
+        one("do", "部门.ods", sheet("评分表", (2, 1), dept_rows())),
+        vec![]
+    );
+}
+
+#[test]
+fn each_sheet_rule_has_a_triggering_workbook() {
+    let e = Severity::Error;
+    // SP0201: a score above its weight (the total raised to match, so nothing else breaks).
+    let mut d = dept_rows();
+    set(&mut d, 3, 4, "6");
+    set(&mut d, 12, 4, "94");
+    set(&mut d, 3, 5, "");
+    assert_eq!(
+        one("201", "a.xlsx", sheet("评分表", (0, 0), d)),
+        vec![("SP0201".into(), e, "评分表!E4".into())]
+    );
+    // SP0202: weights add to 105 under a total of 100.
+    let mut d = dept_rows();
+    set(&mut d, 9, 3, "25");
+    assert_eq!(
+        one("202", "a.xlsx", sheet("评分表", (0, 0), d)),
+        vec![("SP0202".into(), e, "评分表!D13".into())]
+    );
+    // SP0202: a label weight (产出指标(50分)) over weights adding to 55.
+    let mut p = project_rows();
+    set(&mut p, 11, 6, "25");
+    set(&mut p, 16, 6, "105");
+    let out = one("202b", "a.xlsx", sheet("自评表", (0, 0), p));
+    assert!(
+        out.contains(&("SP0202".into(), e, "自评表!B12".into())),
+        "{out:?}"
+    );
+    // SP0203: scores add to 92 under a total of 93.
+    let mut d = dept_rows();
+    set(&mut d, 12, 4, "93");
+    assert_eq!(
+        one("203", "a.xlsx", sheet("评分表", (0, 0), d)),
+        vec![("SP0203".into(), e, "评分表!E13".into())]
+    );
+    // SP0204: the total row's rate is 95.00% where 214.5 ÷ 220 = 97.50%.
+    let mut p = project_rows();
+    set(&mut p, 4, 6, "'95.00%");
+    assert_eq!(
+        one("204", "a.xlsx", sheet("自评表", (0, 0), p)),
+        vec![("SP0204".into(), e, "自评表!G5".into())]
+    );
+    // The same with the rate stored as a fraction (a cell formatted as %).
+    let mut p = project_rows();
+    set(&mut p, 4, 6, "0.95");
+    assert_eq!(
+        one("204f", "a.xlsx", sheet("自评表", (0, 0), p)),
+        vec![("SP0204".into(), e, "自评表!G5".into())]
+    );
+    // SP0205: 其他资金 年初预算数 5 makes the sources exceed the total.
+    let mut p = project_rows();
+    set(&mut p, 7, 2, "5");
+    assert_eq!(
+        one("205", "a.xlsx", sheet("自评表", (0, 0), p)),
+        vec![("SP0205".into(), e, "自评表!C5".into())]
+    );
+    // SP0206: 92 graded 良.
+    let mut d = dept_rows();
+    set(&mut d, 13, 1, "良");
+    assert_eq!(
+        one("206", "a.xlsx", sheet("评分表", (0, 0), d)),
+        vec![("SP0206".into(), e, "评分表!B14".into())]
+    );
+    // SP0207: a shortfall with no reason.
+    let mut d = dept_rows();
+    set(&mut d, 7, 5, "");
+    assert_eq!(
+        one("207", "a.xlsx", sheet("评分表", (0, 0), d)),
+        vec![("SP0207".into(), Severity::Warning, "评分表!F8".into())]
+    );
+    // SP0208: "18分" is read (the sums still hold); "八十" cannot be, so the total breaks too.
+    let mut d = dept_rows();
+    set(&mut d, 9, 4, "'18分");
+    assert_eq!(
+        one("208", "a.xlsx", sheet("评分表", (0, 0), d)),
+        vec![("SP0208".into(), e, "评分表!E10".into())]
+    );
+    let mut d = dept_rows();
+    set(&mut d, 10, 4, "八十");
+    let out = one("208b", "a.xlsx", sheet("评分表", (0, 0), d));
+    assert!(
+        out.contains(&("SP0208".into(), e, "评分表!E11".into())),
+        "{out:?}"
+    );
+    assert!(out.iter().any(|(c, _, _)| c == "SP0203"), "{out:?}");
+    // SP0209: a sheet with no table beside a good one.
+    let mut spec = sheet("评分表", (0, 0), dept_rows());
+    spec.push(SheetSpec {
+        name: "封面",
+        origin: (0, 0),
+        rows: rows(&[&["2024年度部门整体支出绩效自评"]]),
+    });
+    assert_eq!(
+        one("209", "a.xlsx", spec),
+        vec![("SP0209".into(), Severity::Info, "封面!A1".into())]
+    );
+}
+
+#[test]
+fn broken_workbooks_are_diagnostics() {
+    let d = dir("broken");
+    std::fs::write(d.join("empty.xlsx"), b"").unwrap();
+    std::fs::write(d.join("text.xlsx"), b"just text, renamed").unwrap();
+    std::fs::write(
+        d.join("locked.xlsx"),
+        b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 encrypted",
+    )
+    .unwrap();
+    write_xlsx(&d.join("good.xlsx"), &sheet("评分表", (0, 0), dept_rows()));
+    let mut truncated = std::fs::read(d.join("good.xlsx")).unwrap();
+    truncated.truncate(truncated.len() / 2);
+    std::fs::write(d.join("truncated.xlsx"), truncated).unwrap();
+    std::fs::write(d.join("old.xls"), b"not really an xls").unwrap();
+    let report = suanpan::check_paths(std::slice::from_ref(&d), &Settings::default());
+    for (name, cause) in [
+        ("empty.xlsx", "为空"),
+        ("text.xlsx", "zip"),
+        ("locked.xlsx", "密码"),
+        ("truncated.xlsx", "zip"),
+        ("old.xls", "无法作为 .xls"),
+    ] {
+        let mine: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.source.path.ends_with(name))
+            .collect();
+        assert_eq!(mine.len(), 1, "{name}: {mine:#?}");
+        assert_eq!(mine[0].rule.code, "SP0001");
+        assert!(
+            mine[0].message.zh.contains(cause),
+            "{name}: {}",
+            mine[0].message.zh
+        );
+    }
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.source.path.ends_with("good.xlsx"))
+    );
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn a_narrative_and_a_sheet_that_disagree_give_a_cross_document_error() {
+    let d = dir("cross");
+    write_xlsx(
+        &d.join("疗休养项目.xlsx"),
+        &sheet("自评表", (0, 0), project_rows()),
+    );
+    let agree = "2024年度职工疗休养项目年初预算为200.00万元，全年预算为220.00万元，实际支出214.50万元，预算执行率为97.50%。经自评，本项目自评得分为94.75分，等级为优。\n";
+    std::fs::write(d.join("疗休养项目.txt"), agree).unwrap();
+    let report = suanpan::check_paths(std::slice::from_ref(&d), &Settings::default());
+    assert_eq!(brief(&report.findings), vec![], "{:#?}", report.findings);
+    // The narrative now says 92.75 where the sheet totals 94.75.
+    std::fs::write(
+        d.join("疗休养项目.txt"),
+        agree.replace("94.75分", "92.75分"),
+    )
+    .unwrap();
+    let report = suanpan::check_paths(std::slice::from_ref(&d), &Settings::default());
+    let cross: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.code == "SP0301")
+        .collect();
+    assert_eq!(cross.len(), 1, "{:#?}", report.findings);
+    let f = cross[0];
+    assert!(
+        f.message.zh.contains("92.75") && f.message.zh.contains("94.75"),
+        "{}",
+        f.message.zh
+    );
+    assert!(matches!(f.labels[0].place, Place::Text { .. }));
+    assert!(f.labels[0].source.path.ends_with("疗休养项目.txt"));
+    assert!(
+        matches!(&f.labels[1].place, Place::Cell { sheet, row: 16, col: 7 } if sheet == "自评表")
+    );
+    assert!(f.labels[1].source.path.ends_with("疗休养项目.xlsx"));
+    std::fs::remove_dir_all(&d).ok();
+}
