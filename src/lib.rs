@@ -5,6 +5,7 @@
 //! ARCHITECTURE.md has the map.
 
 pub mod check;
+pub mod config;
 pub mod diagnostic;
 pub mod extract;
 pub mod fact;
@@ -19,11 +20,13 @@ use source::{InputError, Kind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The outcome of a run: every finding, in a deterministic order, and how many files were read.
+/// The outcome of a run: every finding, in a deterministic order, how many files were read, and
+/// a summary of each report bundle (in bundle order).
 #[derive(Debug, Default)]
 pub struct Report {
     pub findings: Vec<Finding>,
     pub files: usize,
+    pub bundles: Vec<BundleSummary>,
 }
 
 impl Report {
@@ -37,6 +40,28 @@ impl Report {
     pub fn has_errors(&self) -> bool {
         self.count(Severity::Error) > 0
     }
+
+    /// Whether any finding is at `level` or more severe (for `--fail-on`).
+    pub fn fails_at(&self, level: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity >= level)
+    }
+}
+
+/// What the batch summary says about one report bundle.
+#[derive(Debug, Clone, Default)]
+pub struct BundleSummary {
+    /// A short name: the common path of its files without extension, or their folder.
+    pub name: String,
+    /// The report's title (first heading-like line of its narrative), when there is one.
+    pub title: Option<String>,
+    /// The stated total score (自评分数) as written, when one was found.
+    pub stated_score: Option<String>,
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    /// Files that could not be read (SP0001) or are not supported (SP0002), with why.
+    pub unreadable: Vec<(PathBuf, diagnostic::Text)>,
 }
 
 /// One input document after reading and extraction: its source, its facts, and any findings the
@@ -56,15 +81,143 @@ pub struct Bundle {
 
 /// Checks every given file, and every report file found under each given directory.
 pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Report {
+    check_bundles(&bundles(paths), settings, &|| {})
+}
+
+/// Checks bundles in parallel (on the current rayon pool) and gathers the results in bundle
+/// order, whatever the thread timing; `done` is called once per finished bundle (progress).
+/// Settings are applied here: rule selection, per-path ignores, severity overrides.
+pub fn check_bundles(bundles: &[Bundle], settings: &Settings, done: &(dyn Fn() + Sync)) -> Report {
     let mut report = Report::default();
-    for bundle in bundles(paths) {
-        report.files += bundle.files.len();
-        report.findings.extend(check_bundle(&bundle, settings));
-    }
+    for_each_checked(bundles, settings, done, |findings, summary| {
+        report.files += summary.files;
+        report.findings.extend(findings);
+        report.bundles.push(summary);
+    });
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     report
+}
+
+/// How many bundles are checked in parallel before their results are handed on.
+const CHUNK: usize = 256;
+
+/// Checks bundles in parallel, handing each bundle's findings (settings applied, sorted) and
+/// summary to `sink` in bundle order, a chunk at a time: memory holds one chunk's results, not
+/// the whole run's, so a sink that writes findings out keeps the peak flat however many
+/// bundles there are.
+pub fn for_each_checked(
+    bundles: &[Bundle],
+    settings: &Settings,
+    done: &(dyn Fn() + Sync),
+    mut sink: impl FnMut(Vec<Finding>, BundleSummary),
+) {
+    use rayon::prelude::*;
+    for chunk in bundles.chunks(CHUNK) {
+        let results: Vec<(Vec<Finding>, BundleSummary)> = chunk
+            .par_iter()
+            .map(|bundle| {
+                let inspected = inspect_bundle(bundle, settings);
+                let mut findings: Vec<Finding> = inspected
+                    .findings
+                    .into_iter()
+                    .filter_map(|f| settings.apply(f))
+                    .map(slim)
+                    .collect();
+                findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                let summary = summarize(bundle, &findings, inspected.title, inspected.stated_score);
+                done();
+                (findings, summary)
+            })
+            .collect();
+        for (findings, summary) in results {
+            sink(findings, summary);
+        }
+    }
+}
+
+/// Drops the decoded text of a finding's source when no label points into it, so a large batch
+/// does not keep every report's text alive until the end of the run.
+fn slim(mut f: Finding) -> Finding {
+    let needs_text = f
+        .labels
+        .iter()
+        .any(|l| matches!(l.place, Place::Text { .. }));
+    if !needs_text && !f.source.text.is_empty() {
+        let bare = Source::new(f.source.path.clone(), String::new());
+        f.source = bare.clone();
+        for l in &mut f.labels {
+            if l.source.path == bare.path {
+                l.source = bare.clone();
+            }
+        }
+    }
+    f
+}
+
+fn summarize(
+    bundle: &Bundle,
+    findings: &[Finding],
+    title: Option<String>,
+    stated_score: Option<String>,
+) -> BundleSummary {
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let unreadable = findings
+        .iter()
+        .filter(|f| {
+            f.rule.code == check::input::UNREADABLE.code
+                || f.rule.code == check::input::UNSUPPORTED.code
+        })
+        .map(|f| (f.source.path.clone(), f.message.clone()))
+        .collect();
+    BundleSummary {
+        name: bundle_name(bundle),
+        title,
+        stated_score,
+        files: bundle.files.len(),
+        errors: count(Severity::Error),
+        warnings: count(Severity::Warning),
+        infos: count(Severity::Info),
+        unreadable,
+    }
+}
+
+/// A bundle's short name: its one file without extension; for several files with one stem, that
+/// stem; otherwise their common folder.
+pub fn bundle_name(bundle: &Bundle) -> String {
+    let stems: Vec<PathBuf> = bundle.files.iter().map(|f| f.with_extension("")).collect();
+    match stems.first() {
+        None => String::new(),
+        Some(first) if stems.iter().all(|s| s == first) => first.display().to_string(),
+        Some(first) => {
+            let mut common = first.parent().map(Path::to_path_buf).unwrap_or_default();
+            while !stems.iter().all(|s| s.starts_with(&common)) {
+                if !common.pop() {
+                    break;
+                }
+            }
+            common.display().to_string()
+        }
+    }
+}
+
+/// The title of a narrative: its first non-empty line, when it reads like a report title.
+fn title_of(text: &str) -> Option<String> {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let looks_like_title = line.chars().count() <= 80
+        && ["报告", "自评", "绩效", "评价"]
+            .iter()
+            .any(|w| line.contains(w));
+    looks_like_title.then(|| line.to_string())
+}
+
+/// The stated total score of a bundle's documents, as written.
+fn stated_score(docs: &[Document]) -> Option<String> {
+    docs.iter()
+        .flat_map(|d| d.facts.iter())
+        .find(|f| f.concept == fact::Concept::TotalScore)
+        .map(|f| f.quantity.to_string())
 }
 
 /// Groups the files under the given paths into report bundles: files in one directory with the
@@ -136,6 +289,19 @@ fn is_hidden_or_temp(name: &std::ffi::OsStr) -> bool {
 /// Reads, extracts and checks one bundle: each document's own checks, then the checks across
 /// its documents.
 pub fn check_bundle(bundle: &Bundle, settings: &Settings) -> Vec<Finding> {
+    inspect_bundle(bundle, settings).findings
+}
+
+/// What checking one bundle yields: its findings (before settings are applied), and what the
+/// batch summary shows of it.
+pub struct Inspected {
+    pub findings: Vec<Finding>,
+    pub title: Option<String>,
+    pub stated_score: Option<String>,
+}
+
+/// `check_bundle`, also keeping the bundle's title and stated total score for the summary.
+pub fn inspect_bundle(bundle: &Bundle, settings: &Settings) -> Inspected {
     let mut findings = Vec::new();
     let mut docs = Vec::new();
     for path in &bundle.files {
@@ -149,7 +315,11 @@ pub fn check_bundle(bundle: &Bundle, settings: &Settings) -> Vec<Finding> {
         findings.extend(check_document(doc, settings));
     }
     check::cross::check(&docs, settings, &mut findings);
-    findings
+    Inspected {
+        findings,
+        title: docs.iter().find_map(|d| title_of(&d.source.text)),
+        stated_score: stated_score(&docs),
+    }
 }
 
 /// Reads one file into a document, by its kind.

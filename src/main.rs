@@ -1,11 +1,12 @@
-//! The `suanpan` command line: parse arguments, run the library, render, set the exit code.
+//! The `suanpan` command line: parse arguments, load the configuration, run the library (in
+//! parallel, with a progress bar on a terminal), render, and set the exit code:
+//! 0 clean, 1 findings at or above `--fail-on` (error by default), 2 the run itself failed.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use suanpan::diagnostic::Lang;
-use suanpan::settings::Settings;
+use suanpan::diagnostic::{Lang, Severity};
 
 #[derive(Parser)]
 #[command(
@@ -27,12 +28,22 @@ enum Command {
     Check {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Output format.
+        /// Output format: human (with a summary), json, sarif (2.1.0), or line
+        /// (`path:line:col: CODE message`, for grep and editors).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Write the report to FILE instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Configuration file; by default the nearest suanpan.toml from the working directory up.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Exit with 1 when a finding is at this severity or above.
+        #[arg(long, value_enum, default_value_t = FailOn::Error)]
+        fail_on: FailOn,
+        /// Worker threads (default: one per core).
+        #[arg(short = 'j', long, value_name = "N")]
+        threads: Option<usize>,
     },
     /// Print the documentation of one rule, by code (SP0105) or name (score-sum).
     Rule { code: String },
@@ -46,10 +57,19 @@ enum LangArg {
     En,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Human,
     Json,
+    Sarif,
+    Line,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
 }
 
 fn main() -> ExitCode {
@@ -63,7 +83,26 @@ fn main() -> ExitCode {
             paths,
             format,
             output,
-        } => check(&paths, format, output, lang),
+            config,
+            fail_on,
+            threads,
+        } => {
+            let fail_on = match fail_on {
+                FailOn::Error => Severity::Error,
+                FailOn::Warning => Severity::Warning,
+                FailOn::Info => Severity::Info,
+            };
+            let run = Run {
+                paths,
+                format,
+                output,
+                config,
+                fail_on,
+                threads,
+                lang,
+            };
+            run.check()
+        }
         Command::Rule { code } => match suanpan::check::find_rule(&code) {
             Some(rule) => {
                 print!("{}", rule.doc(lang));
@@ -95,27 +134,176 @@ fn main() -> ExitCode {
     }
 }
 
-fn check(paths: &[PathBuf], format: Format, output: Option<PathBuf>, lang: Lang) -> ExitCode {
-    let settings = Settings::default();
-    let report = suanpan::check_paths(paths, &settings);
-    let text = match format {
-        Format::Human => {
-            let color = output.is_none() && std::io::stdout().is_terminal();
-            suanpan::render::human::render(&report, lang, color)
+struct Run {
+    paths: Vec<PathBuf>,
+    format: Format,
+    output: Option<PathBuf>,
+    config: Option<PathBuf>,
+    fail_on: Severity,
+    threads: Option<usize>,
+    lang: Lang,
+}
+
+/// Bundles from this many on get a progress bar (when standard error is a terminal).
+const PROGRESS_FROM: usize = 8;
+
+impl Run {
+    fn check(self) -> ExitCode {
+        let lang = self.lang;
+        let settings = match suanpan::config::load(self.config.as_deref(), lang) {
+            Ok((settings, _)) => settings,
+            Err(e) => {
+                eprint!("{}", render_error(&e));
+                return ExitCode::from(2);
+            }
+        };
+        if let Some(n) = self.threads
+            && let Err(e) = rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build_global()
+        {
+            eprintln!("suanpan: {e}");
+            return ExitCode::from(2);
         }
-        Format::Json => suanpan::render::json::render(&report, lang),
-    };
-    let written = match &output {
-        Some(path) => std::fs::write(path, text.as_bytes()),
-        None => std::io::stdout().write_all(text.as_bytes()),
-    };
-    if let Err(e) = written {
-        eprintln!("suanpan: {e}");
-        return ExitCode::from(2);
+        let bundles = suanpan::bundles(&self.paths);
+        // suanpan never writes to its inputs: refuse an output file that is one of them.
+        if let Some(out) = self.output.as_ref().and_then(|o| o.canonicalize().ok()) {
+            let is_input = bundles
+                .iter()
+                .flat_map(|b| b.files.iter())
+                .any(|f| f.canonicalize().is_ok_and(|f| f == out));
+            if is_input {
+                eprintln!(
+                    "suanpan: {}",
+                    match lang {
+                        Lang::Zh =>
+                            format!("输出文件 {} 是被检查的文件之一，不会覆盖", out.display()),
+                        Lang::En => format!(
+                            "the output file {} is one of the inputs; it will not be overwritten",
+                            out.display()
+                        ),
+                    }
+                );
+                return ExitCode::from(2);
+            }
+        }
+        let bar = if std::io::stderr().is_terminal() && bundles.len() >= PROGRESS_FROM {
+            let bar = indicatif::ProgressBar::new(bundles.len() as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} {per_sec} {eta}",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        let mut out: Box<dyn Write> = match &self.output {
+            Some(path) => match std::fs::File::create(path) {
+                Ok(f) => Box::new(std::io::BufWriter::new(f)),
+                Err(e) => {
+                    eprintln!("suanpan: {}", cannot_write(path, &e, lang));
+                    return ExitCode::from(2);
+                }
+            },
+            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        };
+        let color = self.output.is_none() && std::io::stdout().is_terminal();
+        let mut write_error: Option<std::io::Error> = None;
+        let mut write = |out: &mut Box<dyn Write>, text: &str| {
+            if write_error.is_none()
+                && let Err(e) = bar.suspend(|| out.write_all(text.as_bytes()))
+            {
+                write_error = Some(e);
+            }
+        };
+        let fails;
+        let summary = match self.format {
+            // Streamed: each bundle's findings are written as soon as it and the bundles
+            // before it are done, so memory does not grow with the number of reports.
+            Format::Human | Format::Line => {
+                let mut summary = suanpan::Report::default();
+                let mut failed = false;
+                suanpan::for_each_checked(
+                    &bundles,
+                    &settings,
+                    &|| bar.inc(1),
+                    |findings, bundle| {
+                        failed |= findings.iter().any(|f| f.severity >= self.fail_on);
+                        let text = if self.format == Format::Human {
+                            suanpan::render::human::render_findings(&findings, lang, color)
+                        } else {
+                            suanpan::render::line::render_findings(&findings, lang)
+                        };
+                        write(&mut out, &text);
+                        summary.files += bundle.files;
+                        summary.bundles.push(bundle);
+                    },
+                );
+                fails = failed;
+                summary
+            }
+            // Whole documents.
+            Format::Json | Format::Sarif => {
+                let report = suanpan::check_bundles(&bundles, &settings, &|| bar.inc(1));
+                let text = if self.format == Format::Json {
+                    suanpan::render::json::render(&report, lang)
+                } else {
+                    suanpan::render::sarif::render(&report, lang)
+                };
+                write(&mut out, &text);
+                fails = report.fails_at(self.fail_on);
+                suanpan::Report {
+                    findings: Vec::new(),
+                    files: report.files,
+                    bundles: report.bundles,
+                }
+            }
+        };
+        bar.finish_and_clear();
+        let summary_text = suanpan::render::summary::render(&summary, lang);
+        // Human output ends with the summary; machine formats keep stdout (or the file) to the
+        // format, and the summary goes to standard error, where a person watching sees it.
+        if self.format == Format::Human {
+            write(&mut out, &summary_text);
+        } else {
+            eprint!("{summary_text}");
+        }
+        if write_error.is_none()
+            && let Err(e) = out.flush()
+        {
+            write_error = Some(e);
+        }
+        if let Some(e) = write_error {
+            let msg = match &self.output {
+                Some(path) => cannot_write(path, &e, lang),
+                None => e.to_string(),
+            };
+            eprintln!("suanpan: {msg}");
+            return ExitCode::from(2);
+        }
+        if fails {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        }
     }
-    if report.has_errors() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+}
+
+fn cannot_write(path: &std::path::Path, e: &std::io::Error, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("无法写入 {}：{e}", path.display()),
+        Lang::En => format!("cannot write {}: {e}", path.display()),
     }
+}
+
+fn render_error(e: &suanpan::config::ConfigError) -> String {
+    let handler =
+        miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+            .with_width(100);
+    let mut out = String::new();
+    if handler.render_report(&mut out, e).is_err() {
+        out = format!("{e}\n");
+    }
+    out
 }

@@ -1,8 +1,11 @@
 //! Settings in force for a run: grade bands and tolerances, from schemas/ defaults, overridable
 //! by configuration.
 
+use crate::diagnostic::{Finding, Rule, Severity};
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// One grade band: the score interval [min, max) (the top band includes max) and its words.
 #[derive(Debug, Clone, Deserialize)]
@@ -48,16 +51,151 @@ impl GradeBands {
 
 const DEFAULT_GRADES: &str = include_str!("../schemas/grades.toml");
 
+/// Extra slack, beyond the rounding of the stated figures, that relations are allowed before
+/// they are reported. Zero by default: a relation fails only when no value inside the stated
+/// intervals satisfies it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tolerance {
+    /// Money, in 万元.
+    pub money: Decimal,
+    /// Rates and shares, in percentage points.
+    pub percent: Decimal,
+    /// Scores, in points.
+    pub score: Decimal,
+}
+
+/// Which rules run and how severe their findings are.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSelection {
+    /// Selectors of the rules to run (a code, a code prefix such as `SP01`, a rule name, or
+    /// `ALL`); `None` runs every rule.
+    pub select: Option<Vec<String>>,
+    /// Selectors of rules not to run; they win over `select`.
+    pub ignore: Vec<String>,
+    /// Severity overrides by rule code.
+    pub severity: BTreeMap<String, Severity>,
+}
+
+/// Rules to ignore for the files a glob matches.
+#[derive(Debug, Clone)]
+pub struct PathIgnore {
+    pub glob: String,
+    pub matcher: globset::GlobMatcher,
+    pub rules: Vec<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub grades: GradeBands,
+    pub rules: RuleSelection,
+    pub path_ignores: Vec<PathIgnore>,
+    pub tolerance: Tolerance,
+    /// Extra vocabulary files (concept synonyms), resolved against the configuration's folder;
+    /// loaded by the extractor.
+    pub vocabulary: Vec<PathBuf>,
+    /// Extra sheet template files or folders, resolved likewise; loaded by the sheet reader.
+    pub templates: Vec<PathBuf>,
+    /// The folder of the configuration file: per-path globs also match paths relative to it.
+    pub root: Option<PathBuf>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             grades: toml::from_str(DEFAULT_GRADES).expect("schemas/grades.toml is valid"),
+            rules: RuleSelection::default(),
+            path_ignores: Vec::new(),
+            tolerance: Tolerance::default(),
+            vocabulary: Vec::new(),
+            templates: Vec::new(),
+            root: None,
         }
+    }
+}
+
+/// The absolute form of a path with `.` and `..` resolved lexically (no file system access).
+pub fn lexical_absolute(path: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let abs = std::path::absolute(path).ok()?;
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
+/// Whether a selector (`ALL`, a code, a code prefix, or a rule name) picks a rule.
+pub fn selector_matches(selector: &str, rule: &Rule) -> bool {
+    selector.eq_ignore_ascii_case("ALL")
+        || rule
+            .code
+            .get(..selector.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(selector))
+        || rule.name.eq_ignore_ascii_case(selector)
+}
+
+impl Settings {
+    /// Whether a rule runs at all (select / ignore).
+    pub fn rule_enabled(&self, rule: &Rule) -> bool {
+        let selected = match &self.rules.select {
+            None => true,
+            Some(sel) => sel.iter().any(|s| selector_matches(s, rule)),
+        };
+        selected && !self.rules.ignore.iter().any(|s| selector_matches(s, rule))
+    }
+
+    /// The severity the configuration sets for a rule's findings, if it sets one.
+    pub fn severity_override(&self, rule: &Rule) -> Option<Severity> {
+        self.rules
+            .severity
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(rule.code) || k.eq_ignore_ascii_case(rule.name))
+            .map(|(_, s)| *s)
+    }
+
+    /// The severity a rule's findings are reported at by default (a check may still grade one
+    /// finding lower, e.g. a relation that holds only within rounding).
+    pub fn severity_of(&self, rule: &Rule) -> Severity {
+        self.severity_override(rule).unwrap_or(rule.severity)
+    }
+
+    /// Whether a per-path ignore silences a rule for a file.
+    pub fn ignored_for_path(&self, rule: &Rule, path: &Path) -> bool {
+        if self.path_ignores.is_empty() {
+            return false;
+        }
+        let given = path.strip_prefix(".").unwrap_or(path);
+        let relative = self.root.as_ref().and_then(|root| {
+            let abs = lexical_absolute(path)?;
+            abs.strip_prefix(root).ok().map(Path::to_path_buf)
+        });
+        self.path_ignores.iter().any(|pi| {
+            (pi.matcher.is_match(given)
+                || relative.as_ref().is_some_and(|r| pi.matcher.is_match(r)))
+                && pi.rules.iter().any(|s| selector_matches(s, rule))
+        })
+    }
+
+    /// Applies selection, per-path ignores and severity overrides to a finding: `None` when it
+    /// is not to be reported.
+    pub fn apply(&self, mut finding: Finding) -> Option<Finding> {
+        if !self.rule_enabled(finding.rule)
+            || self.ignored_for_path(finding.rule, &finding.source.path)
+        {
+            return None;
+        }
+        // Only an explicit override changes a finding's severity: the check's own grading of
+        // one finding (an error rule reporting a warning) is kept otherwise.
+        if let Some(severity) = self.severity_override(finding.rule) {
+            finding.severity = severity;
+        }
+        Some(finding)
     }
 }
 

@@ -329,6 +329,13 @@ fn shown(f: &Finding, lang: Lang) -> Shown {
 }
 
 pub fn render(report: &Report, lang: Lang, color: bool) -> String {
+    let mut out = render_findings(&report.findings, lang, color);
+    out.push_str(&super::summary::render(report, lang));
+    out
+}
+
+/// The findings alone, without the summary (for output written as bundles finish).
+pub fn render_findings(findings: &[Finding], lang: Lang, color: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -336,32 +343,17 @@ pub fn render(report: &Report, lang: Lang, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     let mut out = String::new();
-    for f in &report.findings {
+    for f in findings {
         let d = shown(f, lang);
         if handler.render_report(&mut out, &d).is_err() {
             out.push_str(&format!("{}: {}\n", f.rule.code, f.message.get(lang)));
         }
         out.push('\n');
     }
-    out.push_str(&summary_line(report, lang));
-    out.push('\n');
     out
 }
 
+/// The closing totals line (kept for callers of the old name).
 pub fn summary_line(report: &Report, lang: Lang) -> String {
-    let (e, w, i) = (
-        report.count(Severity::Error),
-        report.count(Severity::Warning),
-        report.count(Severity::Info),
-    );
-    match lang {
-        Lang::Zh => format!(
-            "检查了 {} 个文件：{} 个错误，{} 个警告，{} 条提示",
-            report.files, e, w, i
-        ),
-        Lang::En => format!(
-            "checked {} file(s): {} error(s), {} warning(s), {} info",
-            report.files, e, w, i
-        ),
-    }
+    super::summary::totals(report, lang)
 }

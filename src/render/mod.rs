@@ -2,6 +2,9 @@
 
 pub mod human;
 pub mod json;
+pub mod line;
+pub mod sarif;
+pub mod summary;
 
 use crate::diagnostic::{Label, Place};
 

@@ -1,0 +1,430 @@
+//! `suanpan.toml`: found from the working directory upward (or given with `--config`), read
+//! strictly (unknown keys are errors), validated, and turned into `Settings`. Every error points
+//! at its span in the TOML file.
+//!
+//! ```toml
+//! select = ["ALL"]                  # rule codes, code prefixes (SP01), rule names, or ALL
+//! ignore = ["SP0003"]
+//!
+//! [severity]                        # per-rule severity: error | warning | info
+//! SP0002 = "info"
+//!
+//! [per-path-ignores]                # glob → rules, globs match the path as given or
+//! "archive/**" = ["SP0002"]         # relative to this file's folder
+//!
+//! [tolerance]                       # extra slack beyond rounding; default 0
+//! money = 0.01                      # 万元
+//! percent = 0.01                    # percentage points
+//! score = 0
+//!
+//! vocabulary = ["vocab/local.toml"] # extra vocabulary files, relative to this file
+//! templates = ["templates/"]        # extra sheet templates (files or folders)
+//!
+//! [grades]                          # replaces the grade bands as a whole
+//! [[grades.band]]
+//! grade = "优"
+//! words = ["优", "优秀"]
+//! min = 90
+//! max = 100
+//! ```
+
+// A configuration error carries the whole TOML text for miette to show; it is built at most once
+// per run, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
+use crate::check;
+use crate::diagnostic::{Lang, Severity};
+use crate::settings::{GradeBands, PathIgnore, Settings, selector_matches};
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The configuration file's name.
+pub const FILE_NAME: &str = "suanpan.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    select: Option<Vec<Spanned<String>>>,
+    ignore: Option<Vec<Spanned<String>>>,
+    severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    per_path_ignores: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
+    tolerance: Option<RawTolerance>,
+    grades: Option<Spanned<GradeBands>>,
+    vocabulary: Option<Vec<Spanned<String>>>,
+    templates: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTolerance {
+    money: Option<Spanned<Decimal>>,
+    percent: Option<Spanned<Decimal>>,
+    score: Option<Spanned<Decimal>>,
+}
+
+/// Why a configuration could not be used. Rendered by miette, with the TOML source and span.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum ConfigError {
+    #[error("{message}")]
+    #[diagnostic(code(suanpan::config))]
+    Io { message: String },
+    #[error("{message}")]
+    #[diagnostic(code(suanpan::config))]
+    Invalid {
+        message: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("{label}")]
+        span: Option<SourceSpan>,
+        label: String,
+    },
+}
+
+/// The nearest `suanpan.toml` in `dir` or a folder above it.
+pub fn discover(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+/// The settings for a run: from the explicit file if given, else the nearest `suanpan.toml`
+/// above the working directory, else the defaults. Returns the file used, if any.
+pub fn load(
+    explicit: Option<&Path>,
+    lang: Lang,
+) -> Result<(Settings, Option<PathBuf>), ConfigError> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => std::env::current_dir().ok().and_then(|d| discover(&d)),
+    };
+    match path {
+        None => Ok((Settings::default(), None)),
+        Some(path) => {
+            let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Io {
+                message: match lang {
+                    Lang::Zh => format!("无法读取配置文件 {}：{e}", path.display()),
+                    Lang::En => format!("cannot read the configuration {}: {e}", path.display()),
+                },
+            })?;
+            let settings = parse(&text, &path, lang)?;
+            Ok((settings, Some(path)))
+        }
+    }
+}
+
+struct Ctx<'a> {
+    text: &'a str,
+    path: &'a Path,
+    lang: Lang,
+}
+
+impl Ctx<'_> {
+    fn error(
+        &self,
+        span: Option<Range<usize>>,
+        zh: String,
+        en: String,
+        label: &str,
+    ) -> ConfigError {
+        let (message, label) = match self.lang {
+            Lang::Zh => (
+                format!("配置文件 {} 有误：{zh}", self.path.display()),
+                label.to_string(),
+            ),
+            Lang::En => (
+                format!("invalid configuration {}: {en}", self.path.display()),
+                label.to_string(),
+            ),
+        };
+        ConfigError::Invalid {
+            message,
+            src: NamedSource::new(self.path.display().to_string(), self.text.to_string()),
+            span: span.map(|r| SourceSpan::new(r.start.into(), r.end.saturating_sub(r.start))),
+            label,
+        }
+    }
+
+    fn here(&self) -> &'static str {
+        match self.lang {
+            Lang::Zh => "这里",
+            Lang::En => "here",
+        }
+    }
+
+    /// A rule selector must name a rule, be a code prefix (SP, SP01 …) or ALL.
+    fn selector(&self, s: &Spanned<String>) -> Result<String, ConfigError> {
+        let v = s.get_ref().trim();
+        let is_prefix = v.len() >= 2
+            && v.len() <= 6
+            && v[..2].eq_ignore_ascii_case("SP")
+            && v[2..].chars().all(|c| c.is_ascii_digit());
+        let known = check::all_rules().iter().any(|r| selector_matches(v, r));
+        if is_prefix || known || v.eq_ignore_ascii_case("ALL") {
+            Ok(v.to_string())
+        } else {
+            Err(self.error(
+                Some(s.span()),
+                format!("未知规则“{v}”（`suanpan rules` 列出全部规则）"),
+                format!("unknown rule `{v}` (`suanpan rules` lists them)"),
+                self.here(),
+            ))
+        }
+    }
+
+    fn selectors(&self, list: &[Spanned<String>]) -> Result<Vec<String>, ConfigError> {
+        list.iter().map(|s| self.selector(s)).collect()
+    }
+
+    fn tolerance(&self, v: &Option<Spanned<Decimal>>) -> Result<Decimal, ConfigError> {
+        match v {
+            None => Ok(Decimal::ZERO),
+            Some(d) if d.get_ref().is_sign_negative() => Err(self.error(
+                Some(d.span()),
+                "容差不能为负数".into(),
+                "a tolerance cannot be negative".into(),
+                self.here(),
+            )),
+            Some(d) => Ok(*d.get_ref()),
+        }
+    }
+
+    fn paths(&self, list: &Option<Vec<Spanned<String>>>) -> Result<Vec<PathBuf>, ConfigError> {
+        let base = self.path.parent().unwrap_or(Path::new("."));
+        let mut out = Vec::new();
+        for p in list.iter().flatten() {
+            let resolved = base.join(p.get_ref());
+            if !resolved.exists() {
+                return Err(self.error(
+                    Some(p.span()),
+                    format!("找不到文件或目录 {}", resolved.display()),
+                    format!("no such file or folder {}", resolved.display()),
+                    self.here(),
+                ));
+            }
+            out.push(resolved);
+        }
+        Ok(out)
+    }
+}
+
+/// Parses and validates the text of a configuration file.
+pub fn parse(text: &str, path: &Path, lang: Lang) -> Result<Settings, ConfigError> {
+    let cx = Ctx { text, path, lang };
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let msg = e.message().trim().to_string();
+        cx.error(e.span(), msg.clone(), msg, cx.here())
+    })?;
+    let mut settings = Settings::default();
+    if let Some(sel) = &raw.select {
+        settings.rules.select = Some(cx.selectors(sel)?);
+    }
+    if let Some(ign) = &raw.ignore {
+        settings.rules.ignore = cx.selectors(ign)?;
+    }
+    for (key, value) in raw.severity.iter().flatten() {
+        let code = key.get_ref();
+        let Some(rule) = check::find_rule(code) else {
+            return Err(cx.error(
+                Some(key.span()),
+                format!("未知规则“{code}”"),
+                format!("unknown rule `{code}`"),
+                cx.here(),
+            ));
+        };
+        let Some(sev) = Severity::parse(value.get_ref()) else {
+            return Err(cx.error(
+                Some(value.span()),
+                format!(
+                    "严重程度“{}”无效，应为 error、warning 或 info",
+                    value.get_ref()
+                ),
+                format!(
+                    "invalid severity `{}`: expected error, warning or info",
+                    value.get_ref()
+                ),
+                cx.here(),
+            ));
+        };
+        settings.rules.severity.insert(rule.code.to_string(), sev);
+    }
+    for (glob, rules) in raw.per_path_ignores.iter().flatten() {
+        let matcher = globset::Glob::new(glob.get_ref())
+            .map_err(|e| {
+                cx.error(
+                    Some(glob.span()),
+                    format!("路径模式无效：{e}"),
+                    format!("invalid glob: {e}"),
+                    cx.here(),
+                )
+            })?
+            .compile_matcher();
+        settings.path_ignores.push(PathIgnore {
+            glob: glob.get_ref().clone(),
+            matcher,
+            rules: cx.selectors(rules)?,
+        });
+    }
+    if let Some(t) = &raw.tolerance {
+        settings.tolerance.money = cx.tolerance(&t.money)?;
+        settings.tolerance.percent = cx.tolerance(&t.percent)?;
+        settings.tolerance.score = cx.tolerance(&t.score)?;
+    }
+    if let Some(g) = &raw.grades {
+        let bands = g.get_ref();
+        let bad = bands.band.is_empty()
+            || bands
+                .band
+                .iter()
+                .any(|b| b.min >= b.max || b.words.is_empty());
+        if bad {
+            return Err(cx.error(
+                Some(g.span()),
+                "等级档次须至少一档，每档 min 小于 max 且有等级用语".into(),
+                "grade bands need at least one band, each with min < max and some words".into(),
+                cx.here(),
+            ));
+        }
+        let mut sorted: Vec<_> = bands.band.iter().collect();
+        sorted.sort_by_key(|b| b.min);
+        if let Some(w) = sorted.windows(2).find(|w| w[1].min < w[0].max) {
+            return Err(cx.error(
+                Some(g.span()),
+                format!("等级档次“{}”与“{}”重叠", w[0].grade, w[1].grade),
+                format!("grade bands `{}` and `{}` overlap", w[0].grade, w[1].grade),
+                cx.here(),
+            ));
+        }
+        settings.grades = bands.clone();
+    }
+    settings.vocabulary = cx.paths(&raw.vocabulary)?;
+    settings.templates = cx.paths(&raw.templates)?;
+    settings.root = path.parent().and_then(|p| {
+        std::path::absolute(if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        })
+        .ok()
+    });
+    Ok(settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> (String, Option<SourceSpan>) {
+        match parse(text, Path::new("suanpan.toml"), Lang::En) {
+            Err(ConfigError::Invalid { message, span, .. }) => (message, span),
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn full_config_parses() {
+        let s = parse(
+            "select = [\"SP0\"]\nignore = [\"no-figures\"]\n[severity]\nSP0002 = \"info\"\n\
+             [per-path-ignores]\n\"old/**\" = [\"SP0001\"]\n[tolerance]\nmoney = 0.01\n",
+            Path::new("suanpan.toml"),
+            Lang::Zh,
+        )
+        .unwrap();
+        assert_eq!(s.rules.select, Some(vec!["SP0".to_string()]));
+        assert!(!s.rule_enabled(&check::input::NO_FIGURES));
+        assert!(s.rule_enabled(&check::input::UNREADABLE));
+        assert_eq!(s.severity_of(&check::input::UNSUPPORTED), Severity::Info);
+        assert!(s.ignored_for_path(&check::input::UNREADABLE, Path::new("old/a/b.txt")));
+        assert!(!s.ignored_for_path(&check::input::UNSUPPORTED, Path::new("old/a/b.txt")));
+        assert_eq!(s.tolerance.money, "0.01".parse::<Decimal>().unwrap());
+    }
+
+    #[test]
+    fn unknown_key_points_at_it() {
+        let text = "select = [\"ALL\"]\nsevrity = 1\n";
+        let (msg, span) = err(text);
+        assert!(msg.contains("sevrity"), "{msg}");
+        let span = span.expect("a span");
+        assert_eq!(&text[span.offset()..span.offset() + span.len()], "sevrity");
+    }
+
+    #[test]
+    fn bad_values_point_at_them() {
+        let text = "[severity]\nSP0001 = \"fatal\"\n";
+        let (msg, span) = err(text);
+        assert!(msg.contains("fatal"), "{msg}");
+        let span = span.unwrap();
+        assert_eq!(
+            &text[span.offset()..span.offset() + span.len()],
+            "\"fatal\""
+        );
+
+        let text = "ignore = [\"SP0001\", \"nonsense\"]\n";
+        let (msg, span) = err(text);
+        assert!(msg.contains("nonsense"), "{msg}");
+        let span = span.unwrap();
+        assert_eq!(
+            &text[span.offset()..span.offset() + span.len()],
+            "\"nonsense\""
+        );
+
+        let (msg, _) = err("[tolerance]\nmoney = -1\n");
+        assert!(msg.contains("negative"), "{msg}");
+        let (msg, _) = err("[per-path-ignores]\n\"a[\" = [\"SP0001\"]\n");
+        assert!(msg.contains("glob"), "{msg}");
+        let (msg, _) =
+            err("[[grades.band]]\ngrade = \"优\"\nwords = [\"优\"]\nmin = 90\nmax = 80\n");
+        assert!(msg.contains("min < max"), "{msg}");
+        let (msg, _) = err(
+            "[[grades.band]]\ngrade = \"优\"\nwords = [\"优\"]\nmin = 80\nmax = 100\n\
+             [[grades.band]]\ngrade = \"良\"\nwords = [\"良\"]\nmin = 70\nmax = 90\n",
+        );
+        assert!(msg.contains("overlap"), "{msg}");
+        let text = "vocabulary = [\"no-such-vocabulary.toml\"]\n";
+        let (msg, span) = err(text);
+        assert!(msg.contains("no such file"), "{msg}");
+        let span = span.unwrap();
+        assert_eq!(
+            &text[span.offset()..span.offset() + span.len()],
+            "\"no-such-vocabulary.toml\""
+        );
+    }
+
+    #[test]
+    fn severity_changes_only_when_configured() {
+        use crate::diagnostic::{Source, Text};
+        let src = Source::new("a.txt".into(), String::new());
+        let mut f =
+            crate::diagnostic::Finding::new(&check::input::UNREADABLE, src, Text::new("", ""));
+        // A check graded this finding below its rule's default (error).
+        f.severity = Severity::Warning;
+        let default = Settings::default();
+        assert_eq!(
+            default.apply(f.clone()).unwrap().severity,
+            Severity::Warning
+        );
+        let s = parse(
+            "[severity]\ninput-unreadable = \"info\"\n",
+            Path::new("suanpan.toml"),
+            Lang::En,
+        )
+        .unwrap();
+        assert_eq!(s.apply(f.clone()).unwrap().severity, Severity::Info);
+        let s = parse("ignore = [\"SP00\"]\n", Path::new("suanpan.toml"), Lang::En).unwrap();
+        assert!(s.apply(f).is_none());
+    }
+
+    #[test]
+    fn discovery_walks_upward() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        assert_eq!(discover(&deep), None);
+        std::fs::write(dir.path().join(FILE_NAME), "").unwrap();
+        assert_eq!(discover(&deep), Some(dir.path().join(FILE_NAME)));
+    }
+}

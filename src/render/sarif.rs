@@ -1,0 +1,142 @@
+//! `--format sarif`: SARIF 2.1.0 (OASIS), with every rule's metadata in `tool.driver.rules`.
+//! Text labels become regions (columns in Unicode code points, as `columnKind` says); sheet
+//! cells become a region-less physical location plus a logical location `Sheet!Cell`, with the
+//! sheet and cell also in the location's properties.
+
+use super::text_pos;
+use crate::Report;
+use crate::check;
+use crate::diagnostic::{Label, Lang, Place, Rule, Severity, cell_name};
+use serde_json::{Value, json};
+use std::path::Path;
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn rule_descriptor(r: &Rule, lang: Lang) -> Value {
+    json!({
+        "id": r.code,
+        "name": r.name,
+        "shortDescription": {"text": r.summary(lang)},
+        "fullDescription": {"text": r.doc(lang)},
+        "help": {"text": r.doc(lang), "markdown": r.doc(lang)},
+        "defaultConfiguration": {"level": level(r.severity)},
+    })
+}
+
+/// A path as a URI reference: relative paths stay relative, absolute ones become file URIs;
+/// everything but unreserved characters and `/` is percent-encoded.
+pub fn uri(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    let mut out = String::with_capacity(s.len());
+    if path.is_absolute() {
+        out.push_str("file://");
+        if !s.starts_with('/') {
+            out.push('/');
+        }
+    }
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn location(l: &Label, lang: Lang, id: Option<usize>) -> Value {
+    let mut loc = serde_json::Map::new();
+    let mut physical = json!({"artifactLocation": {"uri": uri(&l.source.path)}});
+    if let Some(p) = text_pos(l) {
+        physical["region"] = json!({
+            "startLine": p.line,
+            "startColumn": p.column,
+            "endLine": p.end_line,
+            "endColumn": p.end_column,
+        });
+    }
+    loc.insert("physicalLocation".into(), physical);
+    if let Place::Cell { sheet, row, col } = &l.place {
+        let cell = cell_name(*row, *col);
+        loc.insert(
+            "logicalLocations".into(),
+            json!([{"name": cell, "fullyQualifiedName": format!("{sheet}!{cell}"), "kind": "cell"}]),
+        );
+        loc.insert("properties".into(), json!({"sheet": sheet, "cell": cell}));
+    }
+    let text = l.text.get(lang);
+    if !text.is_empty() {
+        loc.insert("message".into(), json!({"text": text}));
+    }
+    if let Some(id) = id {
+        loc.insert("id".into(), id.into());
+    }
+    Value::Object(loc)
+}
+
+pub fn render(report: &Report, lang: Lang) -> String {
+    let rules = check::all_rules();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut r = json!({
+                "ruleId": f.rule.code,
+                "level": level(f.severity),
+                "message": {"text": f.message.get(lang)},
+            });
+            if let Some(i) = rules.iter().position(|x| x.code == f.rule.code) {
+                r["ruleIndex"] = i.into();
+            }
+            let primary = match f.labels.first() {
+                Some(l) => location(l, lang, None),
+                None => {
+                    json!({"physicalLocation": {"artifactLocation": {"uri": uri(&f.source.path)}}})
+                }
+            };
+            r["locations"] = json!([primary]);
+            let related: Vec<Value> = f
+                .labels
+                .iter()
+                .enumerate()
+                .skip(1)
+                .map(|(i, l)| location(l, lang, Some(i)))
+                .collect();
+            if !related.is_empty() {
+                r["relatedLocations"] = related.into();
+            }
+            let mut props = serde_json::Map::new();
+            props.insert("name".into(), f.rule.name.into());
+            if let Some(e) = &f.expected {
+                props.insert("expected".into(), e.as_str().into());
+            }
+            if let Some(e) = &f.found {
+                props.insert("found".into(), e.as_str().into());
+            }
+            r["properties"] = Value::Object(props);
+            r
+        })
+        .collect();
+    let doc = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "suanpan",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules.iter().map(|r| rule_descriptor(r, lang)).collect::<Vec<_>>(),
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
