@@ -257,11 +257,20 @@ fn field_of<'a>(t: &'a Template, key: &str) -> Option<&'a str> {
         .map(|(f, _)| f.as_str())
 }
 
-fn header_columns(t: &Template, sheet: &Sheet, row: usize) -> HashMap<String, u32> {
+/// The header key of every cell of a sheet, computed once.
+type Keys = [Vec<String>];
+
+fn key_at(keys: &Keys, row: usize, col: usize) -> &str {
+    keys.get(row)
+        .and_then(|r| r.get(col))
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+fn header_columns(t: &Template, keys: &Keys, row: usize) -> HashMap<String, u32> {
     let mut cols = HashMap::new();
-    for c in 0..sheet.cells.get(row).map(Vec::len).unwrap_or(0) {
-        let key = header_key(&sheet.get(row, c).text());
-        if let Some(f) = field_of(t, &key) {
+    for (c, key) in keys.get(row).into_iter().flatten().enumerate() {
+        if let Some(f) = field_of(t, key) {
             cols.entry(f.to_string()).or_insert(c as u32);
         }
     }
@@ -279,12 +288,8 @@ fn is_fund_header(cols: &HashMap<String, u32>) -> bool {
     cols.contains_key("actual") && (cols.contains_key("initial") || cols.contains_key("full_year"))
 }
 
-fn row_text(sheet: &Sheet, row: usize) -> Vec<String> {
-    sheet
-        .cells
-        .get(row)
-        .map(|r| r.iter().map(|v| header_key(&v.text())).collect())
-        .unwrap_or_default()
+fn row_text(keys: &Keys, row: usize) -> &[String] {
+    keys.get(row).map(Vec::as_slice).unwrap_or(&[])
 }
 
 fn label_weight(text: &str) -> Option<(Decimal, u32)> {
@@ -303,10 +308,16 @@ fn label_weight(text: &str) -> Option<(Decimal, u32)> {
 /// Reads every recognised table of a sheet.
 pub fn read_sheet(sheet: &Sheet, templates: &[Template]) -> SheetTables {
     let mut out = SheetTables::default();
+    let keys: Vec<Vec<String>> = sheet
+        .cells
+        .iter()
+        .map(|r| r.iter().map(|v| header_key(&v.text())).collect())
+        .collect();
+    let keys = keys.as_slice();
     let headers: Vec<(usize, &Template, HashMap<String, u32>)> = (0..sheet.cells.len())
         .flat_map(|r| {
             templates.iter().filter_map(move |t| {
-                let cols = header_columns(t, sheet, r);
+                let cols = header_columns(t, keys, r);
                 let ok = match t.kind.as_str() {
                     "indicators" => is_indicator_header(&cols),
                     "funds" => is_fund_header(&cols),
@@ -324,6 +335,7 @@ pub fn read_sheet(sheet: &Sheet, templates: &[Template]) -> SheetTables {
         match t.kind.as_str() {
             "indicators" => out.indicators.push(read_indicators(
                 sheet,
+                keys,
                 t,
                 *r,
                 end,
@@ -332,6 +344,7 @@ pub fn read_sheet(sheet: &Sheet, templates: &[Template]) -> SheetTables {
             )),
             _ => out.funds.push(read_funds(
                 sheet,
+                keys,
                 t,
                 *r,
                 end,
@@ -340,7 +353,7 @@ pub fn read_sheet(sheet: &Sheet, templates: &[Template]) -> SheetTables {
             )),
         }
     }
-    read_stated(sheet, &mut out);
+    read_stated(sheet, keys, &mut out);
     out
 }
 
@@ -377,6 +390,7 @@ fn num_at(
 
 fn read_indicators(
     sheet: &Sheet,
+    keys: &Keys,
     t: &Template,
     header: usize,
     end: usize,
@@ -402,7 +416,7 @@ fn read_indicators(
     let (mut l1, mut l2) = (String::new(), String::new());
     let mut blank_run = 0;
     for r in header + 1..end {
-        let texts = row_text(sheet, r);
+        let texts = row_text(keys, r);
         if texts.iter().all(String::is_empty) {
             blank_run += 1;
             if blank_run >= 3 {
@@ -412,7 +426,7 @@ fn read_indicators(
         }
         blank_run = 0;
         // A repeated header row (a table split over pages) is skipped.
-        if is_indicator_header(&header_columns(t, sheet, r)) {
+        if is_indicator_header(&header_columns(t, keys, r)) {
             continue;
         }
         let weight = num_at(sheet, r, columns.get("weight").copied(), "分值", bad).map(|n| n.0);
@@ -485,6 +499,7 @@ fn read_indicators(
 
 fn read_funds(
     sheet: &Sheet,
+    keys: &Keys,
     t: &Template,
     header: usize,
     end: usize,
@@ -506,7 +521,7 @@ fn read_funds(
     let mut blank_run = 0;
     for r in header + 1..end {
         let labels: Vec<String> = (0..first_value_col)
-            .map(|c| header_key(&sheet.get(r, c).text()))
+            .map(|c| key_at(keys, r, c).to_string())
             .filter(|s| !s.is_empty())
             .collect();
         let label = labels.last().cloned().unwrap_or_default();
@@ -566,7 +581,7 @@ fn read_funds(
 }
 
 /// "自评得分 | 88" or "总分：88" as a header field, and "等级 | 良好", anywhere on the sheet.
-fn read_stated(sheet: &Sheet, out: &mut SheetTables) {
+fn read_stated(sheet: &Sheet, keys: &Keys, out: &mut SheetTables) {
     const TOTAL: &[&str] = &[
         "自评得分",
         "自评总分",
@@ -591,12 +606,12 @@ fn read_stated(sheet: &Sheet, out: &mut SheetTables) {
         if in_table(r as u32) {
             continue;
         }
-        for (c, v) in row.iter().enumerate() {
-            let key = header_key(&v.text());
+        for c in 0..row.len() {
+            let key = key_at(keys, r, c);
             let next = (c + 1..row.len()).find(|&n| !row[n].is_empty());
             let number_next = next.and_then(|n| read_number(&row[n]).0.map(|v| (n, v)));
             if let Some((n, (value, decimals, _))) =
-                number_next.filter(|_| out.stated_total.is_none() && TOTAL.contains(&key.as_str()))
+                number_next.filter(|_| out.stated_total.is_none() && TOTAL.contains(&key))
             {
                 out.stated_total = Some(Num {
                     value,
@@ -605,10 +620,10 @@ fn read_stated(sheet: &Sheet, out: &mut SheetTables) {
                     col: n as u32,
                 });
             }
-            let word_next = next.map(|n| (n, header_key(&row[n].text())));
+            let word_next = next.map(|n| (n, key_at(keys, r, n).to_string()));
             if let Some((n, word)) = word_next.filter(|(_, w)| {
                 out.grade.is_none()
-                    && GRADE.contains(&key.as_str())
+                    && GRADE.contains(&key)
                     && !w.is_empty()
                     && w.chars().count() <= 4
             }) {

@@ -73,11 +73,14 @@ fn is_rule_line(cells: &[(String, (usize, usize))]) -> bool {
 }
 
 /// Every header word of the templates, for recognising cell-per-line headers.
-fn header_words() -> Vec<String> {
-    builtin()
-        .iter()
-        .flat_map(|t| t.columns.values().flatten().cloned())
-        .collect()
+fn header_words() -> &'static [String] {
+    static WORDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        builtin()
+            .iter()
+            .flat_map(|t| t.columns.values().flatten().cloned())
+            .collect()
+    })
 }
 
 pub fn find(text: &str) -> Vec<TextTable> {
@@ -136,8 +139,11 @@ pub fn find(text: &str) -> Vec<TextTable> {
         let header_run = lines[i..]
             .iter()
             .take_while(|(_, l)| {
-                let k = header_key(l);
-                !k.is_empty() && words.contains(&k)
+                // Header words are short; most lines are prose and need no normalising.
+                l.len() <= 48 && {
+                    let k = header_key(l);
+                    !k.is_empty() && words.contains(&k)
+                }
             })
             .count();
         if header_run >= 3 {
