@@ -154,3 +154,33 @@ fn bad_usage_exits_two() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn json_output_is_valid_against_the_published_schema() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/output.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    for target in [
+        fixture("000_b73ab5ecdce5c643.txt"),
+        fixture("sheets"),
+        fixture("narrative/table_pipe_dept_bad.md"),
+    ] {
+        let out = bin()
+            .args(["check", "--format", "json"])
+            .arg(&target)
+            .output()
+            .unwrap();
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", target.display());
+        assert!(!doc["diagnostics"].as_array().unwrap().is_empty());
+    }
+    // The validator does reject what the contract forbids.
+    let bad = serde_json::json!({"tool": {"name": "suanpan", "version": "1"}, "diagnostics": [{"code": "X1"}], "summary": {}});
+    assert!(!validator.is_valid(&bad));
+}
