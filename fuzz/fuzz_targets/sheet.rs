@@ -1,0 +1,14 @@
+//! Any bytes through the workbook reader in each format, and what it reads through the sheet rules.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use suanpan::diagnostic::Source;
+use suanpan::settings::Settings;
+
+fuzz_target!(|data: &[u8]| {
+    for ext in ["xlsx", "xls", "ods", "xlsb"] {
+        if let Ok(book) = suanpan::source::sheet::parse(data, ext) {
+            let src = Source::new(format!("fuzz.{ext}").into(), String::new());
+            let _ = suanpan::check::sheet::check_workbook(&src, &book, &Settings::default());
+        }
+    }
+});
