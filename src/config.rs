@@ -303,6 +303,45 @@ pub fn parse(text: &str, path: &Path, lang: Lang) -> Result<Settings, ConfigErro
     }
     settings.vocabulary = cx.paths(&raw.vocabulary)?;
     settings.templates = cx.paths(&raw.templates)?;
+    // Extra sheet templates are read and validated now, so a bad one stops the run here with the
+    // configuration entry that named it.
+    for (path, entry) in settings
+        .templates
+        .clone()
+        .iter()
+        .zip(raw.templates.iter().flatten())
+    {
+        let files: Vec<PathBuf> = if path.is_dir() {
+            let mut v: Vec<PathBuf> = std::fs::read_dir(path)
+                .map(|d| {
+                    d.filter_map(Result::ok)
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            v.sort();
+            v
+        } else {
+            vec![path.clone()]
+        };
+        for file in files {
+            let parsed = std::fs::read_to_string(&file)
+                .map_err(|e| e.to_string())
+                .and_then(|t| crate::extract::table::parse_template(&t));
+            match parsed {
+                Ok(t) => settings.extra_templates.push(t),
+                Err(why) => {
+                    return Err(cx.error(
+                        Some(entry.span()),
+                        format!("模板 {} 无效：{why}", file.display()),
+                        format!("template {} is invalid: {why}", file.display()),
+                        cx.here(),
+                    ));
+                }
+            }
+        }
+    }
     settings.root = path.parent().and_then(|p| {
         std::path::absolute(if p.as_os_str().is_empty() {
             Path::new(".")

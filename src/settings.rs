@@ -95,6 +95,8 @@ pub struct Settings {
     pub vocabulary: Vec<PathBuf>,
     /// Extra sheet template files or folders, resolved likewise; loaded by the sheet reader.
     pub templates: Vec<PathBuf>,
+    /// The templates read from `templates`, used beside the built-in ones.
+    pub extra_templates: Vec<crate::extract::table::Template>,
     /// The folder of the configuration file: per-path globs also match paths relative to it.
     pub root: Option<PathBuf>,
 }
@@ -108,6 +110,7 @@ impl Default for Settings {
             tolerance: Tolerance::default(),
             vocabulary: Vec::new(),
             templates: Vec::new(),
+            extra_templates: Vec::new(),
             root: None,
         }
     }

@@ -149,18 +149,34 @@ fn each_sheet_rule_has_a_triggering_workbook() {
         vec![("SP0203".into(), e, "评分表!E13".into())]
     );
     // SP0204: the total row's rate is 95.00% where 214.5 ÷ 220 = 97.50%.
+    // The score 9.75 follows the true rate, so it no longer matches the written one (SP0211).
+    let w = Severity::Warning;
     let mut p = project_rows();
     set(&mut p, 4, 6, "'95.00%");
     assert_eq!(
         one("204", "a.xlsx", sheet("自评表", (0, 0), p)),
-        vec![("SP0204".into(), e, "自评表!G5".into())]
+        vec![
+            ("SP0204".into(), e, "自评表!G5".into()),
+            ("SP0211".into(), w, "自评表!H5".into())
+        ]
     );
     // The same with the rate stored as a fraction (a cell formatted as %).
     let mut p = project_rows();
     set(&mut p, 4, 6, "0.95");
     assert_eq!(
         one("204f", "a.xlsx", sheet("自评表", (0, 0), p)),
-        vec![("SP0204".into(), e, "自评表!G5".into())]
+        vec![
+            ("SP0204".into(), e, "自评表!G5".into()),
+            ("SP0211".into(), w, "自评表!H5".into())
+        ]
+    );
+    // SP0211: full marks for budget execution at 97.50% (the total raised to match).
+    let mut p = project_rows();
+    set(&mut p, 4, 7, "10");
+    set(&mut p, 16, 7, "95");
+    assert_eq!(
+        one("211", "a.xlsx", sheet("自评表", (0, 0), p)),
+        vec![("SP0211".into(), w, "自评表!H5".into())]
     );
     // SP0205: 其他资金 年初预算数 5 makes the sources exceed the total.
     let mut p = project_rows();
@@ -292,5 +308,48 @@ fn a_narrative_and_a_sheet_that_disagree_give_a_cross_document_error() {
         matches!(&f.labels[1].place, Place::Cell { sheet, row: 16, col: 7 } if sheet == "自评表")
     );
     assert!(f.labels[1].source.path.ends_with("疗休养项目.xlsx"));
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
+fn a_user_template_in_the_configuration_teaches_new_headers() {
+    let d = dir("usertpl");
+    let table = rows(&[
+        &["考核维度", "考核项目", "标准分值", "考核得分"],
+        &["管理", "制度建设", "40", "38"],
+        &["", "资金管理", "60", "63"],
+        &["合计", "", "100", "101"],
+    ]);
+    let book = d.join("考核表.xlsx");
+    write_xlsx(&book, &sheet("考核", (0, 0), table));
+    let default = brief(&check(&book));
+    assert_eq!(
+        default,
+        vec![("SP0209".into(), Severity::Info, "考核!A1".into())]
+    );
+    std::fs::write(
+        d.join("考核模板.toml"),
+        "name = \"考核表\"\nkind = \"indicators\"\n[columns]\nlevel1 = [\"考核维度\"]\nlevel3 = [\"考核项目\"]\nweight = [\"标准分值\"]\nscore = [\"考核得分\"]\n[rows]\ntotal = [\"合计\"]\n",
+    )
+    .unwrap();
+    let config = d.join("suanpan.toml");
+    std::fs::write(&config, "templates = [\"考核模板.toml\"]\n").unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let settings = suanpan::config::parse(&text, &config, suanpan::diagnostic::Lang::Zh).unwrap();
+    let taught = brief(&suanpan::check_paths(std::slice::from_ref(&book), &settings).findings);
+    assert_eq!(
+        taught,
+        vec![("SP0201".into(), Severity::Error, "考核!D3".into())]
+    );
+    // A template with an unknown column is refused when the configuration is read.
+    std::fs::write(
+        d.join("坏模板.toml"),
+        "name = \"x\"\nkind = \"indicators\"\n[columns]\nscore = [\"得分\"]\nbogus = [\"y\"]\n",
+    )
+    .unwrap();
+    std::fs::write(&config, "templates = [\"坏模板.toml\"]\n").unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let err = suanpan::config::parse(&text, &config, suanpan::diagnostic::Lang::Zh).unwrap_err();
+    assert!(err.to_string().contains("bogus"), "{err}");
     std::fs::remove_dir_all(&d).ok();
 }

@@ -123,7 +123,19 @@ rule!(
     "## SP0210 sheet-formula-no-value\n\nWhat: a cell holds a formula but the file stores no computed value (files written by programs and never saved by Excel).\n\nWhy: suanpan does not recompute formulas; open and save the file once in Excel/WPS.\n\nExample: =SUM(G8:G20) with no cached value.\n"
 );
 
+rule!(
+    EXECUTION_SCORE,
+    "SP0211",
+    "sheet-execution-score",
+    Warning,
+    "预算执行得分与执行率不符",
+    "the budget-execution score does not follow from the rate",
+    "## SP0211 sheet-execution-score（预算执行得分与执行率不符）\n\n检查什么：模板写明 score_rule = \"rate_times_weight\" 时，项目资金表年度资金总额行的得分应为\n执行率 × 分值，最高为分值。\n\n为什么：预算执行指标按执行率计分；得分与执行率对不上，说明其中之一有误。各地计分口径不同的，\n可在模板中去掉 score_rule。\n\n示例：分值 10、执行率 97.50%，得分应为 9.75；写成 10 → 警告。\n",
+    "## SP0211 sheet-execution-score\n\nWhat: when the template says score_rule = \"rate_times_weight\", the fund table's total row must score rate × weight, at most the weight.\n\nWhy: the budget-execution indicator is scored by the rate; a score that does not follow from it means one of them is wrong. Provinces that score otherwise drop score_rule from the template.\n\nExample: weight 10, rate 97.50% → score 9.75; 10 written → warning.\n"
+);
+
 pub static RULES: &[&Rule] = &[
+    &EXECUTION_SCORE,
     &OVER_WEIGHT,
     &WEIGHT_SUM,
     &SCORE_SUM,
@@ -198,7 +210,12 @@ pub fn check_sheet(
     facts: &mut Vec<Fact>,
     out: &mut Vec<Finding>,
 ) {
-    let templates = table::builtin();
+    let templates: Vec<table::Template> = table::builtin()
+        .iter()
+        .chain(&settings.extra_templates)
+        .cloned()
+        .collect();
+    let templates = templates.as_slice();
     {
         let cells = Cells {
             source,
@@ -764,6 +781,9 @@ fn check_funds(cells: &Cells, t: &FundTable, out: &mut Vec<Finding>) {
     let Some(total) = t.rows.iter().find(|r| r.total) else {
         return;
     };
+    if t.score_rule.as_deref() == Some("rate_times_weight") {
+        execution_score(cells, total, out);
+    }
     let parts: Vec<_> = t.rows.iter().filter(|r| r.part).collect();
     if parts.is_empty() {
         return;
@@ -871,4 +891,73 @@ fn check_grade(
     .expected_found(expected.grade.clone(), word.to_string());
     let f = cells.label(f, row, col, "等级".into(), "grade".into());
     out.push(cells.label(f, total.row, total.col, "总分".into(), "total".into()));
+}
+
+/// 得分 = min(执行率, 100%) × 分值 on the fund table's total row.
+fn execution_score(cells: &Cells, total: &crate::extract::table::FundRow, out: &mut Vec<Finding>) {
+    let (Some(rate), Some(weight), Some(score)) = (
+        total.values.get("rate"),
+        total.values.get("weight"),
+        total.values.get("score"),
+    ) else {
+        return;
+    };
+    let rate_iv = Quantity::new(rate.value, rate.decimals, Unit::Percent).interval();
+    let cap = |v: Decimal| v.min(Decimal::ONE_HUNDRED) / Decimal::ONE_HUNDRED * weight.value;
+    let expected = Interval {
+        lo: cap(rate_iv.lo),
+        hi: cap(rate_iv.hi),
+    };
+    // The score is read to two decimals, as finance systems print it.
+    let stated = Quantity::new(score.value, score.decimals.max(2), Unit::Points).interval();
+    if expected.intersects(stated) {
+        return;
+    }
+    let point = cap(rate.value);
+    let f = Finding::new(
+        &EXECUTION_SCORE,
+        cells.source.clone(),
+        Text::new(
+            format!(
+                "{}·预算执行得分 {} 与 执行率 {}% × 分值 {} = {} 不符（{}）",
+                total.label,
+                score.value,
+                rate.value,
+                weight.value,
+                fmt(point, 2),
+                cells.at(score)
+            ),
+            format!(
+                "{} budget-execution score {} ≠ rate {}% × weight {} = {} ({})",
+                total.label,
+                score.value,
+                rate.value,
+                weight.value,
+                fmt(point, 2),
+                cells.at(score)
+            ),
+        ),
+    )
+    .expected_found(fmt(point, 2), score.value.to_string());
+    let f = cells.label(
+        f,
+        score.row,
+        score.col,
+        format!("得分 {}", score.value),
+        format!("score {}", score.value),
+    );
+    let f = cells.label(
+        f,
+        rate.row,
+        rate.col,
+        format!("执行率 {}%", rate.value),
+        format!("rate {}%", rate.value),
+    );
+    out.push(cells.label(
+        f,
+        weight.row,
+        weight.col,
+        format!("分值 {}", weight.value),
+        format!("weight {}", weight.value),
+    ));
 }

@@ -21,6 +21,10 @@ pub struct Template {
     pub kind: String,
     #[serde(default)]
     pub rate_base: Option<String>,
+    /// How the fund block's 得分 follows from its 执行率: "rate_times_weight" (得分 = 执行率 × 分值,
+    /// at most 分值); absent when the template states no rule.
+    #[serde(default)]
+    pub score_rule: Option<String>,
     pub columns: HashMap<String, Vec<String>>,
     #[serde(default)]
     pub rows: HashMap<String, Vec<String>>,
@@ -61,6 +65,13 @@ pub fn parse_template(text: &str) -> Result<Template, String> {
         ),
         other => return Err(format!("unknown kind `{other}` (indicators or funds)")),
     };
+    if let Some(rule) = t
+        .score_rule
+        .as_deref()
+        .filter(|r| *r != "rate_times_weight")
+    {
+        return Err(format!("unknown score_rule `{rule}` (rate_times_weight)"));
+    }
     for key in t.columns.keys() {
         if !known.contains(&key.as_str()) {
             return Err(format!(
@@ -225,6 +236,8 @@ pub struct FundTable {
     pub header_row: u32,
     pub columns: HashMap<String, u32>,
     pub rows: Vec<FundRow>,
+    /// The template's scoring rule for the fund block, if it states one.
+    pub score_rule: Option<String>,
     /// Unit of the amounts, from the block label or headers: (万元) by default, (元) when said.
     pub yuan: bool,
 }
@@ -515,6 +528,7 @@ fn read_funds(
     let mut table = FundTable {
         header_row: header as u32,
         yuan: header_text.contains("(元)"),
+        score_rule: t.score_rule.clone(),
         columns: columns.clone(),
         rows: Vec::new(),
     };
