@@ -353,3 +353,55 @@ fn a_user_template_in_the_configuration_teaches_new_headers() {
     assert!(err.to_string().contains("bogus"), "{err}");
     std::fs::remove_dir_all(&d).ok();
 }
+
+/// A minimal .xlsx written by hand, whose 总分 cell holds a formula with no cached value (as
+/// programs that never open the file in Excel leave it).
+fn xlsx_with_uncached_formula(path: &Path) {
+    use std::io::Write;
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="评分表" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#,
+        ),
+        (
+            "xl/worksheets/sheet1.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>一级指标</t></is></c><c r="B1" t="inlineStr"><is><t>三级指标</t></is></c><c r="C1" t="inlineStr"><is><t>分值</t></is></c><c r="D1" t="inlineStr"><is><t>得分</t></is></c></row>
+<row r="2"><c r="A2" t="inlineStr"><is><t>产出</t></is></c><c r="B2" t="inlineStr"><is><t>数量</t></is></c><c r="C2"><v>60</v></c><c r="D2"><v>55</v></c></row>
+<row r="3"><c r="A3" t="inlineStr"><is><t>效益</t></is></c><c r="B3" t="inlineStr"><is><t>满意度</t></is></c><c r="C3"><v>40</v></c><c r="D3"><v>38</v></c></row>
+<row r="4"><c r="A4" t="inlineStr"><is><t>合计</t></is></c><c r="C4"><v>100</v></c><c r="D4"><f>SUM(D2:D3)</f></c></row>
+</sheetData></worksheet>"#,
+        ),
+    ];
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let options = zip::write::SimpleFileOptions::default();
+    for (name, content) in parts {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+}
+
+#[test]
+fn a_formula_without_a_cached_value_is_a_warning_not_a_crash() {
+    let d = dir("uncached");
+    let path = d.join("公式.xlsx");
+    xlsx_with_uncached_formula(&path);
+    assert_eq!(
+        brief(&check(&path)),
+        vec![("SP0210".into(), Severity::Warning, "评分表!D4".into())]
+    );
+    std::fs::remove_dir_all(&d).ok();
+}
