@@ -56,6 +56,33 @@ fn split(
     cells
 }
 
+/// The length of a field separator at `k`: a tab, or a run of two or more spaces.
+fn gap(s: &str, k: usize) -> Option<usize> {
+    let rest = &s[k..];
+    if rest.starts_with('\t') {
+        return Some(1);
+    }
+    let run: usize = rest
+        .chars()
+        .take_while(|c| matches!(c, ' ' | '\u{3000}' | '\t'))
+        .map(char::len_utf8)
+        .sum();
+    let chars = rest[..run].chars().count();
+    (chars >= 2 || rest.starts_with('\u{3000}')).then_some(run)
+}
+
+/// How many non-empty fields a line splits into at tabs or wide spaces.
+fn spaced_fields(line: &str) -> usize {
+    let trimmed = line.trim();
+    if trimmed.contains('。') {
+        return 0;
+    }
+    split(trimmed, 0, gap)
+        .iter()
+        .filter(|(c, _)| !c.is_empty())
+        .count()
+}
+
 fn cell(line: &str, offset: usize, a: usize, b: usize) -> (String, (usize, usize)) {
     let raw = &line[a..b];
     let lead = raw.len() - raw.trim_start().len();
@@ -93,8 +120,8 @@ pub fn find(text: &str) -> Vec<TextTable> {
     let mut out = Vec::new();
     let mut i = 0;
     let pipe = |l: &str| l.trim_start().starts_with('|') || l.matches('|').count() >= 2;
-    let tabbed =
-        |l: &str| l.contains('\t') && l.split('\t').filter(|c| !c.trim().is_empty()).count() >= 3;
+    // Tabs, or runs of two or more spaces (ASCII or ideographic), between at least three fields.
+    let tabbed = |l: &str| spaced_fields(l) >= 3;
     let words = header_words();
     while i < lines.len() {
         let (_, l) = lines[i];
@@ -113,7 +140,7 @@ pub fn find(text: &str) -> Vec<TextTable> {
                 let mut cells = if is_pipe {
                     split(line, off, |s, k| s[k..].starts_with('|').then_some(1))
                 } else {
-                    split(line, off, |s, k| s[k..].starts_with('\t').then_some(1))
+                    split(line, off, gap)
                 };
                 if is_pipe {
                     // The leading and trailing pipes leave empty edge cells.
@@ -210,6 +237,17 @@ mod tests {
         let (a, b) = t[0].span(1, 2).unwrap();
         assert_eq!(&text[a..b], "18");
         assert_eq!(t[0].sheet.cells[1][1], Value::Number(Decimal::from(20), 0));
+    }
+
+    #[test]
+    fn space_aligned_rows() {
+        let text = "项目      年初预算    调整后预算    决算数    执行率\n人员经费    386.52    392.10    391.87    99.94%\n合计　　386.52　　392.10　　391.87　　99.94%\n";
+        let t = find(text);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].sheet.cells[2].len(), 5);
+        let (a, b) = t[0].span(2, 3).unwrap();
+        assert_eq!(&text[a..b], "391.87");
+        assert!(find("这是一句话，  中间有两个空格。\n又一句  话。\n").is_empty());
     }
 
     #[test]
