@@ -182,6 +182,20 @@ fn sum_interval(nums: &[&Num], q: impl Fn(&Num) -> Quantity) -> Interval {
     })
 }
 
+/// The sum of the parts, and the decimals to show it with: the finest of the figures involved,
+/// at least `min`.
+fn sum_and_places(parts: &[&Num], total: &Num, min: u32) -> (Decimal, u32) {
+    let sum = parts.iter().map(|n| n.value).sum();
+    let places = parts
+        .iter()
+        .map(|n| n.decimals)
+        .chain([total.decimals])
+        .max()
+        .unwrap_or(0)
+        .max(min);
+    (sum, places)
+}
+
 fn fmt(v: Decimal, places: u32) -> String {
     format_fixed(v, places)
 }
@@ -635,13 +649,7 @@ fn sum_mismatch(
     if parts.is_empty() || sum_interval(parts, points).intersects(points(total).interval()) {
         return;
     }
-    let sum: Decimal = parts.iter().map(|n| n.value).sum();
-    let places = parts
-        .iter()
-        .map(|n| n.decimals)
-        .chain([total.decimals])
-        .max()
-        .unwrap_or(0);
+    let (sum, places) = sum_and_places(parts, total, 0);
     let f = Finding::new(
         rule,
         cells.source.clone(),
@@ -802,14 +810,7 @@ fn check_funds(cells: &Cells, t: &FundTable, out: &mut Vec<Finding>) {
         if sum_iv.intersects(money(tn).interval()) {
             continue;
         }
-        let sum: Decimal = nums.iter().map(|n| n.value).sum();
-        let places = nums
-            .iter()
-            .map(|n| n.decimals)
-            .chain([tn.decimals])
-            .max()
-            .unwrap_or(2)
-            .max(2);
+        let (sum, places) = sum_and_places(&nums, tn, 2);
         let names: Vec<String> = parts
             .iter()
             .filter(|p| p.values.contains_key(field))
