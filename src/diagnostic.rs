@@ -75,6 +75,8 @@ pub struct Source {
     pub text: String,
     /// Byte offset of the start of each line in `text`.
     line_starts: Vec<usize>,
+    /// The sheets of a workbook, kept so that human output can show a cell in its context.
+    pub sheets: Vec<crate::source::sheet::Sheet>,
 }
 
 impl Source {
@@ -89,6 +91,17 @@ impl Source {
             path,
             text,
             line_starts,
+            sheets: Vec::new(),
+        })
+    }
+
+    /// A workbook: no text, its sheets.
+    pub fn workbook(path: PathBuf, sheets: Vec<crate::source::sheet::Sheet>) -> Arc<Source> {
+        Arc::new(Source {
+            path,
+            text: String::new(),
+            line_starts: vec![0],
+            sheets,
         })
     }
 

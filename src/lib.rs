@@ -347,8 +347,8 @@ pub fn read_document(path: &Path, settings: &Settings) -> Result<Document, Input
         }
         Kind::Workbook => {
             let book = source::sheet::read(path)?;
-            let source = Source::new(path.to_path_buf(), String::new());
-            let (facts, findings) = check::sheet::check_workbook(&source, &book, settings);
+            let source = Source::workbook(path.to_path_buf(), book.sheets);
+            let (facts, findings) = check::sheet::check_workbook(&source, &source.sheets, settings);
             Ok(Document {
                 source,
                 facts,

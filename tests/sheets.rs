@@ -405,3 +405,30 @@ fn a_formula_without_a_cached_value_is_a_warning_not_a_crash() {
     );
     std::fs::remove_dir_all(&d).ok();
 }
+
+#[test]
+fn human_output_shows_a_cell_with_its_value_and_its_row_and_column_headings() {
+    let d = dir("human");
+    let mut rows = dept_rows();
+    set(&mut rows, 3, 4, "6");
+    set(&mut rows, 12, 4, "94");
+    set(&mut rows, 3, 5, "");
+    let path = d.join("评分.xlsx");
+    write_xlsx(&path, &sheet("评分表", (0, 0), rows));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_suanpan"))
+        .arg("check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("评分表!E4"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains(" 6 "), "{line}");
+    assert!(
+        line.contains("（行 绩效指标明确性，列 自评得分）"),
+        "{line}"
+    );
+    std::fs::remove_dir_all(&d).ok();
+}

@@ -6,7 +6,7 @@ use crate::extract::table::{self, FundTable, IndicatorTable, Num};
 use crate::fact::{Concept, Fact, Located, Period};
 use crate::quantity::{Interval, Quantity, Unit, format_fixed};
 use crate::settings::Settings;
-use crate::source::sheet::Workbook;
+use crate::source::sheet::Sheet;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::sync::Arc;
 
@@ -203,12 +203,12 @@ fn fmt(v: Decimal, places: u32) -> String {
 /// Reads a workbook's tables, checks them, and returns the facts for cross-document checks.
 pub fn check_workbook(
     source: &Arc<Source>,
-    book: &Workbook,
+    sheets: &[Sheet],
     settings: &Settings,
 ) -> (Vec<Fact>, Vec<Finding>) {
     let mut facts = Vec::new();
     let mut out = Vec::new();
-    for sheet in &book.sheets {
+    for sheet in sheets {
         check_sheet(source, sheet, settings, true, &mut facts, &mut out);
     }
     (facts, out)
@@ -218,7 +218,7 @@ pub fn check_workbook(
 /// sheet is reported only when `report_unrecognised` (a text's other tables are not our concern).
 pub fn check_sheet(
     source: &Arc<Source>,
-    sheet: &crate::source::sheet::Sheet,
+    sheet: &Sheet,
     settings: &Settings,
     report_unrecognised: bool,
     facts: &mut Vec<Fact>,

@@ -252,8 +252,7 @@ fn shown(f: &Finding, lang: Lang) -> Shown {
                 }
             }
             Place::Cell { sheet, row, col } => {
-                let cell = format!("{sheet}!{}", cell_name(*row, *col));
-                let line = format!("  {cell:<10} {text}");
+                let line = cell_line(&l.source, sheet, *row, *col, &text, lang);
                 match cell_notes
                     .iter_mut()
                     .find(|(s, _): &&mut (Arc<Source>, Vec<String>)| Arc::ptr_eq(s, &l.source))
@@ -356,4 +355,58 @@ pub fn render_findings(findings: &[Finding], lang: Lang, color: bool) -> String 
 /// The closing totals line (kept for callers of the old name).
 pub fn summary_line(report: &Report, lang: Lang) -> String {
     super::summary::totals(report, lang)
+}
+
+/// One cell in its context: "评分表!F5  6  （行 决策／绩效指标明确性，列 自评得分）  label".
+fn cell_line(source: &Source, sheet: &str, row: u32, col: u32, label: &str, lang: Lang) -> String {
+    let cell = format!("{sheet}!{}", cell_name(row, col));
+    let Some(grid) = source.sheets.iter().find(|s| s.name == sheet) else {
+        return format!("  {cell:<10} {label}");
+    };
+    let (r, c) = (row as usize, col as usize);
+    let value = grid.get(r, c).text();
+    let is_text = |v: &crate::source::sheet::Value| {
+        matches!(v, crate::source::sheet::Value::Text(t) if !t.trim().is_empty()
+            && t.trim().parse::<f64>().is_err())
+    };
+    // The row's heading: the texts to the left of the cell (the indicator's levels).
+    let row_heads: Vec<String> = (0..c)
+        .map(|k| grid.get(r, k))
+        .filter(|v| is_text(v))
+        .map(|v| v.text().trim().to_string())
+        .collect();
+    let row_head = row_heads
+        .iter()
+        .rev()
+        .take(2)
+        .rev()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("／");
+    // The column's heading: in the nearest row above that holds only texts (a header row).
+    let header_row = (0..r).rev().find(|&k| {
+        let cells: Vec<_> = grid.cells[k].iter().filter(|v| !v.is_empty()).collect();
+        cells.len() >= 3 && cells.iter().all(|v| is_text(v))
+    });
+    let col_head = header_row
+        .map(|k| grid.get(k, c))
+        .filter(|v| is_text(v))
+        .map(|v| v.text().trim().to_string())
+        .unwrap_or_default();
+    let (row_word, col_word) = match lang {
+        Lang::Zh => ("行", "列"),
+        Lang::En => ("row", "column"),
+    };
+    let shown = if value.is_empty() {
+        "（空）".to_string()
+    } else {
+        value
+    };
+    let context = match (row_head.is_empty(), col_head.is_empty()) {
+        (true, true) => String::new(),
+        (false, true) => format!("（{row_word} {row_head}）"),
+        (true, false) => format!("（{col_word} {col_head}）"),
+        (false, false) => format!("（{row_word} {row_head}，{col_word} {col_head}）"),
+    };
+    format!("  {cell:<10} {shown:>8}  {context}  {label}")
 }
