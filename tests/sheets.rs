@@ -423,7 +423,7 @@ fn human_output_shows_a_cell_with_its_value_and_its_row_and_column_headings() {
     let text = String::from_utf8(out.stdout).unwrap();
     let line = text
         .lines()
-        .find(|l| l.contains("评分表!E4"))
+        .find(|l| l.trim_start().starts_with("评分表!E4"))
         .unwrap_or_else(|| panic!("{text}"));
     assert!(line.contains(" 6 "), "{line}");
     assert!(
