@@ -432,3 +432,21 @@ fn human_output_shows_a_cell_with_its_value_and_its_row_and_column_headings() {
     );
     std::fs::remove_dir_all(&d).ok();
 }
+
+#[test]
+fn legacy_xls_workbooks_are_read_like_xlsx() {
+    // Written by scripts/make_xls.py (xlwt): the department sheet, clean and with one score over
+    // its weight (which also breaks the total).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sheets");
+    assert_eq!(
+        brief(&check(&root.join("部门整体自评表（xls）.xls"))),
+        vec![]
+    );
+    assert_eq!(
+        brief(&check(&root.join("部门整体自评表（xls，有错）.xls"))),
+        vec![
+            ("SP0201".into(), Severity::Error, "评分表!E4".into()),
+            ("SP0203".into(), Severity::Error, "评分表!E13".into())
+        ]
+    );
+}
