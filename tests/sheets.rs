@@ -450,3 +450,42 @@ fn legacy_xls_workbooks_are_read_like_xlsx() {
         ]
     );
 }
+
+#[test]
+fn an_indicator_score_both_documents_state_is_cross_checked() {
+    let d = dir("cross-score");
+    write_xlsx(
+        &d.join("项目.xlsx"),
+        &sheet("自评表", (0, 0), project_rows()),
+    );
+    let text = "本项目自评得分为94.75分。其中，疗休养人次得分为20分，按期完成率得分为13分。\n";
+    std::fs::write(d.join("项目.txt"), text).unwrap();
+    let report = suanpan::check_paths(std::slice::from_ref(&d), &Settings::default());
+    assert_eq!(brief(&report.findings), vec![], "{:#?}", report.findings);
+    std::fs::write(
+        d.join("项目.txt"),
+        text.replace("按期完成率得分为13分", "按期完成率得分为15分"),
+    )
+    .unwrap();
+    let report = suanpan::check_paths(std::slice::from_ref(&d), &Settings::default());
+    let cross: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.code == "SP0301")
+        .collect();
+    assert_eq!(cross.len(), 1, "{:#?}", report.findings);
+    assert!(
+        cross[0].message.zh.contains("“按期完成率”得分 15分"),
+        "{}",
+        cross[0].message.zh
+    );
+    assert!(matches!(
+        &cross[0].labels[1].place,
+        Place::Cell {
+            row: 13,
+            col: 7,
+            ..
+        }
+    ));
+    std::fs::remove_dir_all(&d).ok();
+}

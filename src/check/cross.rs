@@ -19,14 +19,15 @@ pub static RULE: Rule = Rule {
     doc: (
         "## SP0301 cross-document-mismatch（正文与评价表不一致）\n\n\
 检查什么：同一份报告的正文（.txt/.md/.docx）与评价表（.xlsx 等）都写了的数字——自评总分、\n\
-年初预算、全年预算、执行数、执行率（项目资金表的年度资金总额行）、评价等级——必须一致。\n\
+年初预算、全年预算、执行数、执行率（项目资金表的年度资金总额行）、评价等级，以及同名指标的得分——\n\
+必须一致。\n\
 同一目录下主文件名相同的文件，或一个目录中只有一份正文时该目录下的全部文件，视为同一份报告。\n\n\
 为什么：正文通常抄自评价表，改了表忘了改正文（或相反）是最常见的不一致。\n\n\
 示例：正文“自评分数为88.35分”，评价表总分 86.35 → 错误，两处都会标出。\n",
         "## SP0301 cross-document-mismatch\n\n\
 What: a figure stated both in the narrative (.txt/.md/.docx) and in a sheet (.xlsx …) of the same \
 report — the total score, initial or full-year budget, actual spending, execution rate (the fund \
-table's total row), the grade — must agree. Files with the same stem in one directory, or all the \
+table's total row), the grade, and the score of an indicator both name — must agree. Files with the same stem in one directory, or all the \
 files of a directory holding a single narrative, are one report.\n\n\
 Why: the narrative is copied from the sheet; editing one and not the other is the commonest \
 inconsistency.\n\n\
@@ -74,43 +75,82 @@ pub fn check(docs: &[crate::Document], settings: &Settings, out: &mut Vec<Findin
                         .interval_normalised()
                         .intersects(b.quantity.interval_normalised())
                 };
-                if !differ {
-                    continue;
+                if differ {
+                    out.push(mismatch(concept, a, b, s));
                 }
-                let show = |f: &Fact| f.word.clone().unwrap_or_else(|| shown(f));
-                let f = Finding::new(
-                    &RULE,
-                    a.at.source.clone(),
-                    Text::new(
-                        format!(
-                            "正文中的{} {} 与评价表 {} 中的 {} 不一致",
-                            concept.zh(),
-                            show(a),
-                            s.source.display_path(),
-                            show(b)
-                        ),
-                        format!(
-                            "the narrative's {} {} differs from {} in the sheet {}",
-                            concept.en(),
-                            show(a),
-                            show(b),
-                            s.source.display_path()
-                        ),
-                    ),
-                )
-                .expected_found(show(b), show(a))
-                .label(
-                    &a.at.source,
-                    a.at.place.clone(),
-                    Text::new("正文", "narrative"),
-                )
-                .label(
-                    &b.at.source,
-                    b.at.place.clone(),
-                    Text::new("评价表", "sheet"),
-                );
-                out.push(f);
             }
+            scores(n, s, out);
         }
     }
+}
+
+/// Indicator scores both documents state, matched by the indicator's name.
+fn scores(narrative: &Document, sheet: &Document, out: &mut Vec<Finding>) {
+    let key = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && !"“”\"()（）".contains(*c))
+            .collect()
+    };
+    for a in narrative
+        .facts
+        .iter()
+        .filter(|f| f.concept == Concept::Score && f.part_of.is_none() && !f.subject.is_empty())
+    {
+        let Some(b) = sheet
+            .facts
+            .iter()
+            .find(|f| f.concept == Concept::Score && key(&f.subject) == key(&a.subject))
+        else {
+            continue;
+        };
+        if !a
+            .quantity
+            .interval_normalised()
+            .intersects(b.quantity.interval_normalised())
+        {
+            out.push(mismatch(Concept::Score, a, b, sheet));
+        }
+    }
+}
+
+/// The finding for one figure stated differently in the narrative (`a`) and a sheet (`b`).
+fn mismatch(concept: Concept, a: &Fact, b: &Fact, sheet: &Document) -> Finding {
+    let show = |f: &Fact| f.word.clone().unwrap_or_else(|| shown(f));
+    let (what_zh, what_en) = if concept == Concept::Score {
+        (
+            format!("“{}”{}", a.subject, concept.zh()),
+            format!("{} {}", a.subject, concept.en()),
+        )
+    } else {
+        (concept.zh().to_string(), concept.en().to_string())
+    };
+    Finding::new(
+        &RULE,
+        a.at.source.clone(),
+        Text::new(
+            format!(
+                "正文中的{what_zh} {} 与评价表 {} 中的 {} 不一致",
+                show(a),
+                sheet.source.display_path(),
+                show(b)
+            ),
+            format!(
+                "the narrative's {what_en} {} differs from {} in the sheet {}",
+                show(a),
+                show(b),
+                sheet.source.display_path()
+            ),
+        ),
+    )
+    .expected_found(show(b), show(a))
+    .label(
+        &a.at.source,
+        a.at.place.clone(),
+        Text::new("正文", "narrative"),
+    )
+    .label(
+        &b.at.source,
+        b.at.place.clone(),
+        Text::new("评价表", "sheet"),
+    )
 }

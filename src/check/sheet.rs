@@ -319,6 +319,14 @@ pub fn check_sheet(
                 out,
             );
             total_score = total_score.or(t.total_score);
+            // Each indicator's score, for the cross-check with the narrative.
+            for r in &t.rows {
+                if let Some(n) = r.score {
+                    let mut f = fact(source, &sheet.name, Concept::Score, points(&n), &n, None);
+                    f.subject = r.name();
+                    facts.push(f);
+                }
+            }
         }
         for t in &tables.funds {
             check_funds(&cells, t, out);
