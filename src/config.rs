@@ -302,6 +302,34 @@ pub fn parse(text: &str, path: &Path, lang: Lang) -> Result<Settings, ConfigErro
         settings.grades = bands.clone();
     }
     settings.vocabulary = cx.paths(&raw.vocabulary)?;
+    if !settings.vocabulary.is_empty() {
+        let mut texts = Vec::new();
+        for (path, entry) in settings
+            .vocabulary
+            .iter()
+            .zip(raw.vocabulary.iter().flatten())
+        {
+            let read = std::fs::read_to_string(path).map_err(|e| {
+                cx.error(
+                    Some(entry.span()),
+                    format!("词表 {} 无法读取：{e}", path.display()),
+                    format!("vocabulary {} cannot be read: {e}", path.display()),
+                    cx.here(),
+                )
+            })?;
+            texts.push(read);
+        }
+        let first = raw.vocabulary.iter().flatten().next().map(|e| e.span());
+        let vocab = crate::extract::vocab::extended(&texts).map_err(|why| {
+            cx.error(
+                first,
+                format!("词表无效：{why}"),
+                format!("invalid vocabulary: {why}"),
+                cx.here(),
+            )
+        })?;
+        settings.extended_vocabulary = Some(std::sync::Arc::new(vocab));
+    }
     settings.templates = cx.paths(&raw.templates)?;
     // Extra sheet templates are read and validated now, so a bad one stops the run here with the
     // configuration entry that named it.

@@ -97,6 +97,8 @@ pub struct Settings {
     pub templates: Vec<PathBuf>,
     /// The templates read from `templates`, used beside the built-in ones.
     pub extra_templates: Vec<crate::extract::table::Template>,
+    /// The vocabulary in force when `vocabulary` files extend the built-in one.
+    pub extended_vocabulary: Option<std::sync::Arc<crate::extract::vocab::Vocabulary>>,
     /// The folder of the configuration file: per-path globs also match paths relative to it.
     pub root: Option<PathBuf>,
 }
@@ -111,6 +113,7 @@ impl Default for Settings {
             vocabulary: Vec::new(),
             templates: Vec::new(),
             extra_templates: Vec::new(),
+            extended_vocabulary: None,
             root: None,
         }
     }
@@ -222,5 +225,15 @@ mod tests {
         assert_eq!(g("100"), "优");
         assert_eq!(g("59.5"), "差");
         assert_eq!(s.grades.band_named("良好").unwrap().grade, "良");
+    }
+}
+
+impl Settings {
+    /// The vocabulary in force: the built-in one, or the one extended by the configuration.
+    pub fn vocabulary(&self) -> &crate::extract::vocab::Vocabulary {
+        match &self.extended_vocabulary {
+            Some(v) => v,
+            None => crate::extract::vocab::builtin(),
+        }
     }
 }

@@ -184,3 +184,52 @@ fn json_output_is_valid_against_the_published_schema() {
     let bad = serde_json::json!({"tool": {"name": "suanpan", "version": "1"}, "diagnostics": [{"code": "X1"}], "summary": {}});
     assert!(!validator.is_valid(&bad));
 }
+
+#[test]
+fn extra_vocabulary_in_the_configuration_teaches_new_words() {
+    let dir = std::env::temp_dir().join(format!("suanpan-vocab-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = dir.join("报告.txt");
+    std::fs::write(
+        &report,
+        "全年预算为100.00万元，实际兑付90.00万元，执行率为95.00%。\n",
+    )
+    .unwrap();
+    let default = bin()
+        .args(["check", "--format", "json"])
+        .arg(&report)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&default.stdout).unwrap();
+    assert_eq!(doc["summary"]["errors"], 0, "{doc}");
+    std::fs::write(
+        dir.join("词表.toml"),
+        "[[concept]]\nid = \"actual\"\nunit = \"money\"\nterms = [\"实际兑付\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("suanpan.toml"), "vocabulary = [\"词表.toml\"]\n").unwrap();
+    let taught = bin()
+        .args(["check", "--format", "json"])
+        .arg(&report)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&taught.stdout).unwrap();
+    assert_eq!(doc["diagnostics"][0]["code"], "SP0102", "{doc}");
+    // A vocabulary entry with an unknown concept is a configuration error (exit 2).
+    std::fs::write(
+        dir.join("词表.toml"),
+        "[[concept]]\nid = \"nonsense\"\nunit = \"money\"\nterms = []\n",
+    )
+    .unwrap();
+    let bad = bin()
+        .args(["check"])
+        .arg(&report)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("nonsense"));
+    std::fs::remove_dir_all(&dir).ok();
+}

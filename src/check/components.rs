@@ -3,7 +3,7 @@
 use super::Context;
 use super::util::{amount, finding, iv, named, places, val, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
-use crate::extract::vocab::{self, Vocabulary};
+use crate::extract::vocab::Vocabulary;
 use crate::fact::{Concept, Fact, Period};
 use crate::quantity::Interval;
 use rust_decimal::Decimal;
@@ -40,7 +40,7 @@ Example: 三公 actual 3.76, of which cars 3 and reception 0.86: 3.00 + 0.86 = 3
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let vocab = vocab::builtin();
+    let vocab = ctx.settings.vocabulary();
     let mut done: Vec<(Concept, Period, &str)> = Vec::new();
     for total in ctx.facts.iter().filter(|f| {
         f.unit_is_money()

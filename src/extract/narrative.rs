@@ -25,7 +25,7 @@ pub fn extract(src: &Arc<Source>, settings: &Settings) -> Vec<Fact> {
     let headings = outline(&norm.text);
     let reader = Reader {
         text: &norm.text,
-        vocab: vocab::builtin(),
+        vocab: settings.vocabulary(),
         figures: figures(&norm.text),
         year: report_year(&norm.text),
         groups: score_groups(&headings),

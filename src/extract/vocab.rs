@@ -142,6 +142,17 @@ fn last_longest(
 
 const DEFAULT_VOCAB: &str = include_str!("../../schemas/vocabulary.toml");
 
+/// The built-in vocabulary extended by user files (their `[[concept]]` and `[[subject]]` entries
+/// are added to the built-in ones).
+pub fn extended(extra: &[String]) -> Result<Vocabulary, String> {
+    let mut text = DEFAULT_VOCAB.to_string();
+    for e in extra {
+        text.push('\n');
+        text.push_str(e);
+    }
+    Vocabulary::parse(&text)
+}
+
 /// The built-in vocabulary.
 pub fn builtin() -> &'static Vocabulary {
     static V: OnceLock<Vocabulary> = OnceLock::new();
@@ -168,6 +179,14 @@ mod tests {
             v.find_subject("其中公务用车运行维护费").unwrap().2.name,
             "公务用车运行维护费"
         );
+    }
+
+    #[test]
+    fn user_entries_extend_the_builtin_vocabulary() {
+        let v = extended(&["[[concept]]\nid = \"actual\"\nunit = \"money\"\nterms = [\"实际兑付\"]\n[[subject]]\nname = \"送温暖资金\"\naliases = [\"送温暖资金\"]\n".into()]).unwrap();
+        assert!(v.terms.iter().any(|t| t.text == "实际兑付"));
+        assert!(v.subject("送温暖资金").is_some());
+        assert!(v.terms.iter().any(|t| t.text == "年初预算数"));
     }
 
     #[test]
