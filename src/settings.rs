@@ -205,6 +205,16 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The vocabulary in force: the built-in one, or the one extended by the configuration.
+    pub fn vocabulary(&self) -> &crate::extract::vocab::Vocabulary {
+        match &self.extended_vocabulary {
+            Some(v) => v,
+            None => crate::extract::vocab::builtin(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,15 +235,5 @@ mod tests {
         assert_eq!(g("100"), "优");
         assert_eq!(g("59.5"), "差");
         assert_eq!(s.grades.band_named("良好").unwrap().grade, "良");
-    }
-}
-
-impl Settings {
-    /// The vocabulary in force: the built-in one, or the one extended by the configuration.
-    pub fn vocabulary(&self) -> &crate::extract::vocab::Vocabulary {
-        match &self.extended_vocabulary {
-            Some(v) => v,
-            None => crate::extract::vocab::builtin(),
-        }
     }
 }
