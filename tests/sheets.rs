@@ -248,7 +248,7 @@ fn broken_workbooks_are_diagnostics() {
         ("text.xlsx", "zip"),
         ("locked.xlsx", "密码"),
         ("truncated.xlsx", "zip"),
-        ("old.xls", "无法作为 .xls"),
+        ("old.xls", "不是完好的 .xls"),
     ] {
         let mine: Vec<&Finding> = report
             .findings

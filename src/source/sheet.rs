@@ -110,6 +110,9 @@ pub fn parse(bytes: &[u8], ext: &str) -> Result<Workbook, InputError> {
     if zipped {
         check_zip(bytes)?;
     }
+    if ext == "xls" || (!zipped && bytes.starts_with(OLE_MAGIC)) {
+        check_compound_file(bytes)?;
+    }
     let cursor = Cursor::new(bytes);
     let opened = match ext {
         "xlsx" | "xlsm" => calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor)
@@ -221,6 +224,21 @@ fn number(f: f64) -> Option<Value> {
     Some(Value::Number(d, decimals))
 }
 
+/// Validates an OLE compound file (.xls) before calamine reads it: calamine follows sector
+/// chains without bounds, so a chain with a cycle would make it allocate until memory runs out
+/// (found by fuzzing; fixtures/broken/fuzz-oom-cfb-fat.xls). The cfb crate checks the FAT and
+/// the chains and refuses such files.
+fn check_compound_file(bytes: &[u8]) -> Result<(), InputError> {
+    cfb::CompoundFile::open(Cursor::new(bytes))
+        .map(|_| ())
+        .map_err(|e| {
+            InputError::Refused(Text::new(
+                format!("不是完好的 .xls 文件（复合文件结构损坏：{e}）"),
+                format!("not an intact .xls file (damaged compound-file structure: {e})"),
+            ))
+        })
+}
+
 /// Refuses zip-based workbooks that would inflate beyond the limits.
 fn check_zip(bytes: &[u8]) -> Result<(), InputError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| {
@@ -271,6 +289,15 @@ mod tests {
             Some(Value::Number(Decimal::new(9182, 2), 2))
         );
         assert_eq!(number(f64::NAN), None);
+    }
+
+    #[test]
+    fn a_compound_file_whose_chains_loop_is_refused_before_calamine() {
+        // A fuzzing find: calamine grew a Vec without bound on this file's directory chain.
+        let bytes = include_bytes!("../../fixtures/broken/fuzz-oom-cfb-fat.xls");
+        assert!(
+            matches!(parse(bytes, "xls"), Err(InputError::Refused(t)) if t.zh.contains("复合文件"))
+        );
     }
 
     #[test]
