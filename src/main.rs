@@ -73,6 +73,17 @@ enum FailOn {
 }
 
 fn main() -> ExitCode {
+    // The workbook reader contains panics of calamine on damaged files and reports them as a
+    // diagnostic for that file; their message would only be noise. Every other panic is shown.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_calamine = info
+            .location()
+            .is_some_and(|l| l.file().contains("calamine"));
+        if !in_calamine {
+            default_hook(info);
+        }
+    }));
     let cli = Cli::parse();
     let lang = match cli.lang {
         LangArg::Zh => Lang::Zh,

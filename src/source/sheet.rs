@@ -97,6 +97,18 @@ pub fn read(path: &Path) -> Result<Workbook, InputError> {
 
 /// Reads a workbook held in memory; `ext` says which format to expect.
 pub fn parse(bytes: &[u8], ext: &str) -> Result<Workbook, InputError> {
+    // calamine can panic on damaged input (fuzzing found one in its .xls string table,
+    // fixtures/broken/fuzz-panic-xls-sst.xls); one bad file must not end a batch.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_unguarded(bytes, ext)))
+        .unwrap_or_else(|_| {
+            Err(InputError::Refused(Text::new(
+                "工作簿内部结构损坏，读取失败",
+                "the workbook's internal structure is damaged and could not be read",
+            )))
+        })
+}
+
+fn parse_unguarded(bytes: &[u8], ext: &str) -> Result<Workbook, InputError> {
     if bytes.is_empty() {
         return Err(InputError::Empty);
     }
@@ -298,6 +310,13 @@ mod tests {
         assert!(
             matches!(parse(bytes, "xls"), Err(InputError::Refused(t)) if t.zh.contains("复合文件"))
         );
+    }
+
+    #[test]
+    fn a_panic_inside_calamine_is_a_diagnostic() {
+        // A fuzzing find: calamine indexes past the end of a damaged .xls string table.
+        let bytes = include_bytes!("../../fixtures/broken/fuzz-panic-xls-sst.xls");
+        assert!(matches!(parse(bytes, "xls"), Err(InputError::Refused(_))));
     }
 
     #[test]
