@@ -241,14 +241,75 @@ fn number(f: f64) -> Option<Value> {
 /// (found by fuzzing; fixtures/broken/fuzz-oom-cfb-fat.xls). The cfb crate checks the FAT and
 /// the chains and refuses such files.
 fn check_compound_file(bytes: &[u8]) -> Result<(), InputError> {
-    cfb::CompoundFile::open(Cursor::new(bytes))
-        .map(|_| ())
-        .map_err(|e| {
-            InputError::Refused(Text::new(
-                format!("不是完好的 .xls 文件（复合文件结构损坏：{e}）"),
-                format!("not an intact .xls file (damaged compound-file structure: {e})"),
-            ))
-        })
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| {
+        InputError::Refused(Text::new(
+            format!("不是完好的 .xls 文件（复合文件结构损坏：{e}）"),
+            format!("not an intact .xls file (damaged compound-file structure: {e})"),
+        ))
+    })?;
+    // calamine reserves room for every cell a sheet's Dimensions record declares; a forged
+    // record would claim memory for millions of cells before a single one is read.
+    for name in ["/Workbook", "/Book"] {
+        let Ok(mut stream) = file.open_stream(name) else {
+            continue;
+        };
+        let mut data = Vec::new();
+        if std::io::Read::read_to_end(&mut stream, &mut data).is_err() {
+            break;
+        }
+        let declared = declared_cells(&data);
+        if declared > MAX_DECLARED_CELLS {
+            return Err(InputError::Refused(Text::new(
+                format!("工作表声明了 {declared} 个单元格，超出读取上限，文件可能已损坏"),
+                format!(
+                    "a sheet declares {declared} cells, over the limit: the file may be damaged"
+                ),
+            )));
+        }
+        break;
+    }
+    Ok(())
+}
+
+/// The most cells an .xls sheet may declare (a real evaluation sheet has a few hundred).
+const MAX_DECLARED_CELLS: u64 = (MAX_ROWS * MAX_COLS) as u64;
+
+/// The largest rows × columns any Dimensions record (0x0200) of a BIFF stream declares.
+fn declared_cells(biff: &[u8]) -> u64 {
+    let mut at = 0;
+    let mut most = 0u64;
+    while at + 4 <= biff.len() {
+        let kind = u16::from_le_bytes([biff[at], biff[at + 1]]);
+        let len = u16::from_le_bytes([biff[at + 2], biff[at + 3]]) as usize;
+        let body = biff.get(at + 4..at + 4 + len).unwrap_or(&[]);
+        if kind == 0x0200 {
+            let u16_at = |i: usize| {
+                body.get(i..i + 2)
+                    .map(|b| u16::from_le_bytes([b[0], b[1]]) as u64)
+            };
+            let u32_at = |i: usize| {
+                body.get(i..i + 4)
+                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64)
+            };
+            // BIFF8: rwMic u32, rwMac u32, colMic u16, colMac u16; BIFF5: all u16.
+            let (rows, cols) = if len >= 14 {
+                (
+                    u32_at(4).zip(u32_at(0)).map(|(a, b)| a.saturating_sub(b)),
+                    u16_at(10).zip(u16_at(8)).map(|(a, b)| a.saturating_sub(b)),
+                )
+            } else {
+                (
+                    u16_at(2).zip(u16_at(0)).map(|(a, b)| a.saturating_sub(b)),
+                    u16_at(6).zip(u16_at(4)).map(|(a, b)| a.saturating_sub(b)),
+                )
+            };
+            if let (Some(r), Some(c)) = (rows, cols) {
+                most = most.max((r + 1).saturating_mul(c + 1));
+            }
+        }
+        at += 4 + len;
+    }
+    most
 }
 
 /// Refuses zip-based workbooks that would inflate beyond the limits.
@@ -310,6 +371,16 @@ mod tests {
         assert!(
             matches!(parse(bytes, "xls"), Err(InputError::Refused(t)) if t.zh.contains("复合文件"))
         );
+    }
+
+    #[test]
+    fn an_xls_declaring_millions_of_cells_is_refused() {
+        // A fuzzing find: calamine reserved memory for the cells a forged Dimensions record claims.
+        let bytes = include_bytes!("../../fixtures/broken/fuzz-oom-xls-dimensions.xls");
+        assert!(matches!(parse(bytes, "xls"), Err(InputError::Refused(_))));
+        // The real .xls fixtures declare their true, small size.
+        let good = include_bytes!("../../fixtures/sheets/部门整体自评表（xls）.xls");
+        assert!(parse(good, "xls").is_ok());
     }
 
     #[test]
