@@ -291,17 +291,17 @@ fn declared_cells(biff: &[u8]) -> u64 {
                 body.get(i..i + 4)
                     .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64)
             };
-            // BIFF8: rwMic u32, rwMac u32, colMic u16, colMac u16; BIFF5: all u16.
+            // BIFF8: rwMic u32, rwMac u32, colMic u16, colMac u16; BIFF5: all u16. A first
+            // row or column after the last is invalid (calamine's subtraction would wrap).
+            let span = |last: Option<u64>, first: Option<u64>| match (last, first) {
+                (Some(l), Some(f)) if l >= f => Some(l - f),
+                (Some(_), Some(_)) => Some(u64::MAX / 2),
+                _ => None,
+            };
             let (rows, cols) = if len >= 14 {
-                (
-                    u32_at(4).zip(u32_at(0)).map(|(a, b)| a.saturating_sub(b)),
-                    u16_at(10).zip(u16_at(8)).map(|(a, b)| a.saturating_sub(b)),
-                )
+                (span(u32_at(4), u32_at(0)), span(u16_at(10), u16_at(8)))
             } else {
-                (
-                    u16_at(2).zip(u16_at(0)).map(|(a, b)| a.saturating_sub(b)),
-                    u16_at(6).zip(u16_at(4)).map(|(a, b)| a.saturating_sub(b)),
-                )
+                (span(u16_at(2), u16_at(0)), span(u16_at(6), u16_at(4)))
             };
             if let (Some(r), Some(c)) = (rows, cols) {
                 most = most.max((r + 1).saturating_mul(c + 1));
