@@ -258,6 +258,12 @@ fn check_compound_file(bytes: &[u8]) -> Result<(), InputError> {
             break;
         }
         let declared = declared_cells(&data);
+        if declared >= u64::MAX / 2 {
+            return Err(InputError::Refused(Text::new(
+                "工作表的范围记录无效（起始行列在结束行列之后），文件已损坏",
+                "a sheet's dimensions record is invalid (first row or column after the last): the file is damaged",
+            )));
+        }
         if declared > MAX_DECLARED_CELLS {
             return Err(InputError::Refused(Text::new(
                 format!("工作表声明了 {declared} 个单元格，超出读取上限，文件可能已损坏"),
