@@ -280,10 +280,16 @@ fn check_compound_file(bytes: &[u8]) -> Result<(), InputError> {
 /// The most cells an .xls sheet may declare (a real evaluation sheet has a few hundred).
 const MAX_DECLARED_CELLS: u64 = (MAX_ROWS * MAX_COLS) as u64;
 
-/// The largest rows × columns any Dimensions record (0x0200) of a BIFF stream declares.
+/// The largest rows × columns any Dimensions record (0x0200) of a BIFF stream declares, or that
+/// the cell records (which begin with their row and column) reach: calamine lays the cells out in
+/// a dense grid that large.
 fn declared_cells(biff: &[u8]) -> u64 {
+    const CELL_RECORDS: &[u16] = &[
+        0x0006, 0x00BD, 0x00BE, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E,
+    ];
     let mut at = 0;
     let mut most = 0u64;
+    let (mut max_row, mut max_col) = (0u64, 0u64);
     while at + 4 <= biff.len() {
         let kind = u16::from_le_bytes([biff[at], biff[at + 1]]);
         let len = u16::from_le_bytes([biff[at + 2], biff[at + 3]]) as usize;
@@ -313,9 +319,13 @@ fn declared_cells(biff: &[u8]) -> u64 {
                 most = most.max((r + 1).saturating_mul(c + 1));
             }
         }
+        if CELL_RECORDS.contains(&kind) && body.len() >= 4 {
+            max_row = max_row.max(u16::from_le_bytes([body[0], body[1]]) as u64);
+            max_col = max_col.max(u16::from_le_bytes([body[2], body[3]]) as u64);
+        }
         at += 4 + len;
     }
-    most
+    most.max((max_row + 1).saturating_mul(max_col + 1))
 }
 
 /// Refuses zip-based workbooks that would inflate beyond the limits.
@@ -387,6 +397,13 @@ mod tests {
         // The real .xls fixtures declare their true, small size.
         let good = include_bytes!("../../fixtures/sheets/部门整体自评表（xls）.xls");
         assert!(parse(good, "xls").is_ok());
+    }
+
+    #[test]
+    fn an_xls_cell_far_out_of_the_sheet_is_refused() {
+        // A fuzzing find: calamine lays cells out in a grid as large as the farthest cell.
+        let bytes = include_bytes!("../../fixtures/broken/fuzz-oom-xls-cell-position.xls");
+        assert!(matches!(parse(bytes, "xls"), Err(InputError::Refused(_))));
     }
 
     #[test]
