@@ -2,7 +2,7 @@
 
 use super::Context;
 use super::budget_sum::implied_full_year;
-use super::util::{finding, iv, named, shown, val, with};
+use super::util::{finding, iv, named, shown, subject_en, val, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::{Concept, Fact};
 use crate::quantity::{Interval, format_fixed};
@@ -182,10 +182,6 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             )));
         }
     }
-}
-
-fn subject_en(f: &Fact) -> String {
-    super::util::subject_en(f)
 }
 
 /// The denominator of a rate: a stated fact, or the implied full-year budget.

@@ -224,145 +224,143 @@ pub fn check_sheet(
     facts: &mut Vec<Fact>,
     out: &mut Vec<Finding>,
 ) {
-    let templates: Vec<table::Template> = table::builtin()
+    // Borrowed, not cloned: this runs for every sheet and every table found in a text.
+    let templates: Vec<&table::Template> = table::builtin()
         .iter()
         .chain(&settings.extra_templates)
-        .cloned()
         .collect();
-    let templates = templates.as_slice();
-    {
-        let cells = Cells {
-            source,
-            sheet: &sheet.name,
+    let cells = Cells {
+        source,
+        sheet: &sheet.name,
+    };
+    for &(r, c) in &sheet.uncached {
+        let f = Finding::new(
+            &UNCACHED,
+            source.clone(),
+            Text::new(
+                format!(
+                    "{}!{} 有公式但没有保存计算结果，无法核对；请用 Excel/WPS 打开并保存",
+                    sheet.name,
+                    cell_name(r, c)
+                ),
+                format!(
+                    "{}!{} holds a formula with no cached value; open and save the file in Excel/WPS",
+                    sheet.name,
+                    cell_name(r, c)
+                ),
+            ),
+        );
+        out.push(cells.label(f, r, c, "公式".into(), "formula".into()));
+    }
+    let tables = table::read_sheet(sheet, &templates);
+    if tables.is_empty() {
+        if report_unrecognised && sheet.cells.iter().any(|r| r.iter().any(|v| !v.is_empty())) {
+            let f = Finding::new(
+                &UNRECOGNISED,
+                source.clone(),
+                Text::new(
+                    format!("工作表“{}”中没有识别出绩效指标表或项目资金表", sheet.name),
+                    format!(
+                        "no indicator or fund table was recognised in sheet \"{}\"",
+                        sheet.name
+                    ),
+                ),
+            );
+            out.push(cells.label(f, 0, 0, String::new(), String::new()));
+        }
+        return;
+    }
+    for b in &tables.bad_cells {
+        let f = Finding::new(
+            &TEXT_IN_NUMBER,
+            source.clone(),
+            Text::new(
+                format!(
+                    "{}!{}（{}）应为数字，实为“{}”",
+                    sheet.name,
+                    cell_name(b.row, b.col),
+                    b.header,
+                    b.text
+                ),
+                format!(
+                    "{}!{} ({}) should be a number, found \"{}\"",
+                    sheet.name,
+                    cell_name(b.row, b.col),
+                    b.header,
+                    b.text
+                ),
+            ),
+        );
+        out.push(cells.label(f, b.row, b.col, "文字".into(), "text".into()));
+    }
+    let mut total_score = None;
+    for (i, t) in tables.indicators.iter().enumerate() {
+        // The budget-execution line (分值/得分 of the fund block) belongs to the indicator
+        // table right below it, not to every table of the sheet.
+        let previous = i.checked_sub(1).map(|p| tables.indicators[p].header_row);
+        let fund = tables
+            .funds
+            .iter()
+            .rfind(|f| f.header_row < t.header_row && previous.is_none_or(|p| f.header_row > p));
+        let total_row = |field: &str| -> Vec<&Num> {
+            fund.into_iter()
+                .flat_map(|f| f.rows.iter().filter(|r| r.total))
+                .filter_map(|r| r.values.get(field))
+                .collect()
         };
-        for &(r, c) in &sheet.uncached {
-            let f = Finding::new(
-                &UNCACHED,
-                source.clone(),
-                Text::new(
-                    format!(
-                        "{}!{} 有公式但没有保存计算结果，无法核对；请用 Excel/WPS 打开并保存",
-                        sheet.name,
-                        cell_name(r, c)
-                    ),
-                    format!(
-                        "{}!{} holds a formula with no cached value; open and save the file in Excel/WPS",
-                        sheet.name,
-                        cell_name(r, c)
-                    ),
-                ),
-            );
-            out.push(cells.label(f, r, c, "公式".into(), "formula".into()));
-        }
-        let tables = table::read_sheet(sheet, templates);
-        if tables.is_empty() {
-            if report_unrecognised && sheet.cells.iter().any(|r| r.iter().any(|v| !v.is_empty())) {
-                let f = Finding::new(
-                    &UNRECOGNISED,
-                    source.clone(),
-                    Text::new(
-                        format!("工作表“{}”中没有识别出绩效指标表或项目资金表", sheet.name),
-                        format!(
-                            "no indicator or fund table was recognised in sheet \"{}\"",
-                            sheet.name
-                        ),
-                    ),
-                );
-                out.push(cells.label(f, 0, 0, String::new(), String::new()));
-            }
-            return;
-        }
-        for b in &tables.bad_cells {
-            let f = Finding::new(
-                &TEXT_IN_NUMBER,
-                source.clone(),
-                Text::new(
-                    format!(
-                        "{}!{}（{}）应为数字，实为“{}”",
-                        sheet.name,
-                        cell_name(b.row, b.col),
-                        b.header,
-                        b.text
-                    ),
-                    format!(
-                        "{}!{} ({}) should be a number, found \"{}\"",
-                        sheet.name,
-                        cell_name(b.row, b.col),
-                        b.header,
-                        b.text
-                    ),
-                ),
-            );
-            out.push(cells.label(f, b.row, b.col, "文字".into(), "text".into()));
-        }
-        let mut total_score = None;
-        for (i, t) in tables.indicators.iter().enumerate() {
-            // The budget-execution line (分值/得分 of the fund block) belongs to the indicator
-            // table right below it, not to every table of the sheet.
-            let previous = i.checked_sub(1).map(|p| tables.indicators[p].header_row);
-            let fund = tables.funds.iter().rfind(|f| {
-                f.header_row < t.header_row && previous.is_none_or(|p| f.header_row > p)
-            });
-            let total_row = |field: &str| -> Vec<&Num> {
-                fund.into_iter()
-                    .flat_map(|f| f.rows.iter().filter(|r| r.total))
-                    .filter_map(|r| r.values.get(field))
-                    .collect()
-            };
-            let (fund_weight, fund_score) = (total_row("weight"), total_row("score"));
-            check_indicators(
-                &cells,
-                t,
-                &fund_weight,
-                &fund_score,
-                tables.stated_total.as_ref(),
-                out,
-            );
-            total_score = total_score.or(t.total_score);
-            // Each indicator's score, for the cross-check with the narrative.
-            for r in &t.rows {
-                if let Some(n) = r.score {
-                    let mut f = fact(source, &sheet.name, Concept::Score, points(&n), &n, None);
-                    f.subject = r.name();
-                    facts.push(f);
-                }
+        let (fund_weight, fund_score) = (total_row("weight"), total_row("score"));
+        check_indicators(
+            &cells,
+            t,
+            &fund_weight,
+            &fund_score,
+            tables.stated_total.as_ref(),
+            out,
+        );
+        total_score = total_score.or(t.total_score);
+        // Each indicator's score, for the cross-check with the narrative.
+        for r in &t.rows {
+            if let Some(n) = r.score {
+                let mut f = fact(source, &sheet.name, Concept::Score, points(&n), &n, None);
+                f.subject = r.name();
+                facts.push(f);
             }
         }
-        for t in &tables.funds {
-            check_funds(&cells, t, out);
-            facts.extend(fund_facts(source, &sheet.name, t));
-        }
-        let total = total_score.or(tables.stated_total);
+    }
+    for t in &tables.funds {
+        check_funds(&cells, t, out);
+        facts.extend(fund_facts(source, &sheet.name, t));
+    }
+    let total = total_score.or(tables.stated_total);
+    if let Some(n) = total {
+        facts.push(fact(
+            source,
+            &sheet.name,
+            Concept::TotalScore,
+            points(&n),
+            &n,
+            None,
+        ));
+    }
+    if let Some((word, r, c)) = &tables.grade {
+        let grade_num = Num {
+            value: Decimal::ZERO,
+            decimals: 0,
+            row: *r,
+            col: *c,
+        };
+        let mut g = fact(
+            source,
+            &sheet.name,
+            Concept::Grade,
+            points(&grade_num),
+            &grade_num,
+            None,
+        );
+        g.word = Some(word.clone());
+        facts.push(g);
         if let Some(n) = total {
-            facts.push(fact(
-                source,
-                &sheet.name,
-                Concept::TotalScore,
-                points(&n),
-                &n,
-                None,
-            ));
-        }
-        if let Some((word, r, c)) = &tables.grade {
-            let grade_num = Num {
-                value: Decimal::ZERO,
-                decimals: 0,
-                row: *r,
-                col: *c,
-            };
-            let mut g = fact(
-                source,
-                &sheet.name,
-                Concept::Grade,
-                points(&grade_num),
-                &grade_num,
-                None,
-            );
-            g.word = Some(word.clone());
-            facts.push(g);
-            if let Some(n) = total {
-                check_grade(&cells, settings, word, *r, *c, &n, out);
-            }
+            check_grade(&cells, settings, word, *r, *c, &n, out);
         }
     }
 }

@@ -319,7 +319,7 @@ fn label_weight(text: &str) -> Option<(Decimal, u32)> {
 }
 
 /// Reads every recognised table of a sheet.
-pub fn read_sheet(sheet: &Sheet, templates: &[Template]) -> SheetTables {
+pub fn read_sheet(sheet: &Sheet, templates: &[&Template]) -> SheetTables {
     let mut out = SheetTables::default();
     let keys: Vec<Vec<String>> = sheet
         .cells
@@ -329,7 +329,7 @@ pub fn read_sheet(sheet: &Sheet, templates: &[Template]) -> SheetTables {
     let keys = keys.as_slice();
     let headers: Vec<(usize, &Template, HashMap<String, u32>)> = (0..sheet.cells.len())
         .flat_map(|r| {
-            templates.iter().filter_map(move |t| {
+            templates.iter().copied().filter_map(move |t| {
                 let cols = header_columns(t, keys, r);
                 let ok = match t.kind.as_str() {
                     "indicators" => is_indicator_header(&cols),
