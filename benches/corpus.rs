@@ -103,9 +103,16 @@ fn bundle(i: usize) -> Generated {
     t.push_str("三、绩效指标完成情况\n");
     let mut scores = Vec::new();
     let mut total = 0;
+    // The execution rate as the sheet states it (to 0.01%), in hundredths of a percent.
+    let rate_bp = (actual * 10000 + full.max(1) / 2) / full.max(1);
     for (k, (l1, l2, l3)) in INDICATORS.iter().enumerate() {
         let weight = 10u64;
-        let score = weight * 100 - r.range(0, 150);
+        let score = if *l1 == "预算执行" {
+            // Scored by the form's rule: rate × weight, to the cent.
+            (rate_bp * weight + 50) / 100
+        } else {
+            weight * 100 - r.range(0, 150)
+        };
         total += score;
         scores.push((k, weight, score));
         t.push_str(&format!(

@@ -79,15 +79,26 @@ impl Reader<'_> {
         let mut out = Vec::new();
         let mut next_fig = 0;
         let mut last = SentenceState::default();
-        for (si, (s, e)) in sentences(self.text).into_iter().enumerate() {
+        let sentences = sentences(self.text);
+        for (si, &(s, e)) in sentences.iter().enumerate() {
             let first = next_fig;
             while next_fig < self.figures.len() && self.figures[next_fig].start < e {
                 next_fig += 1;
             }
             let figs = &self.figures[first..next_fig];
-            last = self.read_sentence(si, s, e, figs, last, &mut out);
-            self.read_grade(si, s, e, &mut out);
+            // A sentence without figures yields no facts; what it establishes matters only
+            // when the next sentence continues it. Most prose is skipped here.
+            let continued = sentences
+                .get(si + 1)
+                .is_some_and(|&(ns, ne)| continues_previous(&self.text[ns..ne]));
+            last = if figs.is_empty() && !continued {
+                SentenceState::default()
+            } else {
+                self.read_sentence(si, s, e, figs, last, &mut out)
+            };
         }
+        self.read_grades(&sentences, &mut out);
+        out.sort_by_key(|d| d.sentence);
         out
     }
 
@@ -113,13 +124,7 @@ impl Reader<'_> {
         let mut st = SentenceState::default();
         // A sentence that opens with 其中 (or "基本支出中，") continues the previous sentence:
         // its subject, indicator and concept.
-        let opening = self.text[s..e].trim_start();
-        if opening.starts_with("其中")
-            || opening
-                .split(['，', ','])
-                .next()
-                .is_some_and(|c| c.ends_with('中'))
-        {
+        if continues_previous(&self.text[s..e]) {
             st.subject = last.subject;
             st.indicator = last.indicator;
             st.money_concept = last.money_concept;
@@ -479,13 +484,15 @@ impl Reader<'_> {
         Some(term.clone())
     }
 
-    fn read_grade(&self, si: usize, s: usize, e: usize, out: &mut Vec<Draft>) {
-        let sentence = &self.text[s..e];
-        for caps in self.grade_re.captures_iter(sentence) {
+    /// Grades, in one pass over the text: the pattern cannot cross a line end, and its words
+    /// hold no sentence-ending punctuation, so each match lies within one sentence.
+    fn read_grades(&self, sentences: &[(usize, usize)], out: &mut Vec<Draft>) {
+        for caps in self.grade_re.captures_iter(self.text) {
             let Some(word) = caps.name("word") else {
                 continue;
             };
-            let start = s + word.start();
+            let start = word.start();
+            let si = sentences.partition_point(|&(_, e)| e <= start);
             out.push(Draft {
                 concept: Concept::Grade,
                 subject: String::new(),
@@ -493,7 +500,7 @@ impl Reader<'_> {
                 period: Period::Current,
                 figure: Figure {
                     start,
-                    end: s + word.end(),
+                    end: word.end(),
                     value: Decimal::ZERO,
                     decimals: 0,
                     unit: Unit::Plain,
@@ -618,7 +625,7 @@ fn rate_base(prefix: &str) -> Option<Concept> {
 fn indicator_name(raw: &str) -> String {
     static MARKER: OnceLock<Regex> = OnceLock::new();
     let marker = MARKER.get_or_init(|| {
-        Regex::new(r"^\s*(?:\d{1,2}[.、]|\(\d{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))\s*")
+        Regex::new(r"^\s*(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))\s*")
             .expect("valid regex")
     });
     let mut s = marker.replace(raw, "").to_string();
@@ -631,7 +638,7 @@ fn indicator_name(raw: &str) -> String {
     }
     let mut s: String = s
         .chars()
-        .filter(|c| !"“”\"‘’'「」 \t".contains(*c))
+        .filter(|&c| !is_quote_or_space(c))
         .collect::<String>()
         .trim_matches(|c: char| !c.is_alphanumeric())
         .to_string();
@@ -659,7 +666,7 @@ fn indicator_name(raw: &str) -> String {
 fn indicator_label(clause: &str) -> Option<String> {
     static MARKER: OnceLock<Regex> = OnceLock::new();
     let marker = MARKER.get_or_init(|| {
-        Regex::new(r"^\s*(?:\d{1,2}[.、]|\(\d{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
+        Regex::new(r"^\s*(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
             .expect("valid regex")
     });
     let name = indicator_name(clause);
@@ -702,7 +709,7 @@ fn names_the_whole(name: &str, raw: &str) -> bool {
         "次",
     ];
     static YEAR: OnceLock<Regex> = OnceLock::new();
-    let year = YEAR.get_or_init(|| Regex::new(r"(?:19|20)\d{2}年度?").expect("valid regex"));
+    let year = YEAR.get_or_init(|| Regex::new(r"(?:19|20)[0-9]{2}年度?").expect("valid regex"));
     let own = name.starts_with(['本', '该', '我']);
     let mut rest: String = year.replace_all(name, "").into_owned();
     rest = rest.trim_start_matches(['本', '该', '我']).to_string();
@@ -723,17 +730,21 @@ fn names_the_whole(name: &str, raw: &str) -> bool {
     rest.is_empty() && (own || total_word)
 }
 
+fn is_quote_or_space(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”' | '"' | '‘' | '’' | '\'' | '「' | '」' | ' ' | '\t'
+    )
+}
+
 /// Subject text without quotes, spaces and leading dates.
 fn clean_subject_text(s: &str) -> String {
     static LEAD: OnceLock<Regex> = OnceLock::new();
     let lead = LEAD.get_or_init(|| {
-        Regex::new(r"^(?:\d{1,2}[.、]|\(\d{1,2}\))?(?:\d{4}年度?|本年度|本年|全年|年度)?")
+        Regex::new(r"^(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\))?(?:[0-9]{4}年度?|本年度|本年|全年|年度)?")
             .expect("valid regex")
     });
-    let s: String = s
-        .chars()
-        .filter(|c| !"“”\"‘’'「」 \t".contains(*c))
-        .collect();
+    let s: String = s.chars().filter(|&c| !is_quote_or_space(c)).collect();
     lead.replace(&s, "").to_string()
 }
 
@@ -783,7 +794,7 @@ fn is_project_like(s: &str) -> bool {
 
 fn year_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"((?:19|20)\d{2})年").expect("valid regex"))
+    RE.get_or_init(|| Regex::new(r"((?:19|20)[0-9]{2})年").expect("valid regex"))
 }
 
 /// The year the report is about: the year most often written as "YYYY年" ("YYYY年度" counts
@@ -834,11 +845,22 @@ fn grade_re(settings: &Settings) -> Regex {
         .collect::<Vec<_>>()
         .join("|");
     let re = Regex::new(&format!(
-        r"(?:等级|等次|评级|级别|评价结果|自评结果|评定为|评为|认定为|确定为)(?:为|是|:|评定为|评为|确定为|属于|达到|属)?\s*[“「]?(?P<word>{alt})"
+        r"(?:等级|等次|评级|级别|评价结果|自评结果|评定为|评为|认定为|确定为)(?:为|是|:|评定为|评为|确定为|属于|达到|属)?[^\S\n]*[“「]?(?P<word>{alt})"
     ))
     .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex"));
     cache.push((words, re.clone()));
     re
+}
+
+/// Whether a sentence continues the one before: it opens with 其中, or its first clause ends
+/// with 中 ("基本支出中，…").
+fn continues_previous(sentence: &str) -> bool {
+    let opening = sentence.trim_start();
+    opening.starts_with("其中")
+        || opening
+            .split(['，', ','])
+            .next()
+            .is_some_and(|c| c.ends_with('中'))
 }
 
 /// Sentence ranges: cut at 。！？!? and line ends.
@@ -894,8 +916,8 @@ fn outline(text: &str) -> Vec<Heading> {
         [
             r"^\s*(?:#+\s*)?(?:\*\*)?[一二三四五六七八九十]+、",
             r"^\s*(?:#+\s*)?(?:\*\*)?\([一二三四五六七八九十]+\)",
-            r"^\s*(?:#+\s*)?(?:\*\*)?\d{1,2}(?:[.、]|\.\s)",
-            r"^\s*(?:#+\s*)?(?:\*\*)?\(\d{1,2}\)",
+            r"^\s*(?:#+\s*)?(?:\*\*)?[0-9]{1,2}(?:[.、]|\.\s)",
+            r"^\s*(?:#+\s*)?(?:\*\*)?\([0-9]{1,2}\)",
         ]
         .map(|p| Regex::new(p).expect("valid regex"))
     });

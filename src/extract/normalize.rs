@@ -10,47 +10,80 @@ use std::sync::OnceLock;
 
 pub struct Normalized {
     pub text: String,
-    /// For each byte of `text`, the offset of the original byte it came from; one extra entry
-    /// maps the end of `text` to the end of the original.
-    map: Vec<usize>,
+    /// Where the correspondence with the original changes, in order of `norm`; the first
+    /// starts at 0.
+    segments: Vec<Segment>,
+    original_len: usize,
+}
+
+/// From `norm` on, the normalised bytes are the original's from `orig` on, one for one; or,
+/// for a `mapped` char (a full-width form made ASCII), that one char stands for `mapped`
+/// original bytes.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    norm: usize,
+    orig: usize,
+    mapped: Option<usize>,
 }
 
 impl Normalized {
-    /// The original offset of a normalised offset.
+    fn segment(&self, norm: usize) -> Option<&Segment> {
+        let i = self.segments.partition_point(|s| s.norm <= norm);
+        self.segments.get(i.checked_sub(1)?)
+    }
+
+    /// The original offset of a normalised offset (of the start of the char it falls in).
     pub fn orig(&self, norm: usize) -> usize {
-        self.map
-            .get(norm)
-            .copied()
-            .unwrap_or_else(|| *self.map.last().unwrap_or(&0))
+        if norm >= self.text.len() {
+            return self.original_len;
+        }
+        let mut norm = norm;
+        while !self.text.is_char_boundary(norm) {
+            norm -= 1;
+        }
+        match self.segment(norm) {
+            Some(s) if s.mapped.is_some() => s.orig,
+            Some(s) => s.orig + (norm - s.norm),
+            None => 0,
+        }
     }
 
     /// The original byte range of a normalised range (end exclusive).
     pub fn orig_range(&self, start: usize, end: usize) -> (usize, usize) {
+        let s = self.orig(start);
         if end <= start {
-            let s = self.orig(start);
             return (s, s);
         }
-        // The end maps through the last byte of the range, so a char that grew or shrank in
-        // normalisation still ends at its own original end.
-        let last = self.orig(end - 1);
-        let orig_end = self.map[end..]
-            .iter()
-            .copied()
-            .find(|&o| o > last)
-            .unwrap_or(last + 1);
-        (self.orig(start), orig_end)
+        if end > self.text.len() {
+            return (s, self.original_len);
+        }
+        // The end is the end of the char holding the range's last byte, so a char that
+        // shrank in normalisation still ends at its own original end.
+        let mut last_end = end;
+        while !self.text.is_char_boundary(last_end) {
+            last_end += 1;
+        }
+        let orig_end = match self.segment(end - 1) {
+            Some(seg) => match seg.mapped {
+                Some(len) => seg.orig + len,
+                None => seg.orig + (last_end - seg.norm),
+            },
+            None => self.original_len,
+        };
+        (s, orig_end.max(s))
     }
 }
 
 fn bookmark_re() -> &'static regex::Regex {
     static RE: OnceLock<regex::Regex> = OnceLock::new();
-    RE.get_or_init(|| regex::Regex::new(r"\[bookmark: [^\]\n]{0,200}\]").expect("valid regex"))
+    RE.get_or_init(|| regex::Regex::new(r"^\[bookmark: [^\]\n]{0,200}\]").expect("valid regex"))
 }
 
-/// Whether a line break splits a number: the text so far ends with a digit and a point, and the
-/// next line starts with a digit (full-width or not).
-fn split_number(so_far: &str, rest: &str) -> bool {
-    let mut back = so_far.chars().rev();
+/// Whether a line break splits a number: the text so far (the pending run, else what is
+/// already written) ends with a digit and a point, and the next line starts with a digit
+/// (full-width or not).
+fn split_number(pending: &str, written: &str, rest: &str) -> bool {
+    let mut back = pending.chars().rev().chain(written.chars().rev());
     let ends = back.next() == Some('.') && back.next().is_some_and(|c| c.is_ascii_digit());
     ends && rest[1..]
         .trim_start_matches('\r')
@@ -59,36 +92,115 @@ fn split_number(so_far: &str, rest: &str) -> bool {
         .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
 }
 
-pub fn normalize(original: &str) -> Normalized {
-    let mut text = String::with_capacity(original.len());
-    let mut map = Vec::with_capacity(original.len() + 1);
-    let mut skip_until = 0;
-    let mut bookmarks = bookmark_re().find_iter(original).peekable();
-    for (i, c) in original.char_indices() {
-        if i < skip_until {
-            continue;
+/// Bytes where normalisation may act: line ends, the start of a bookmark, and the lead bytes
+/// of U+00A0, U+3000 and the full-width forms. Everything between them is copied as it is.
+fn may_change(b: u8) -> bool {
+    matches!(b, b'\r' | b'\n' | b'[' | 0xC2 | 0xE3 | 0xEF)
+}
+
+/// The first byte at or after `from` where normalisation may act. Text is mostly ideographs
+/// that need nothing, so 16-byte blocks are skipped at once (a test the compiler vectorises).
+fn next_change(bytes: &[u8], from: usize) -> usize {
+    let mut at = from;
+    while let Some(block) = bytes.get(at..at + 16) {
+        if block.iter().fold(false, |any, &b| any | may_change(b)) {
+            break;
         }
-        if let Some(m) = bookmarks.next_if(|m| m.start() == i) {
-            skip_until = m.end();
-            continue;
-        }
-        // A number broken across lines ("95." at a line end, "10%" on the next) is joined.
-        if c == '\n' && split_number(&text, &original[i..]) {
-            continue;
-        }
-        let mapped = match c {
-            '\r' => continue,
-            '，' | '；' => c,
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' | '\u{00A0}' => ' ',
-            _ => c,
-        };
-        let start = text.len();
-        text.push(mapped);
-        map.extend(std::iter::repeat_n(i, text.len() - start));
+        at += 16;
     }
-    map.push(original.len());
-    Normalized { text, map }
+    bytes
+        .get(at..)
+        .and_then(|rest| rest.iter().position(|&b| may_change(b)))
+        .map_or(bytes.len(), |i| at + i)
+}
+
+struct Builder {
+    text: String,
+    segments: Vec<Segment>,
+}
+
+impl Builder {
+    /// Copies original text as it is.
+    fn copy(&mut self, part: &str, orig: usize) {
+        if part.is_empty() {
+            return;
+        }
+        let norm = self.text.len();
+        let continues = self
+            .segments
+            .last()
+            .is_some_and(|s| s.mapped.is_none() && s.orig + (norm - s.norm) == orig);
+        if !continues {
+            self.segments.push(Segment {
+                norm,
+                orig,
+                mapped: None,
+            });
+        }
+        self.text.push_str(part);
+    }
+
+    /// Writes `c` for the `len` original bytes at `orig`.
+    fn map(&mut self, c: char, orig: usize, len: usize) {
+        self.segments.push(Segment {
+            norm: self.text.len(),
+            orig,
+            mapped: Some(len),
+        });
+        self.text.push(c);
+    }
+}
+
+pub fn normalize(original: &str) -> Normalized {
+    let bytes = original.as_bytes();
+    let mut out = Builder {
+        text: String::with_capacity(original.len()),
+        segments: vec![Segment {
+            norm: 0,
+            orig: 0,
+            mapped: None,
+        }],
+    };
+    // `copied` is where the pending run of unchanged text starts; `i` where scanning goes on.
+    let (mut copied, mut i) = (0, 0);
+    while i < original.len() {
+        // `may_change` bytes are ASCII or lead bytes, so `j` is a char boundary.
+        let j = next_change(bytes, i);
+        let Some(c) = original[j..].chars().next() else {
+            break;
+        };
+        i = j + c.len_utf8();
+        let change = match c {
+            '[' => original[j..]
+                .starts_with("[bookmark: ")
+                .then(|| bookmark_re().find(&original[j..]))
+                .flatten()
+                .map(|m| (None, j + m.end())),
+            '\r' => Some((None, i)),
+            // A number broken across lines ("95." at a line end, "10%" on the next) is joined.
+            '\n' if split_number(&original[copied..j], &out.text, &original[j..]) => {
+                Some((None, i))
+            }
+            '，' | '；' => None,
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).map(|a| (Some(a), i)),
+            '\u{3000}' | '\u{00A0}' => Some((Some(' '), i)),
+            _ => None,
+        };
+        if let Some((replacement, resume)) = change {
+            out.copy(&original[copied..j], copied);
+            if let Some(r) = replacement {
+                out.map(r, j, i - j);
+            }
+            copied = resume;
+            i = resume;
+        }
+    }
+    out.copy(&original[copied..], copied);
+    Normalized {
+        text: out.text,
+        segments: out.segments,
+        original_len: original.len(),
+    }
 }
 
 #[cfg(test)]
@@ -116,12 +228,34 @@ mod tests {
 
     #[test]
     fn a_number_split_across_lines_is_joined() {
-        let orig = "执行率为95.\n10%，\n1.部门职能\n2.预算";
+        let orig = "执行率为95.\n10%，\n1.部门职能\n2.预算，９５.\n１０%";
         let n = normalize(orig);
-        assert_eq!(n.text, "执行率为95.10%，\n1.部门职能\n2.预算");
+        assert_eq!(n.text, "执行率为95.10%，\n1.部门职能\n2.预算，95.10%");
         let s = n.text.find("95.10%").unwrap();
         let (a, b) = n.orig_range(s, s + "95.10%".len());
         assert_eq!(&orig[a..b], "95.\n10%");
+    }
+
+    #[test]
+    fn every_char_maps_back_to_the_char_it_came_from() {
+        let orig = "预算\r\n（一）总额１２３．４５万元，\u{3000}得分：９分。[bookmark: _Toc1]完";
+        let n = normalize(orig);
+        assert_eq!(n.text, "预算\n(一)总额123.45万元， 得分:9分。完");
+        let pairs = [
+            ("预算", "预算"),
+            ("(一)", "（一）"),
+            ("123.45", "１２３．４５"),
+            ("万元", "万元"),
+            (" ", "\u{3000}"),
+            (":9", "：９"),
+            ("完", "完"),
+        ];
+        for (norm, want) in pairs {
+            let s = n.text.find(norm).unwrap();
+            let (a, b) = n.orig_range(s, s + norm.len());
+            assert_eq!(&orig[a..b], want, "{norm}");
+        }
+        assert_eq!(n.orig(n.text.len()), orig.len());
     }
 
     #[test]

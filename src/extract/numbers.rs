@@ -22,15 +22,70 @@ pub struct Figure {
     pub unit: Unit,
 }
 
-fn figure_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"(?x)
-            (?P<num> \d{1,3}(?:,\d{3})+(?:\.\d+)? | \d+(?:\.\d+)? )
-            (?P<unit> [\ \t]* (?: 个百分点 | 万亿元 | 亿元 | 万元 | 千元 | 元 | 亿 | 万 | % | ‰ | 分 ) )?",
-        )
-        .expect("valid regex")
+/// The units a figure may carry, in the order they are tried (longest first where one is a
+/// prefix of another).
+const UNITS: &[&str] = &[
+    "个百分点",
+    "万亿元",
+    "亿元",
+    "万元",
+    "千元",
+    "元",
+    "亿",
+    "万",
+    "%",
+    "‰",
+    "分",
+];
+
+/// The length of the number at the start of `s` (which starts with a digit): digits with
+/// thousands separators ("1,234.50") or without ("1234.5"), and a fraction if one follows.
+fn number_len(s: &[u8]) -> usize {
+    let digits = |from: usize| {
+        s.get(from..)
+            .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count())
+    };
+    let mut end = digits(0);
+    if end <= 3 {
+        while s.get(end) == Some(&b',') && digits(end + 1) >= 3 {
+            end += 4;
+        }
+    }
+    if s.get(end) == Some(&b'.') {
+        let fraction = digits(end + 1);
+        if fraction > 0 {
+            end += 1 + fraction;
+        }
+    }
+    end
+}
+
+/// The first ASCII digit at or after `from`. Reports are mostly ideographs, so whole
+/// 16-byte blocks are skipped at once (a branch-free test the compiler vectorises).
+fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    let is_digit = |b: &u8| b.wrapping_sub(b'0') < 10;
+    let mut at = from;
+    while let Some(block) = bytes.get(at..at + 16) {
+        if block.iter().fold(false, |any, b| any | is_digit(b)) {
+            break;
+        }
+        at += 16;
+    }
+    bytes.get(at..)?.iter().position(is_digit).map(|i| at + i)
+}
+
+/// Where each run of digits starts.
+fn digit_run_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = next_digit(bytes, at)?;
+        at = start
+            + bytes[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+        Some(start)
     })
 }
 
@@ -39,7 +94,7 @@ fn date_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"\d{3,4}-\d{7,8}|(?:19|20)\d{2}[./-](?:1[0-2]|0?[1-9])(?:[./-]\d{1,2})?|\d{1,2}:\d{2}",
+            r"^(?:[0-9]{3,4}-[0-9]{7,8}|(?:19|20)[0-9]{2}[./-](?:1[0-2]|0?[1-9])(?:[./-][0-9]{1,2})?|[0-9]{1,2}:[0-9]{2})",
         )
         .expect("valid regex")
     })
@@ -74,23 +129,47 @@ fn count_classifier(after: &str) -> Option<&'static str> {
 
 /// Counts written in Chinese numerals (七批次, 十二项, 两场), read as counts, never as amounts.
 fn chinese_counts(text: &str, out: &mut Vec<Figure>) {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re =
-        RE.get_or_init(|| Regex::new(r"[零〇一二两三四五六七八九十百千]+").expect("valid regex"));
-    for m in re.find_iter(text) {
-        let before = text[..m.start()].chars().next_back();
+    let numeral = |c: char| {
+        matches!(
+            c,
+            '零' | '〇'
+                | '一'
+                | '二'
+                | '两'
+                | '三'
+                | '四'
+                | '五'
+                | '六'
+                | '七'
+                | '八'
+                | '九'
+                | '十'
+                | '百'
+                | '千'
+        )
+    };
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        if !numeral(c) {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some((i, c)) = chars.next_if(|&(_, c)| numeral(c)) {
+            end = i + c.len_utf8();
+        }
+        let before = text[..start].chars().next_back();
         if before == Some('第') {
             continue;
         }
-        let Some(c) = count_classifier(&text[m.end()..]) else {
+        let Some(c) = count_classifier(&text[end..]) else {
             continue;
         };
-        let Some(value) = chinese_numeral(m.as_str()) else {
+        let Some(value) = chinese_numeral(&text[start..end]) else {
             continue;
         };
         out.push(Figure {
-            start: m.start(),
-            end: m.end() + c.len(),
+            start,
+            end: end + c.len(),
             value: Decimal::from(value),
             decimals: 0,
             unit: Unit::Count,
@@ -132,23 +211,37 @@ fn chinese_numeral(s: &str) -> Option<u64> {
 
 pub fn figures(text: &str) -> Vec<Figure> {
     let digit_at = |i: Option<char>| i.is_some_and(|c| c.is_ascii_digit());
-    let dates: Vec<(usize, usize)> = date_re()
-        .find_iter(text)
-        .filter(|m| {
+    // A date starts a run of digits (the pattern is anchored and tried only there).
+    let dates: Vec<(usize, usize)> = digit_run_starts(text)
+        .filter_map(|p| date_re().find(&text[p..]).map(|m| (p, p + m.end())))
+        .filter(|&(start, end)| {
             // A date is not followed by a unit: "2024.12万元" is an amount.
-            let after = text[m.end()..].trim_start();
-            !digit_at(text[..m.start()].chars().next_back())
+            let after = text[end..].trim_start();
+            !digit_at(text[..start].chars().next_back())
                 && !digit_at(after.chars().next())
                 && !after.starts_with(['万', '元', '亿', '%', '分', '‰'])
         })
-        .map(|m| (m.start(), m.end()))
         .collect();
     let mut out = Vec::new();
-    for caps in figure_re().captures_iter(text) {
-        let Some(num) = caps.name("num") else {
-            continue;
+    let mut at = 0;
+    while let Some(start) = next_digit(text.as_bytes(), at) {
+        // A digit is one byte, so `start` and the number's end are char boundaries.
+        let num_end = start + number_len(&text.as_bytes()[start..]);
+        let num = &text[start..num_end];
+        let spaces = text[num_end..]
+            .bytes()
+            .take_while(|&b| b == b' ' || b == b'\t')
+            .count();
+        let unit_text = UNITS
+            .iter()
+            .copied()
+            .find(|u| text[num_end + spaces..].starts_with(u))
+            .unwrap_or("");
+        at = if unit_text.is_empty() {
+            num_end
+        } else {
+            num_end + spaces + unit_text.len()
         };
-        let (start, num_end) = (num.start(), num.end());
         if dates.iter().any(|&(a, b)| start < b && num_end > a) {
             continue;
         }
@@ -161,8 +254,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
         if before == Some('第') {
             continue;
         }
-        let unit_text = caps.name("unit").map(|m| m.as_str().trim()).unwrap_or("");
-        let mut end = caps.name("unit").map(|m| m.end()).unwrap_or(num_end);
+        let mut end = at;
         let after_unit = &text[end..];
         let unit = match unit_text {
             "" => Unit::Plain,
@@ -202,13 +294,13 @@ pub fn figures(text: &str) -> Vec<Figure> {
                 continue;
             }
             // Phone numbers and long codes.
-            let digits = num.as_str().chars().filter(char::is_ascii_digit).count();
-            if digits >= 7 && !num.as_str().contains(['.', ',']) {
+            let digits = num.chars().filter(char::is_ascii_digit).count();
+            if digits >= 7 && !num.contains(['.', ',']) {
                 continue;
             }
         }
         // 元 in 千元 scales by a thousand.
-        let raw: String = num.as_str().chars().filter(|&c| c != ',').collect();
+        let raw: String = num.chars().filter(|&c| c != ',').collect();
         let Ok(mut value) = Decimal::from_str(&raw) else {
             continue;
         };

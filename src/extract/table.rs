@@ -307,7 +307,7 @@ fn row_text(keys: &Keys, row: usize) -> &[String] {
 
 fn label_weight(text: &str) -> Option<(Decimal, u32)> {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"\((\d+(?:\.\d+)?)分\)").expect("valid regex"));
+    let re = RE.get_or_init(|| Regex::new(r"\(([0-9]+(?:\.[0-9]+)?)分\)").expect("valid regex"));
     let n = normalize(text).text;
     let c = re.captures(&n)?;
     let s = c.get(1)?.as_str();
