@@ -159,41 +159,16 @@ fn parse_unguarded(bytes: &[u8], ext: &str) -> Result<Workbook, InputError> {
     })?;
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
-        let range = match book.worksheet_range(&name) {
-            Ok(r) => r,
-            Err(e) => {
-                return Err(InputError::Refused(Text::new(
-                    format!("工作表“{name}”无法读取：{e}"),
-                    format!("sheet \"{name}\" cannot be read: {e}"),
-                )));
-            }
+        let read = match &mut book {
+            calamine::Sheets::Xlsx(xlsx) => xlsx_cells(xlsx, &name),
+            other => range_cells(other, &name),
         };
-        let (r0, c0) = range.start().unwrap_or((0, 0));
-        let mut cells: Vec<Vec<Value>> = vec![Vec::new(); r0 as usize];
-        for row in range.rows().take(MAX_ROWS) {
-            let mut out = vec![Value::Empty; c0 as usize];
-            out.extend(row.iter().take(MAX_COLS).map(value_of));
-            while out.last().is_some_and(Value::is_empty) {
-                out.pop();
-            }
-            cells.push(out);
-        }
-        let uncached = book
-            .worksheet_formula(&name)
-            .map(|f| {
-                let (fr, fc) = f.start().unwrap_or((0, 0));
-                f.used_cells()
-                    .filter(|(_, _, formula)| !formula.is_empty())
-                    .map(|(r, c, _)| (fr + r as u32, fc + c as u32))
-                    .filter(|&(r, c)| {
-                        cells
-                            .get(r as usize)
-                            .and_then(|row| row.get(c as usize))
-                            .is_none_or(Value::is_empty)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let (cells, uncached) = read.map_err(|e| {
+            InputError::Refused(Text::new(
+                format!("工作表“{name}”无法读取：{e}"),
+                format!("sheet \"{name}\" cannot be read: {e}"),
+            ))
+        })?;
         sheets.push(Sheet {
             name,
             cells,
@@ -201,6 +176,79 @@ fn parse_unguarded(bytes: &[u8], ext: &str) -> Result<Workbook, InputError> {
         });
     }
     Ok(Workbook { sheets })
+}
+
+/// A sheet's cells, by absolute row and column, and the formula cells without a cached value.
+type SheetCells = (Vec<Vec<Value>>, Vec<(u32, u32)>);
+
+/// An .xlsx sheet in one pass over its XML: values and formulas together (a `worksheet_range`
+/// and a `worksheet_formula` would parse it twice).
+fn xlsx_cells(xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Result<SheetCells, String> {
+    let mut reader = xlsx
+        .worksheet_cells_reader(name)
+        .map_err(|e| e.to_string())?;
+    let mut cells: Vec<Vec<Value>> = Vec::new();
+    let mut uncached = Vec::new();
+    while let Some(cell) = reader
+        .next_cell_with_formula_metadata()
+        .map_err(|e| e.to_string())?
+    {
+        let (r, c) = (cell.pos.0 as usize, cell.pos.1 as usize);
+        if r >= MAX_ROWS || c >= MAX_COLS {
+            continue;
+        }
+        let value = value_of(&Data::from(cell.value));
+        if value.is_empty() {
+            if cell.formula.is_some() {
+                uncached.push(cell.pos);
+            }
+            continue;
+        }
+        if cells.len() <= r {
+            cells.resize(r + 1, Vec::new());
+        }
+        let row = &mut cells[r];
+        if row.len() <= c {
+            row.resize(c + 1, Value::Empty);
+        }
+        row[c] = value;
+    }
+    Ok((cells, uncached))
+}
+
+/// A sheet of any other format, through calamine's ranges.
+fn range_cells<R: std::io::Read + std::io::Seek>(
+    book: &mut calamine::Sheets<R>,
+    name: &str,
+) -> Result<SheetCells, String> {
+    let range = book.worksheet_range(name).map_err(|e| e.to_string())?;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut cells: Vec<Vec<Value>> = vec![Vec::new(); r0 as usize];
+    for row in range.rows().take(MAX_ROWS) {
+        let mut out = vec![Value::Empty; c0 as usize];
+        out.extend(row.iter().take(MAX_COLS).map(value_of));
+        while out.last().is_some_and(Value::is_empty) {
+            out.pop();
+        }
+        cells.push(out);
+    }
+    let uncached = book
+        .worksheet_formula(name)
+        .map(|f| {
+            let (fr, fc) = f.start().unwrap_or((0, 0));
+            f.used_cells()
+                .filter(|(_, _, formula)| !formula.is_empty())
+                .map(|(r, c, _)| (fr + r as u32, fc + c as u32))
+                .filter(|&(r, c)| {
+                    cells
+                        .get(r as usize)
+                        .and_then(|row| row.get(c as usize))
+                        .is_none_or(Value::is_empty)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok((cells, uncached))
 }
 
 fn value_of(d: &Data) -> Value {
