@@ -88,19 +88,25 @@ pub fn check(docs: &[crate::Document], settings: &Settings, out: &mut Vec<Findin
 fn scores(narrative: &Document, sheet: &Document, out: &mut Vec<Finding>) {
     let key = |s: &str| -> String {
         s.chars()
-            .filter(|c| !c.is_whitespace() && !"“”\"()（）".contains(*c))
+            .filter(|&c| {
+                !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '(' | ')' | '（' | '）')
+            })
             .collect()
     };
+    // The sheet's indicator names, made comparable once.
+    let sheet_scores: Vec<(String, &Fact)> = sheet
+        .facts
+        .iter()
+        .filter(|f| f.concept == Concept::Score)
+        .map(|f| (key(&f.subject), f))
+        .collect();
     for a in narrative
         .facts
         .iter()
         .filter(|f| f.concept == Concept::Score && f.part_of.is_none() && !f.subject.is_empty())
     {
-        let Some(b) = sheet
-            .facts
-            .iter()
-            .find(|f| f.concept == Concept::Score && key(&f.subject) == key(&a.subject))
-        else {
+        let name = key(&a.subject);
+        let Some(&(_, b)) = sheet_scores.iter().find(|(k, _)| *k == name) else {
             continue;
         };
         if !a

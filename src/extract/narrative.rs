@@ -58,7 +58,7 @@ struct Reader<'a> {
     year: Option<u32>,
     /// (start offset, group id) of each score group, in order.
     groups: Vec<(usize, usize)>,
-    grade_re: Regex,
+    grade_re: Arc<Regex>,
 }
 
 /// What the clauses of one sentence have established so far.
@@ -628,7 +628,18 @@ fn indicator_name(raw: &str) -> String {
         Regex::new(r"^\s*(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))\s*")
             .expect("valid regex")
     });
-    let mut s = marker.replace(raw, "").to_string();
+    let marked = raw.trim_start().starts_with(|c: char| {
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                '(' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+            )
+    });
+    let raw = match marked.then(|| marker.find(raw)).flatten() {
+        Some(m) => &raw[m.end()..],
+        None => raw,
+    };
+    let mut s: String = raw.chars().filter(|&c| !is_quote_or_space(c)).collect();
     // Drop bracketed notes such as (15分).
     while let (Some(a), Some(b)) = (s.find('('), s.find(')')) {
         if b < a {
@@ -636,29 +647,20 @@ fn indicator_name(raw: &str) -> String {
         }
         s.replace_range(a..b + 1, "");
     }
-    let mut s: String = s
-        .chars()
-        .filter(|&c| !is_quote_or_space(c))
-        .collect::<String>()
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_string();
+    let mut name = s.trim_matches(|c: char| !c.is_alphanumeric());
     for w in ["其中", "的"] {
-        if let Some(r) = s.strip_prefix(w) {
-            s = r.to_string();
-        }
+        name = name.strip_prefix(w).unwrap_or(name);
     }
     loop {
-        let before = s.len();
+        let before = name.len();
         for w in ["自评", "评价", "最终", "综合", "实际", "的", "为"] {
-            if let Some(r) = s.strip_suffix(w) {
-                s = r.to_string();
-            }
+            name = name.strip_suffix(w).unwrap_or(name);
         }
-        if s.len() == before {
+        if name.len() == before {
             break;
         }
     }
-    s
+    name.to_string()
 }
 
 /// A clause that is only an indicator's name: a numbered label ("(一)决策指标") or a short name
@@ -744,8 +746,16 @@ fn clean_subject_text(s: &str) -> String {
         Regex::new(r"^(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\))?(?:[0-9]{4}年度?|本年度|本年|全年|年度)?")
             .expect("valid regex")
     });
-    let s: String = s.chars().filter(|&c| !is_quote_or_space(c)).collect();
-    lead.replace(&s, "").to_string()
+    let s: String = if s.contains(is_quote_or_space) {
+        s.chars().filter(|&c| !is_quote_or_space(c)).collect()
+    } else {
+        s.to_string()
+    };
+    // Only these can open what the pattern drops; most heads open otherwise.
+    if s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '(' | '本' | '全' | '年')) {
+        return lead.replace(&s, "").into_owned();
+    }
+    s
 }
 
 /// Drops generic words that name no subject (支出, 本部门 …).
@@ -822,8 +832,10 @@ fn report_year(text: &str) -> Option<u32> {
 }
 
 /// The grade pattern for the bands in force, built once per set of grade words.
-fn grade_re(settings: &Settings) -> Regex {
-    type Cache = std::sync::Mutex<Vec<(Vec<String>, Regex)>>;
+fn grade_re(settings: &Settings) -> Arc<Regex> {
+    // Shared, not cloned: a cloned Regex starts with empty search caches, and would
+    // rebuild its lazy DFA states for every document.
+    type Cache = std::sync::Mutex<Vec<(Vec<String>, Arc<Regex>)>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let words: Vec<String> = settings
         .grades
@@ -844,10 +856,12 @@ fn grade_re(settings: &Settings) -> Regex {
         .map(|w| regex::escape(w))
         .collect::<Vec<_>>()
         .join("|");
-    let re = Regex::new(&format!(
+    let re = Arc::new(
+        Regex::new(&format!(
         r"(?:等级|等次|评级|级别|评价结果|自评结果|评定为|评为|认定为|确定为)(?:为|是|:|评定为|评为|确定为|属于|达到|属)?[^\S\n]*[“「]?(?P<word>{alt})"
     ))
-    .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex"));
+        .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex")),
+    );
     cache.push((words, re.clone()));
     re
 }

@@ -28,6 +28,9 @@ pub struct Template {
     pub columns: HashMap<String, Vec<String>>,
     #[serde(default)]
     pub rows: HashMap<String, Vec<String>>,
+    /// Header word → column field, built from `columns` when the template is parsed.
+    #[serde(skip)]
+    fields_by_word: HashMap<String, String>,
 }
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -43,7 +46,17 @@ const BUILTIN: &[(&str, &str)] = &[
 
 /// Parses and validates a template file.
 pub fn parse_template(text: &str) -> Result<Template, String> {
-    let t: Template = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut t: Template = toml::from_str(text).map_err(|e| e.to_string())?;
+    // Fields in name order, so a word listed under two fields always means the same one.
+    let mut fields: Vec<(&String, &Vec<String>)> = t.columns.iter().collect();
+    fields.sort();
+    let mut by_word = HashMap::new();
+    for (field, words) in fields {
+        for w in words {
+            by_word.entry(w.clone()).or_insert_with(|| field.clone());
+        }
+    }
+    t.fields_by_word = by_word;
     let (needed, known): (&[&str], &[&str]) = match t.kind.as_str() {
         "indicators" => (
             &["score"],
@@ -110,12 +123,25 @@ pub fn header_key(text: &str) -> String {
     let brackets = BRACKETS.get_or_init(|| Regex::new(r"\([^()]*\)").expect("valid regex"));
     let n = normalize(text).text;
     let compact: String = n.chars().filter(|c| !c.is_whitespace()).collect();
-    let stripped = brackets.replace_all(&compact, "");
+    let stripped = if compact.contains('(') {
+        brackets.replace_all(&compact, "")
+    } else {
+        compact.as_str().into()
+    };
     stripped
         .trim_start_matches("其中")
         .trim_start_matches(':')
         .trim_end_matches(':')
         .to_string()
+}
+
+/// A cell's header key. A number's text is already its key, and an empty cell has none.
+fn cell_key(v: &Value) -> String {
+    match v {
+        Value::Empty => String::new(),
+        Value::Number(..) => v.text(),
+        _ => header_key(&v.text()),
+    }
 }
 
 /// A number read from a cell, where it was, and whether its text needed forgiving.
@@ -264,10 +290,7 @@ fn field_of<'a>(t: &'a Template, key: &str) -> Option<&'a str> {
     if key.is_empty() {
         return None;
     }
-    t.columns
-        .iter()
-        .find(|(_, words)| words.iter().any(|w| w == key))
-        .map(|(f, _)| f.as_str())
+    t.fields_by_word.get(key).map(String::as_str)
 }
 
 /// The header key of every cell of a sheet, computed once.
@@ -324,7 +347,7 @@ pub fn read_sheet(sheet: &Sheet, templates: &[&Template]) -> SheetTables {
     let keys: Vec<Vec<String>> = sheet
         .cells
         .iter()
-        .map(|r| r.iter().map(|v| header_key(&v.text())).collect())
+        .map(|r| r.iter().map(cell_key).collect())
         .collect();
     let keys = keys.as_slice();
     let headers: Vec<(usize, &Template, HashMap<String, u32>)> = (0..sheet.cells.len())
