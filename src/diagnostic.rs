@@ -82,11 +82,7 @@ pub struct Source {
 impl Source {
     pub fn new(path: PathBuf, text: String) -> Arc<Source> {
         let mut line_starts = vec![0];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i + 1);
-            }
-        }
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Arc::new(Source {
             path,
             text,

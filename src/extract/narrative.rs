@@ -881,13 +881,19 @@ fn continues_previous(sentence: &str) -> bool {
 fn sentences(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if matches!(c, '。' | '!' | '?' | '\n') {
-            if i > start {
-                out.push((start, i));
-            }
-            start = i + c.len_utf8();
+    // A byte scan: the ends are ASCII or 。(E3 80 82), and a UTF-8 lead byte never occurs
+    // inside another char, so every match is a whole char.
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let len = match b {
+            b'!' | b'?' | b'\n' => 1,
+            0xE3 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => 3,
+            _ => continue,
+        };
+        if i > start {
+            out.push((start, i));
         }
+        start = i + len;
     }
     if start < text.len() {
         out.push((start, text.len()));
@@ -939,7 +945,26 @@ fn outline(text: &str) -> Vec<Heading> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches('\n');
-        if let Some(i) = markers.iter().position(|m| m.is_match(body)) {
+        // Every marker opens with one of these (after spaces); most lines open otherwise.
+        let may_mark = body.trim_start().starts_with(|c: char| {
+            c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '#' | '*'
+                        | '('
+                        | '一'
+                        | '二'
+                        | '三'
+                        | '四'
+                        | '五'
+                        | '六'
+                        | '七'
+                        | '八'
+                        | '九'
+                        | '十'
+                )
+        });
+        if let Some(i) = markers.iter().position(|m| may_mark && m.is_match(body)) {
             let first = body.find(['。', '!', '?']).unwrap_or(body.len());
             out.push(Heading {
                 start: offset,
