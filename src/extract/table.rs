@@ -119,6 +119,18 @@ pub fn builtin() -> &'static [Template] {
 /// Header text as compared with templates: full-width → ASCII, no whitespace, no bracketed notes
 /// ((A), (万元), (50分)), no trailing colon, no 其中 prefix.
 pub fn header_key(text: &str) -> String {
+    // Most cells are already keys: nothing to map, strip or drop.
+    let plain = !text.starts_with("其中")
+        && !text.chars().any(|c| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{00A0}' | '(' | ':' | '['
+                )
+        });
+    if plain {
+        return text.to_string();
+    }
     static BRACKETS: OnceLock<Regex> = OnceLock::new();
     let brackets = BRACKETS.get_or_init(|| Regex::new(r"\([^()]*\)").expect("valid regex"));
     let n = normalize(text).text;
@@ -140,6 +152,7 @@ fn cell_key(v: &Value) -> String {
     match v {
         Value::Empty => String::new(),
         Value::Number(..) => v.text(),
+        Value::Text(t) => header_key(t),
         _ => header_key(&v.text()),
     }
 }
@@ -313,15 +326,20 @@ fn header_columns(t: &Template, keys: &Keys, row: usize) -> HashMap<String, u32>
     cols
 }
 
-fn is_indicator_header(cols: &HashMap<String, u32>) -> bool {
-    cols.contains_key("score")
-        && ["level1", "level2", "level3"]
-            .iter()
-            .any(|l| cols.contains_key(*l))
-}
-
-fn is_fund_header(cols: &HashMap<String, u32>) -> bool {
-    cols.contains_key("actual") && (cols.contains_key("initial") || cols.contains_key("full_year"))
+/// Whether a row is a header of the template's kind, without building its column map.
+fn is_header(t: &Template, keys: &Keys, row: usize) -> bool {
+    let mut fields: Vec<&str> = Vec::new();
+    for key in keys.get(row).into_iter().flatten() {
+        if let Some(f) = field_of(t, key) {
+            fields.push(f);
+        }
+    }
+    let has = |field: &str| fields.contains(&field);
+    match t.kind.as_str() {
+        "indicators" => has("score") && (has("level1") || has("level2") || has("level3")),
+        "funds" => has("actual") && (has("initial") || has("full_year")),
+        _ => false,
+    }
 }
 
 fn row_text(keys: &Keys, row: usize) -> &[String] {
@@ -352,15 +370,11 @@ pub fn read_sheet(sheet: &Sheet, templates: &[&Template]) -> SheetTables {
     let keys = keys.as_slice();
     let headers: Vec<(usize, &Template, HashMap<String, u32>)> = (0..sheet.cells.len())
         .flat_map(|r| {
-            templates.iter().copied().filter_map(move |t| {
-                let cols = header_columns(t, keys, r);
-                let ok = match t.kind.as_str() {
-                    "indicators" => is_indicator_header(&cols),
-                    "funds" => is_fund_header(&cols),
-                    _ => false,
-                };
-                ok.then_some((r, t, cols))
-            })
+            templates
+                .iter()
+                .copied()
+                .filter(move |t| is_header(t, keys, r))
+                .map(move |t| (r, t, header_columns(t, keys, r)))
         })
         .collect();
     for (i, (r, t, cols)) in headers.iter().enumerate() {
@@ -462,7 +476,7 @@ fn read_indicators(
         }
         blank_run = 0;
         // A repeated header row (a table split over pages) is skipped.
-        if is_indicator_header(&header_columns(t, keys, r)) {
+        if is_header(t, keys, r) {
             continue;
         }
         let weight = num_at(sheet, r, columns.get("weight").copied(), "分值", bad).map(|n| n.0);
@@ -645,6 +659,9 @@ fn read_stated(sheet: &Sheet, keys: &Keys, out: &mut SheetTables) {
         }
         for c in 0..row.len() {
             let key = key_at(keys, r, c);
+            if !TOTAL.contains(&key) && !GRADE.contains(&key) {
+                continue;
+            }
             let next = (c + 1..row.len()).find(|&n| !row[n].is_empty());
             let number_next = next.and_then(|n| read_number(&row[n]).0.map(|v| (n, v)));
             if let Some((n, (value, decimals, _))) =
