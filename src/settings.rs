@@ -54,7 +54,9 @@ const DEFAULT_GRADES: &str = include_str!("../schemas/grades.toml");
 
 /// Extra slack, beyond the rounding of the stated figures, that relations are allowed before
 /// they are reported. Zero by default: a relation fails only when no value inside the stated
-/// intervals satisfies it.
+/// intervals satisfies it. Otherwise the interval of the figure a relation is checked against is
+/// widened on both sides by the tolerance of its unit class (`in_unit` / `normalised`) first:
+/// `money` for amounts, `percent` for rates, `score` for scores and weights.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tolerance {
     /// Money, in 万元.
