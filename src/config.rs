@@ -13,9 +13,9 @@
 //! "archive/**" = ["SP0002"]         # relative to this file's folder
 //!
 //! [tolerance]                       # extra slack beyond rounding; default 0
-//! money = 0.01                      # 万元
-//! percent = 0.01                    # percentage points
-//! score = 0
+//! money = 0.01                      # 万元: amounts (×10 000 for sheets kept in 元)
+//! percent = 0.01                    # percentage points: rates, change rates
+//! score = 0                         # points: scores, weights, totals
 //!
 //! vocabulary = ["vocab/local.toml"] # extra vocabulary files, relative to this file
 //! templates = ["templates/"]        # extra sheet templates (files or folders)
@@ -27,6 +27,12 @@
 //! min = 90
 //! max = 100
 //! ```
+//!
+//! A tolerance widens, on both sides, the stated figure a relation is checked against (the
+//! 全年预算 for 年初 + 调整, the stated rate for 决算 ÷ 预算, the stated total for a sum of scores,
+//! the weight for a score …) after its rounding interval; the relation is reported only if it
+//! still fails. Each comparison takes the key of its unit class (`Tolerance::in_unit`). Grades,
+//! missing reasons and SP0103 rate-rounding do not depend on it; README.md lists the rules.
 
 // A configuration error carries the whole TOML text for miette to show; it is built at most once
 // per run, so its size does not matter.

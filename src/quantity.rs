@@ -192,6 +192,17 @@ impl Interval {
     pub fn can_be_at_most(self, other: Interval) -> bool {
         self.lo <= other.hi
     }
+
+    /// The interval grown by `by` on both sides: the configured tolerance, as extra slack on top
+    /// of the rounding a stated figure already stands for. A negative `by` is taken as zero, so
+    /// an interval never shrinks.
+    pub fn widen(self, by: Decimal) -> Interval {
+        let by = by.max(Decimal::ZERO);
+        Interval {
+            lo: self.lo - by,
+            hi: self.hi + by,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -228,6 +239,21 @@ mod tests {
             .scale(Decimal::ONE_HUNDRED);
         assert!(r.intersects(q("114.00", Unit::Percent).interval()));
         assert!(!r.intersects(q("114.10", Unit::Percent).interval()));
+    }
+
+    #[test]
+    fn widening_adds_slack_on_both_sides_and_never_shrinks() {
+        let i = q("1.00", Unit::Wan).interval().widen(Decimal::new(1, 2));
+        assert_eq!(
+            (i.lo.to_string(), i.hi.to_string()),
+            ("0.985".into(), "1.015".into())
+        );
+        let j = q("1.00", Unit::Wan).interval();
+        assert_eq!(j.widen(Decimal::ZERO), j);
+        assert_eq!(j.widen(Decimal::NEGATIVE_ONE), j);
+        // 1.00 and 1.02 do not meet within rounding, but do within 0.01 of slack.
+        assert!(!j.intersects(q("1.02", Unit::Wan).interval()));
+        assert!(j.intersects(q("1.02", Unit::Wan).interval().widen(Decimal::new(1, 2))));
     }
 
     #[test]

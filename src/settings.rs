@@ -2,6 +2,7 @@
 //! by configuration.
 
 use crate::diagnostic::{Finding, Rule, Severity};
+use crate::quantity::Unit;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -53,7 +54,9 @@ const DEFAULT_GRADES: &str = include_str!("../schemas/grades.toml");
 
 /// Extra slack, beyond the rounding of the stated figures, that relations are allowed before
 /// they are reported. Zero by default: a relation fails only when no value inside the stated
-/// intervals satisfies it.
+/// intervals satisfies it. Otherwise the interval of the figure a relation is checked against is
+/// widened on both sides by the tolerance of its unit class (`in_unit` / `normalised`) first:
+/// `money` for amounts, `percent` for rates, `score` for scores and weights.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Tolerance {
     /// Money, in 万元.
@@ -62,6 +65,33 @@ pub struct Tolerance {
     pub percent: Decimal,
     /// Scores, in points.
     pub score: Decimal,
+}
+
+impl Tolerance {
+    /// The tolerance for a figure of `unit`, expressed in that unit: money converted from 万元
+    /// (×10 000 for 元, ÷10 000 for 亿元), percentage points as they are (×10 for ‰), score points
+    /// for 分. Counts and plain numbers get none.
+    pub fn in_unit(&self, unit: Unit) -> Decimal {
+        match unit {
+            Unit::Yuan => self.money * Decimal::from(10_000),
+            Unit::Wan => self.money,
+            Unit::Yi => self.money / Decimal::from(10_000),
+            Unit::Percent => self.percent,
+            Unit::Permille => self.percent * Decimal::TEN,
+            Unit::Points => self.score,
+            Unit::Count | Unit::Plain => Decimal::ZERO,
+        }
+    }
+
+    /// The tolerance for a figure of `unit` in the scale of `Quantity::interval_normalised`:
+    /// money in 万元, everything else in its own unit.
+    pub fn normalised(&self, unit: Unit) -> Decimal {
+        if unit.is_money() {
+            self.money
+        } else {
+            self.in_unit(unit)
+        }
+    }
 }
 
 /// Which rules run and how severe their findings are.
@@ -235,5 +265,28 @@ mod tests {
         assert_eq!(g("100"), "优");
         assert_eq!(g("59.5"), "差");
         assert_eq!(s.grades.band_named("良好").unwrap().grade, "良");
+    }
+
+    #[test]
+    fn tolerance_is_expressed_in_the_unit_compared() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let t = Tolerance {
+            money: d("0.01"),
+            percent: d("0.05"),
+            score: d("0.5"),
+        };
+        assert_eq!(t.in_unit(Unit::Wan), d("0.01"));
+        assert_eq!(t.in_unit(Unit::Yuan), d("100"));
+        assert_eq!(t.in_unit(Unit::Yi), d("0.000001"));
+        assert_eq!(t.normalised(Unit::Yuan), d("0.01"));
+        assert_eq!(t.in_unit(Unit::Percent), d("0.05"));
+        assert_eq!(t.in_unit(Unit::Permille), d("0.5"));
+        assert_eq!(t.in_unit(Unit::Points), d("0.5"));
+        assert_eq!(t.normalised(Unit::Count), Decimal::ZERO);
+        assert_eq!(t.normalised(Unit::Plain), Decimal::ZERO);
+        let zero = Tolerance::default();
+        for u in [Unit::Yuan, Unit::Wan, Unit::Percent, Unit::Points] {
+            assert_eq!(zero.in_unit(u), Decimal::ZERO);
+        }
     }
 }

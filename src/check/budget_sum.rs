@@ -1,7 +1,7 @@
 //! SP0101 budget-sum: 年初预算 + 预算调整 = 全年预算.
 
 use super::Context;
-use super::util::{amount, finding, iv, named, places, val, with};
+use super::util::{amount, finding, iv, named, places, slack, val, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::{Concept, Fact};
 use crate::quantity::Interval;
@@ -74,7 +74,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .find(|f| f.concept == Concept::FullYearBudget);
         let sum_text = sum_words(initial, &adjustments);
         if let Some(full) = full {
-            if implied.intersects(iv(full)) {
+            if implied.intersects(iv(full).widen(slack(ctx.settings, full))) {
                 continue;
             }
             inputs.push(full);
@@ -111,7 +111,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .filter(same)
             .find(|f| f.concept == Concept::Actual)
         {
-            if iv(actual).can_be_at_most(implied) {
+            if iv(actual).can_be_at_most(implied.widen(slack(ctx.settings, initial))) {
                 continue;
             }
             inputs.push(actual);

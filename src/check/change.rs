@@ -1,7 +1,7 @@
 //! SP0109 change-mismatch: "增加X万元，增长Y%" against the figures it compares.
 
 use super::Context;
-use super::util::{amount, finding, iv, named, shown, val, with};
+use super::util::{amount, finding, iv, named, shown, slack, val, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::{Concept, Fact, Period};
 use crate::quantity::format_fixed;
@@ -69,7 +69,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         match (change.concept, previous) {
             (Concept::Change, Some(prev)) => {
                 let diff = iv(current).minus(iv(prev));
-                if diff.intersects(iv(change)) {
+                if diff.intersects(iv(change).widen(slack(ctx.settings, change))) {
                     continue;
                 }
                 let p = super::util::places(&[current, prev, change]);
@@ -146,7 +146,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 else {
                     continue;
                 };
-                if ratio.intersects(iv(change)) {
+                // The ratio is in percent, like the stated rate: `percent` widens it.
+                if ratio.intersects(iv(change).widen(slack(ctx.settings, change))) {
                     continue;
                 }
                 let Some(point) = (val(current) - prev_point).checked_div(prev_point) else {

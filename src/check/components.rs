@@ -1,7 +1,7 @@
 //! SP0104 components-sum: 其中 parts against their total.
 
 use super::Context;
-use super::util::{amount, finding, iv, named, places, val, with};
+use super::util::{amount, finding, iv, named, places, slack, val, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::extract::vocab::Vocabulary;
 use crate::fact::{Concept, Fact, Period};
@@ -69,10 +69,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if cover.parts.is_empty() {
             continue;
         }
+        let total_iv = iv(total).widen(slack(ctx.settings, total));
         let broken = if cover.complete {
-            !cover.sum.intersects(iv(total))
+            !cover.sum.intersects(total_iv)
         } else {
-            !cover.sum.can_be_at_most(iv(total))
+            !cover.sum.can_be_at_most(total_iv)
         };
         if !broken {
             continue;

@@ -71,21 +71,23 @@ pub fn check(docs: &[crate::Document], settings: &Settings, out: &mut Vec<Findin
                     };
                     band(a) != band(b)
                 } else {
-                    !a.quantity
-                        .interval_normalised()
-                        .intersects(b.quantity.interval_normalised())
+                    !a.quantity.interval_normalised().intersects(
+                        b.quantity
+                            .interval_normalised()
+                            .widen(super::util::slack(settings, b)),
+                    )
                 };
                 if differ {
                     out.push(mismatch(concept, a, b, s));
                 }
             }
-            scores(n, s, out);
+            scores(n, s, settings, out);
         }
     }
 }
 
 /// Indicator scores both documents state, matched by the indicator's name.
-fn scores(narrative: &Document, sheet: &Document, out: &mut Vec<Finding>) {
+fn scores(narrative: &Document, sheet: &Document, settings: &Settings, out: &mut Vec<Finding>) {
     let key = |s: &str| -> String {
         s.chars()
             .filter(|&c| {
@@ -109,11 +111,11 @@ fn scores(narrative: &Document, sheet: &Document, out: &mut Vec<Finding>) {
         let Some(&(_, b)) = sheet_scores.iter().find(|(k, _)| *k == name) else {
             continue;
         };
-        if !a
-            .quantity
-            .interval_normalised()
-            .intersects(b.quantity.interval_normalised())
-        {
+        if !a.quantity.interval_normalised().intersects(
+            b.quantity
+                .interval_normalised()
+                .widen(super::util::slack(settings, b)),
+        ) {
             out.push(mismatch(Concept::Score, a, b, sheet));
         }
     }

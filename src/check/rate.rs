@@ -104,7 +104,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let shown_point = format_fixed(point, places.max(2) + 2);
         let (base_zh, base_en) = base.words();
         let truncated = point.round_dp_with_strategy(places, RoundingStrategy::ToZero);
-        if !ratio.intersects(stated.interval()) && truncated != stated.value {
+        let looks_truncated = truncated == stated.value;
+        let within_rounding = ratio.intersects(stated.interval());
+        // The ratio is in percent (×100), like the stated rate: `percent` widens it.
+        let tolerance = ctx.settings.tolerance.in_unit(stated.unit);
+        let within_tolerance = ratio.intersects(stated.interval().widen(tolerance));
+        if !within_tolerance && !looks_truncated {
             let f = finding(
                 &MISMATCH,
                 rate,
@@ -136,8 +141,13 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 "分子：决算（执行）数",
                 "numerator: actual spending",
             )));
-        } else if rounded != stated.value {
-            let (how_zh, how_en) = if truncated == stated.value {
+        } else if (within_rounding || looks_truncated) && rounded != stated.value {
+            // SP0103 does not depend on the tolerance: it is said when the rate holds only
+            // within the rounding of the figures, or looks truncated, exactly as with none. A
+            // rate that holds only thanks to the tolerance is silent (the tolerance accepted it;
+            // "holds within rounding" would be untrue), and the tolerance never hides a
+            // truncation note.
+            let (how_zh, how_en) = if looks_truncated {
                 (
                     "像是截尾而非四舍五入",
                     "looks truncated rather than rounded",

@@ -1,7 +1,7 @@
 //! SP0108 restated-figure: one figure stated twice with different values.
 
 use super::Context;
-use super::util::{comparable, finding, iv, named, with};
+use super::util::{comparable, finding, iv, named, slack, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::{Concept, Fact};
 
@@ -59,7 +59,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 && later.period == first.period
                 && later.base == first.base
                 && comparable(first, later);
-            if !same || iv(first).intersects(iv(later)) {
+            if !same || iv(first).intersects(iv(later).widen(slack(ctx.settings, later))) {
                 continue;
             }
             reported.push(j);

@@ -1,7 +1,7 @@
 //! SP0106 score-over-weight: a score above its weight (or a total above full marks).
 
 use super::Context;
-use super::util::{finding, iv, shown, with};
+use super::util::{finding, iv, shown, slack, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::Concept;
 use crate::quantity::Interval;
@@ -43,7 +43,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         else {
             continue;
         };
-        if iv(score).can_be_at_most(iv(weight)) {
+        if iv(score).can_be_at_most(iv(weight).widen(slack(ctx.settings, weight))) {
             continue;
         }
         let f = finding(
@@ -80,7 +80,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .iter()
         .filter(|f| f.concept == Concept::TotalScore)
     {
-        if iv(total).can_be_at_most(Interval::point(top)) {
+        // Full marks are widened by the score tolerance too, like any score compared.
+        let cap = Interval::point(top).widen(ctx.settings.tolerance.score);
+        if iv(total).can_be_at_most(cap) {
             continue;
         }
         let f = finding(

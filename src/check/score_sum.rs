@@ -1,7 +1,7 @@
 //! SP0105 score-sum: indicator scores against the stated total score.
 
 use super::Context;
-use super::util::{finding, iv, shown, with};
+use super::util::{finding, iv, shown, slack, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::{Concept, Fact};
 use crate::quantity::{Interval, format_fixed};
@@ -79,7 +79,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let sum = scores
             .iter()
             .fold(Interval::point(Decimal::ZERO), |acc, f| acc.plus(iv(f)));
-        if sum.intersects(iv(total)) {
+        if sum.intersects(iv(total).widen(slack(ctx.settings, total))) {
             continue;
         }
         let point: Decimal = scores.iter().map(|f| f.quantity.value).sum();
@@ -161,10 +161,11 @@ fn check_subtotals(ctx: &Context, out: &mut Vec<Finding>) {
         let sum = parts
             .iter()
             .fold(Interval::point(Decimal::ZERO), |acc, f| acc.plus(iv(f)));
+        let parent_iv = iv(parent).widen(slack(ctx.settings, parent));
         let broken = if complete {
-            !sum.intersects(iv(parent))
+            !sum.intersects(parent_iv)
         } else {
-            !sum.can_be_at_most(iv(parent))
+            !sum.can_be_at_most(parent_iv)
         };
         if !broken {
             continue;

@@ -5,7 +5,7 @@ use crate::diagnostic::{Finding, Place, Rule, Severity, Source, Text, cell_name}
 use crate::extract::table::{self, FundTable, IndicatorTable, Num};
 use crate::fact::{Concept, Fact, Located, Period};
 use crate::quantity::{Interval, Quantity, Unit, format_fixed};
-use crate::settings::Settings;
+use crate::settings::{Settings, Tolerance};
 use crate::source::sheet::Sheet;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::sync::Arc;
@@ -315,6 +315,7 @@ pub fn check_sheet(
             &fund_weight,
             &fund_score,
             tables.stated_total.as_ref(),
+            &settings.tolerance,
             out,
         );
         total_score = total_score.or(t.total_score);
@@ -328,7 +329,7 @@ pub fn check_sheet(
         }
     }
     for t in &tables.funds {
-        check_funds(&cells, t, out);
+        check_funds(&cells, t, &settings.tolerance, out);
         facts.extend(fund_facts(source, &sheet.name, t));
     }
     let total = total_score.or(tables.stated_total);
@@ -434,15 +435,20 @@ fn check_indicators(
     fund_weight: &[&Num],
     fund_score: &[&Num],
     stated_total: Option<&Num>,
+    tol: &Tolerance,
     out: &mut Vec<Finding>,
 ) {
     let src = cells.source;
+    let score_tol = tol.in_unit(Unit::Points);
     // Score ≤ weight, and a reason for every shortfall.
     for r in &t.rows {
         let (Some(w), Some(s)) = (r.weight, r.score) else {
             continue;
         };
-        if !points(&s).interval().can_be_at_most(points(&w).interval()) {
+        if !points(&s)
+            .interval()
+            .can_be_at_most(points(&w).interval().widen(score_tol))
+        {
             let f = Finding::new(
                 &OVER_WEIGHT,
                 src.clone(),
@@ -542,6 +548,7 @@ fn check_indicators(
                 &parent.name(),
                 &s,
                 &nums,
+                score_tol,
                 out,
             );
         }
@@ -555,6 +562,7 @@ fn check_indicators(
                 &parent.name(),
                 &w,
                 &nums,
+                score_tol,
                 out,
             );
         }
@@ -582,6 +590,7 @@ fn check_indicators(
                 &lw.label,
                 &lw.weight,
                 &nums,
+                score_tol,
                 out,
             );
         }
@@ -607,6 +616,7 @@ fn check_indicators(
                 "总分",
                 &w,
                 &weights,
+                score_tol,
                 out,
             ),
             None => {
@@ -624,6 +634,7 @@ fn check_indicators(
                     "满分 100",
                     &hundred,
                     &weights,
+                    score_tol,
                     out,
                 );
             }
@@ -635,7 +646,7 @@ fn check_indicators(
         .filter(|_| scores.len() >= 2)
     {
         sum_mismatch(
-            cells, &SCORE_SUM, "得分", "score", "总分", &total, &scores, out,
+            cells, &SCORE_SUM, "得分", "score", "总分", &total, &scores, score_tol, out,
         );
     }
 }
@@ -650,9 +661,12 @@ fn sum_mismatch(
     name: &str,
     total: &Num,
     parts: &[&Num],
+    score_tol: Decimal,
     out: &mut Vec<Finding>,
 ) {
-    if parts.is_empty() || sum_interval(parts, points).intersects(points(total).interval()) {
+    if parts.is_empty()
+        || sum_interval(parts, points).intersects(points(total).interval().widen(score_tol))
+    {
         return;
     }
     let (sum, places) = sum_and_places(parts, total, 0);
@@ -698,8 +712,12 @@ fn sum_mismatch(
     out.push(f);
 }
 
-fn check_funds(cells: &Cells, t: &FundTable, out: &mut Vec<Finding>) {
+fn check_funds(cells: &Cells, t: &FundTable, tol: &Tolerance, out: &mut Vec<Finding>) {
     let money = |n: &Num| Quantity::new(n.value, n.decimals.max(2), Unit::Wan);
+    // The table's figures are in its own unit (元 or 万元); `money` is in 万元.
+    let money_tol = tol.in_unit(if t.yuan { Unit::Yuan } else { Unit::Wan });
+    // Rates are read as percentages (a fraction 0.98 is scaled to 98 by the reader).
+    let rate_tol = tol.in_unit(Unit::Percent);
     for r in &t.rows {
         let (Some(rate), Some(actual), Some(budget)) = (
             r.values.get("rate"),
@@ -724,7 +742,10 @@ fn check_funds(cells: &Cells, t: &FundTable, out: &mut Vec<Finding>) {
         let rounded =
             point.round_dp_with_strategy(rate.decimals, RoundingStrategy::MidpointAwayFromZero);
         let shown_rate = format!("{}%", fmt(rate.value, rate.decimals));
-        if !ratio.intersects(stated.interval()) && truncated != rate.value {
+        let looks_truncated = truncated == rate.value;
+        let within_rounding = ratio.intersects(stated.interval());
+        let within_tolerance = ratio.intersects(stated.interval().widen(rate_tol));
+        if !within_tolerance && !looks_truncated {
             let f = Finding::new(
                 &RATE,
                 cells.source.clone(),
@@ -763,8 +784,13 @@ fn check_funds(cells: &Cells, t: &FundTable, out: &mut Vec<Finding>) {
                 "全年预算数".into(),
                 "full-year budget".into(),
             ));
-        } else if rounded != rate.value && rate.decimals <= 4 {
+        } else if (within_rounding || looks_truncated)
+            && rounded != rate.value
+            && rate.decimals <= 4
+        {
             // A rate with more decimals than anyone types was computed, not rounded by hand.
+            // As in SP0102/SP0103 of narratives, the rounding note does not depend on the
+            // tolerance: a rate accepted only thanks to it is silent.
             let f = Finding::new(
                 &super::rate::ROUNDING,
                 cells.source.clone(),
@@ -796,7 +822,7 @@ fn check_funds(cells: &Cells, t: &FundTable, out: &mut Vec<Finding>) {
         return;
     };
     if t.score_rule.as_deref() == Some("rate_times_weight") {
-        execution_score(cells, total, out);
+        execution_score(cells, total, tol.in_unit(Unit::Points), out);
     }
     let parts: Vec<_> = t.rows.iter().filter(|r| r.part).collect();
     if parts.is_empty() {
@@ -813,7 +839,7 @@ fn check_funds(cells: &Cells, t: &FundTable, out: &mut Vec<Finding>) {
         let sum_iv = nums.iter().fold(Interval::point(Decimal::ZERO), |a, n| {
             a.plus(money(n).interval())
         });
-        if sum_iv.intersects(money(tn).interval()) {
+        if sum_iv.intersects(money(tn).interval().widen(money_tol)) {
             continue;
         }
         let (sum, places) = sum_and_places(&nums, tn, 2);
@@ -901,7 +927,12 @@ fn check_grade(
 }
 
 /// 得分 = min(执行率, 100%) × 分值 on the fund table's total row.
-fn execution_score(cells: &Cells, total: &crate::extract::table::FundRow, out: &mut Vec<Finding>) {
+fn execution_score(
+    cells: &Cells,
+    total: &crate::extract::table::FundRow,
+    score_tol: Decimal,
+    out: &mut Vec<Finding>,
+) {
     let (Some(rate), Some(weight), Some(score)) = (
         total.values.get("rate"),
         total.values.get("weight"),
@@ -916,7 +947,9 @@ fn execution_score(cells: &Cells, total: &crate::extract::table::FundRow, out: &
         hi: cap(rate_iv.hi),
     };
     // The score is read to two decimals, as finance systems print it.
-    let stated = Quantity::new(score.value, score.decimals.max(2), Unit::Points).interval();
+    let stated = Quantity::new(score.value, score.decimals.max(2), Unit::Points)
+        .interval()
+        .widen(score_tol);
     if expected.intersects(stated) {
         return;
     }

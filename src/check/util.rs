@@ -3,6 +3,7 @@
 use crate::diagnostic::{Finding, Label, Place, Text};
 use crate::fact::{Concept, Fact, Period};
 use crate::quantity::{Interval, Unit, format_fixed};
+use crate::settings::Settings;
 use rust_decimal::Decimal;
 
 /// A label on a fact's own span.
@@ -53,6 +54,13 @@ pub fn amount(v: Decimal, places: u32, unit: Unit) -> String {
 /// The interval a fact stands for, money in 万元.
 pub fn iv(f: &Fact) -> Interval {
     f.quantity.interval_normalised()
+}
+
+/// The configured tolerance for a comparison against a fact, in the scale of `iv` (money in
+/// 万元, rates in percentage points, scores in points): the slack the fact's interval is widened
+/// by before a relation with it is called broken.
+pub fn slack(settings: &Settings, f: &Fact) -> Decimal {
+    settings.tolerance.normalised(f.quantity.unit)
 }
 
 /// The point value, money in 万元.
