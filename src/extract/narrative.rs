@@ -870,11 +870,23 @@ fn grade_re(settings: &Settings) -> Arc<Regex> {
 /// with 中 ("基本支出中，…").
 fn continues_previous(sentence: &str) -> bool {
     let opening = sentence.trim_start();
-    opening.starts_with("其中")
-        || opening
-            .split(['，', ','])
-            .next()
-            .is_some_and(|c| c.ends_with('中'))
+    if opening.starts_with("其中") {
+        return true;
+    }
+    // The first clause ends at ',' or '，' (EF BC 8C); in normalised text EF leads little else.
+    let bytes = opening.as_bytes();
+    let mut from = 0;
+    let first_clause_end = loop {
+        match memchr::memchr2(b',', 0xEF, &bytes[from..]) {
+            None => break bytes.len(),
+            Some(k) if bytes[from + k] == b',' => break from + k,
+            Some(k) if bytes.get(from + k..from + k + 3) == Some("，".as_bytes()) => {
+                break from + k;
+            }
+            Some(k) => from += k + 1,
+        }
+    };
+    opening[..first_clause_end].ends_with('中')
 }
 
 /// Sentence ranges: cut at 。！？!? and line ends.

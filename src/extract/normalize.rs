@@ -92,26 +92,33 @@ fn split_number(pending: &str, written: &str, rest: &str) -> bool {
         .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
 }
 
-/// Bytes where normalisation may act: line ends, the start of a bookmark, and the lead bytes
-/// of U+00A0, U+3000 and the full-width forms. Everything between them is copied as it is.
-fn may_change(b: u8) -> bool {
-    matches!(b, b'\r' | b'\n' | b'[' | 0xC2 | 0xE3 | 0xEF)
-}
-
-/// The first byte at or after `from` where normalisation may act. Text is mostly ideographs
-/// that need nothing, so 16-byte blocks are skipped at once (a test the compiler vectorises).
+/// The first char at or after `from` (a char boundary) that normalisation changes or must
+/// look at: CR, '[' (a bookmark?), a line end after a point (a split number?), U+00A0, U+3000,
+/// and the full-width forms other than ，；. The text is stepped through char by char from the
+/// lead bytes, without decoding: ideographs, the bulk of a report, cost one comparison each.
 fn next_change(bytes: &[u8], from: usize) -> usize {
-    let mut at = from;
-    while let Some(block) = bytes.get(at..at + 16) {
-        if block.iter().fold(false, |any, &b| any | may_change(b)) {
-            break;
+    let mut i = from;
+    while let Some(&b) = bytes.get(i) {
+        let at = |k: usize| bytes.get(i + k).copied();
+        match b {
+            b'\r' | b'[' => return i,
+            // After '.', '．' (…8E), a dropped CR or a dropped bookmark (']').
+            b'\n' if i > 0 && matches!(bytes[i - 1], b'.' | 0x8E | b'\r' | b']') => return i,
+            0x00..=0x7F => i += 1,
+            0xC2 if at(1) == Some(0xA0) => return i,
+            0xC0..=0xDF => i += 2,
+            0xE3 if at(1) == Some(0x80) && at(2) == Some(0x80) => return i,
+            0xEF => match (at(1), at(2)) {
+                (Some(0xBC), Some(0x8C | 0x9B)) => i += 3,
+                (Some(0xBC), Some(0x81..=0xBF)) | (Some(0xBD), Some(0x80..=0x9E)) => return i,
+                _ => i += 3,
+            },
+            0xE0..=0xEF => i += 3,
+            0xF0..=0xF7 => i += 4,
+            _ => i += 1,
         }
-        at += 16;
     }
-    bytes
-        .get(at..)
-        .and_then(|rest| rest.iter().position(|&b| may_change(b)))
-        .map_or(bytes.len(), |i| at + i)
+    bytes.len()
 }
 
 struct Builder {
@@ -164,7 +171,6 @@ pub fn normalize(original: &str) -> Normalized {
     // `copied` is where the pending run of unchanged text starts; `i` where scanning goes on.
     let (mut copied, mut i) = (0, 0);
     while i < original.len() {
-        // `may_change` bytes are ASCII or lead bytes, so `j` is a char boundary.
         let j = next_change(bytes, i);
         let Some(c) = original[j..].chars().next() else {
             break;

@@ -129,34 +129,58 @@ fn count_classifier(after: &str) -> Option<&'static str> {
 
 /// Counts written in Chinese numerals (七批次, 十二项, 两场), read as counts, never as amounts.
 fn chinese_counts(text: &str, out: &mut Vec<Figure>) {
-    let numeral = |c: char| {
-        matches!(
-            c,
-            '零' | '〇'
-                | '一'
-                | '二'
-                | '两'
-                | '三'
-                | '四'
-                | '五'
-                | '六'
-                | '七'
-                | '八'
-                | '九'
-                | '十'
-                | '百'
-                | '千'
-        )
+    const NUMERALS: [u32; 15] = [
+        '零' as u32,
+        '〇' as u32,
+        '一' as u32,
+        '二' as u32,
+        '两' as u32,
+        '三' as u32,
+        '四' as u32,
+        '五' as u32,
+        '六' as u32,
+        '七' as u32,
+        '八' as u32,
+        '九' as u32,
+        '十' as u32,
+        '百' as u32,
+        '千' as u32,
+    ];
+    // A 128-bit sieve on the low bits lets most ideographs through with one test.
+    const SIEVE: u128 = {
+        let mut m = 0u128;
+        let mut k = 0;
+        while k < NUMERALS.len() {
+            m |= 1 << (NUMERALS[k] & 127);
+            k += 1;
+        }
+        m
     };
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        if !numeral(c) {
+    let bytes = text.as_bytes();
+    // The code point of the three-byte char (an ideograph) at `i`, if one is there.
+    let numeral_at = |i: usize| -> bool {
+        let Some(&[b0 @ 0xE0..=0xEF, b1, b2]) = bytes.get(i..i + 3) else {
+            return false;
+        };
+        let cp = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+        (SIEVE >> (cp & 127)) & 1 == 1 && NUMERALS.contains(&cp)
+    };
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let start = i;
+        i += match b {
+            0xE0..=0xEF => 3,
+            0xF0..=0xF7 => 4,
+            0xC0..=0xDF => 2,
+            _ => 1,
+        };
+        if !numeral_at(start) {
             continue;
         }
-        let mut end = start + c.len_utf8();
-        while let Some((i, c)) = chars.next_if(|&(_, c)| numeral(c)) {
-            end = i + c.len_utf8();
+        while numeral_at(i) {
+            i += 3;
         }
+        let end = i;
         let before = text[..start].chars().next_back();
         if before == Some('第') {
             continue;
@@ -212,7 +236,19 @@ fn chinese_numeral(s: &str) -> Option<u64> {
 pub fn figures(text: &str) -> Vec<Figure> {
     let digit_at = |i: Option<char>| i.is_some_and(|c| c.is_ascii_digit());
     // A date starts a run of digits (the pattern is anchored and tried only there).
+    let bytes = text.as_bytes();
     let dates: Vec<(usize, usize)> = digit_run_starts(text)
+        .filter(|&p| {
+            // The pattern's shapes, by the run's length and the byte after it: 3-4 digits
+            // and '-', 19xx/20xx and one of ./-, 1-2 digits and ':'. Others cannot match.
+            let run = bytes[p..].iter().take_while(|b| b.is_ascii_digit()).count();
+            match bytes.get(p + run) {
+                Some(b'-') => (3..=4).contains(&run),
+                Some(b'.' | b'/') => run == 4,
+                Some(b':') => run <= 2,
+                _ => false,
+            }
+        })
         .filter_map(|p| date_re().find(&text[p..]).map(|m| (p, p + m.end())))
         .filter(|&(start, end)| {
             // A date is not followed by a unit: "2024.12万元" is an amount.
@@ -274,17 +310,23 @@ pub fn figures(text: &str) -> Vec<Figure> {
             continue;
         }
         if unit == Unit::Plain {
-            if NOT_AMOUNT_AFTER
-                .iter()
-                .any(|w| after_num.trim_start().starts_with(w))
-            {
+            let next_words = after_num.trim_start();
+            if NOT_AMOUNT_AFTER.iter().any(|w| next_words.starts_with(w)) {
                 continue;
             }
             // Quoted or bracketed bare numbers: slogans (“559”), dates (“5.12”), document
             // numbers (〔2020〕), section numbers ((1)).
-            if before.is_some_and(|c| "“\"‘'「〔[(【《".contains(c))
-                && after_num.starts_with(|c: char| "”\"’'」〕])】》".contains(c))
-            {
+            if before.is_some_and(|c| {
+                matches!(
+                    c,
+                    '“' | '"' | '‘' | '\'' | '「' | '〔' | '[' | '(' | '【' | '《'
+                )
+            }) && after_num.starts_with(|c: char| {
+                matches!(
+                    c,
+                    '”' | '"' | '’' | '\'' | '」' | '〕' | ']' | ')' | '】' | '》'
+                )
+            }) {
                 continue;
             }
             // Section numbers at the start of a line: "1." "2、".
