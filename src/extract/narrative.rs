@@ -893,14 +893,17 @@ fn continues_previous(sentence: &str) -> bool {
 fn sentences(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
-    // A byte scan: the ends are ASCII or 。(E3 80 82), and a UTF-8 lead byte never occurs
-    // inside another char, so every match is a whole char.
+    // Two byte searches, merged: the ends are ASCII or 。, and a UTF-8 encoding never occurs
+    // inside another char's, so every match is a whole char.
     let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        let len = match b {
-            b'!' | b'?' | b'\n' => 1,
-            0xE3 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => 3,
-            _ => continue,
+    let mut ascii = memchr::memchr3_iter(b'!', b'?', b'\n', bytes).peekable();
+    let mut stops = memchr::memmem::find_iter(bytes, "。".as_bytes()).peekable();
+    loop {
+        let (i, len) = match (ascii.peek(), stops.peek()) {
+            (Some(&a), Some(&b)) if a < b => (ascii.next().unwrap_or(a), 1),
+            (_, Some(&b)) => (stops.next().unwrap_or(b), 3),
+            (Some(&a), None) => (ascii.next().unwrap_or(a), 1),
+            (None, None) => break,
         };
         if i > start {
             out.push((start, i));
