@@ -100,8 +100,9 @@ fn is_rule_line(cells: &[(String, (usize, usize))]) -> bool {
 }
 
 /// Every header word of the templates, for recognising cell-per-line headers.
-fn header_words() -> &'static [String] {
-    static WORDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+fn header_words() -> &'static std::collections::HashSet<String> {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
     WORDS.get_or_init(|| {
         builtin()
             .iter()
@@ -119,9 +120,16 @@ pub fn find(text: &str) -> Vec<TextTable> {
     }
     let mut out = Vec::new();
     let mut i = 0;
-    let pipe = |l: &str| l.trim_start().starts_with('|') || l.matches('|').count() >= 2;
+    // Most reports have neither kind of row; one search over the text says so.
+    let bytes = text.as_bytes();
+    let any_pipe = memchr::memchr(b'|', bytes).is_some();
+    let any_gap = memchr::memchr(b'\t', bytes).is_some()
+        || memchr::memmem::find(bytes, b"  ").is_some()
+        || memchr::memmem::find(bytes, "\u{3000}".as_bytes()).is_some();
+    let pipe =
+        |l: &str| any_pipe && (l.trim_start().starts_with('|') || l.matches('|').count() >= 2);
     // Tabs, or runs of two or more spaces (ASCII or ideographic), between at least three fields.
-    let tabbed = |l: &str| spaced_fields(l) >= 3;
+    let tabbed = |l: &str| any_gap && spaced_fields(l) >= 3;
     let words = header_words();
     while i < lines.len() {
         let (_, l) = lines[i];
