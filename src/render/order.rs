@@ -104,8 +104,8 @@ impl ReportOrder {
                 Err(_) => self.strays.push((bundle, f)),
             }
         }
-        if let Some(files) = self.files_of.get(bundle) {
-            for &i in files {
+        if let Some(files) = self.files_of.get_mut(bundle).map(std::mem::take) {
+            for i in files {
                 self.owners_left[i] = self.owners_left[i].saturating_sub(1);
             }
         }
