@@ -220,18 +220,11 @@ impl Run {
             None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
         };
         let color = self.output.is_none() && std::io::stdout().is_terminal();
+        // The first write error is kept and nothing more is written; the run ends with exit 2.
         let mut write_error: Option<std::io::Error> = None;
-        let mut write = |out: &mut Box<dyn Write>, text: &str| {
-            if write_error.is_none()
-                && let Err(e) = bar.suspend(|| out.write_all(text.as_bytes()))
-            {
-                write_error = Some(e);
-            }
-        };
-        let fails;
-        let summary = match self.format {
-            // Streamed: each bundle's findings are written as soon as it and the bundles
-            // before it are done, so memory does not grow with the number of reports.
+        let (fails, summary) = match self.format {
+            // Each bundle's findings are written as soon as it and the bundles before it are
+            // done, so memory does not grow with the number of reports.
             Format::Human | Format::Line => {
                 let mut summary = suanpan::Report::default();
                 let mut failed = false;
@@ -246,29 +239,16 @@ impl Run {
                         } else {
                             suanpan::render::line::render_findings(&findings, lang)
                         };
-                        write(&mut out, &text);
+                        put(&bar, &mut write_error, || out.write_all(text.as_bytes()));
                         summary.files += bundle.files;
                         summary.bundles.push(bundle);
                     },
                 );
-                fails = failed;
-                summary
+                (failed, summary)
             }
-            // Whole documents.
+            // Documents, streamed too, in the order of the whole report.
             Format::Json | Format::Sarif => {
-                let report = suanpan::check_bundles(&bundles, &settings, &|| bar.inc(1));
-                let text = if self.format == Format::Json {
-                    suanpan::render::json::render(&report, lang)
-                } else {
-                    suanpan::render::sarif::render(&report, lang)
-                };
-                write(&mut out, &text);
-                fails = report.fails_at(self.fail_on);
-                suanpan::Report {
-                    findings: Vec::new(),
-                    files: report.files,
-                    bundles: report.bundles,
-                }
+                self.stream_document(bundles, &settings, &bar, &mut out, &mut write_error)
             }
         };
         bar.finish_and_clear();
@@ -276,15 +256,13 @@ impl Run {
         // Human output ends with the summary; machine formats keep stdout (or the file) to the
         // format, and the summary goes to standard error, where a person watching sees it.
         if self.format == Format::Human {
-            write(&mut out, &summary_text);
+            put(&bar, &mut write_error, || {
+                out.write_all(summary_text.as_bytes())
+            });
         } else {
             eprint!("{summary_text}");
         }
-        if write_error.is_none()
-            && let Err(e) = out.flush()
-        {
-            write_error = Some(e);
-        }
+        put(&bar, &mut write_error, || out.flush());
         if let Some(e) = write_error {
             let msg = match &self.output {
                 Some(path) => cannot_write(path, &e, lang),
@@ -297,6 +275,116 @@ impl Run {
             ExitCode::from(1)
         } else {
             ExitCode::SUCCESS
+        }
+    }
+
+    /// json and sarif: the document's opening, then each bundle's findings as the bundles are
+    /// done, in the order of the whole report (`ReportOrder`), then its end. Only the per-report
+    /// summaries are kept (for standard error), and the findings that wait for an earlier file.
+    /// Returns whether a finding is at `--fail-on` or above, and the summary.
+    fn stream_document(
+        &self,
+        bundles: Vec<suanpan::Bundle>,
+        settings: &suanpan::settings::Settings,
+        bar: &indicatif::ProgressBar,
+        out: &mut dyn Write,
+        write_error: &mut Option<std::io::Error>,
+    ) -> (bool, suanpan::Report) {
+        let mut order = suanpan::render::order::ReportOrder::new(&bundles);
+        let count = bundles.len();
+        let run = order.run_order(bundles);
+        let mut doc = match bar.suspend(|| Document::begin(self.format, &mut *out, self.lang)) {
+            Ok(doc) => Some(doc),
+            Err(e) => {
+                *write_error = Some(e);
+                None
+            }
+        };
+        let mut summaries: Vec<Option<suanpan::BundleSummary>> = vec![None; count];
+        let (mut files, mut failed) = (0, false);
+        suanpan::for_each_checked(&run, settings, &|| bar.inc(1), |findings, summary| {
+            failed |= findings.iter().any(|f| f.severity >= self.fail_on);
+            files += summary.files;
+            let (index, ready) = order.push(findings);
+            if let Some(slot) = summaries.get_mut(index) {
+                *slot = Some(summary);
+            }
+            write_findings(&mut doc, &ready, bar, write_error);
+        });
+        write_findings(&mut doc, &order.finish(), bar, write_error);
+        if let Some(doc) = doc
+            && let Err(e) = bar.suspend(|| doc.finish(files))
+        {
+            *write_error = Some(e);
+        }
+        let summary = suanpan::Report {
+            findings: Vec::new(),
+            files,
+            bundles: summaries.into_iter().flatten().collect(),
+        };
+        (failed, summary)
+    }
+}
+
+/// Runs one write unless an earlier one failed (with the progress bar out of the way); keeps
+/// the first error.
+fn put(
+    bar: &indicatif::ProgressBar,
+    error: &mut Option<std::io::Error>,
+    write: impl FnOnce() -> std::io::Result<()>,
+) {
+    if error.is_none()
+        && let Err(e) = bar.suspend(write)
+    {
+        *error = Some(e);
+    }
+}
+
+/// Writes findings into a document; after a write error the document is dropped, so nothing
+/// more is written.
+fn write_findings<W: Write>(
+    doc: &mut Option<Document<W>>,
+    findings: &[suanpan::diagnostic::Finding],
+    bar: &indicatif::ProgressBar,
+    error: &mut Option<std::io::Error>,
+) {
+    if findings.is_empty() {
+        return;
+    }
+    if let Some(d) = doc.as_mut()
+        && let Err(e) = bar.suspend(|| d.findings(findings))
+    {
+        *error = Some(e);
+        *doc = None;
+    }
+}
+
+/// A json or sarif document being written.
+enum Document<W: Write> {
+    Json(suanpan::render::json::JsonWriter<W>),
+    Sarif(suanpan::render::sarif::SarifWriter<W>),
+}
+
+impl<W: Write> Document<W> {
+    fn begin(format: Format, out: W, lang: Lang) -> std::io::Result<Self> {
+        Ok(if format == Format::Sarif {
+            Document::Sarif(suanpan::render::sarif::SarifWriter::begin(out, lang)?)
+        } else {
+            Document::Json(suanpan::render::json::JsonWriter::begin(out, lang)?)
+        })
+    }
+
+    fn findings(&mut self, findings: &[suanpan::diagnostic::Finding]) -> std::io::Result<()> {
+        match self {
+            Document::Json(w) => w.findings(findings),
+            Document::Sarif(w) => w.findings(findings),
+        }
+    }
+
+    fn finish(self, files: usize) -> std::io::Result<W> {
+        match self {
+            Document::Json(w) => w.finish(files),
+            Document::Sarif(w) => w.finish(),
         }
     }
 }

@@ -1,9 +1,13 @@
-//! Renderers: a `Report` in each output format. A renderer never computes a finding.
+//! Renderers: a `Report` in each output format; json and sarif also as writers that stream the
+//! same document finding by finding, with `order` giving the whole report's order from bundles
+//! checked one at a time. A renderer never computes a finding.
 
 pub mod human;
 pub mod json;
 pub mod line;
+pub mod order;
 pub mod sarif;
+mod stream;
 pub mod summary;
 
 use crate::diagnostic::{Label, Place};

@@ -1,0 +1,146 @@
+//! The order of a whole report, kept while findings are written a bundle at a time.
+//!
+//! A whole `Report` (`check_bundles`, and so the JSON and SARIF documents) lists its findings
+//! sorted by `Finding::sort_key`: by the path of the file a finding is about, as displayed and
+//! compared as a string, then by place and rule. Bundles come in another order (`bundles`:
+//! folder by folder, then by stem), and the two differ in ordinary layouts: `d/a.txt`,
+//! `d/sub/b.txt`, `d/z.txt` are in string order, while the bundles of folder `d` come before
+//! those of `d/sub`; `d-x/…` sorts before `d/…` as a string but after it as a path.
+//!
+//! `ReportOrder` gives the report's order from bundles checked one at a time, without keeping
+//! the run: the bundles are checked in the order of their first file's path (as a string), and
+//! a file's findings are handed on as soon as every file before it has been handed on. Since
+//! every finding is about a file of its own bundle, what waits is only the findings about the
+//! later files of bundles whose files are not adjacent in that order (a folder holding a
+//! narrative `a报告.docx`, its sheet `z表.xlsx` and subfolders: the sheet's findings wait while
+//! the subfolders' reports go out); everything else goes out as its bundle is delivered.
+
+use crate::Bundle;
+use crate::diagnostic::Finding;
+use std::collections::BTreeMap;
+
+pub struct ReportOrder {
+    /// Every input file's displayed path, sorted, without repeats.
+    paths: Vec<String>,
+    /// For each of them, how many of the bundles holding it are still to be delivered.
+    owners_left: Vec<usize>,
+    /// For each bundle (by its index in the caller's slice), its files as indices into `paths`.
+    files_of: Vec<Vec<usize>>,
+    /// The bundles, as indices into the caller's slice, in the order they are to be checked.
+    run: Vec<usize>,
+    /// How many bundles have been delivered.
+    delivered: usize,
+    /// The first path whose findings have not been handed on yet.
+    next: usize,
+    /// Findings waiting for the files before theirs, by path index, with their bundle's index.
+    waiting: BTreeMap<usize, Vec<(usize, Finding)>>,
+    /// Findings about a file in no bundle (none is expected), handed on at the end.
+    strays: Vec<(usize, Finding)>,
+}
+
+impl ReportOrder {
+    pub fn new(bundles: &[Bundle]) -> ReportOrder {
+        let shown: Vec<Vec<String>> = bundles
+            .iter()
+            .map(|b| b.files.iter().map(|f| f.display().to_string()).collect())
+            .collect();
+        let mut paths: Vec<String> = shown.iter().flatten().cloned().collect();
+        paths.sort();
+        paths.dedup();
+        let mut owners_left = vec![0; paths.len()];
+        let files_of: Vec<Vec<usize>> = shown
+            .iter()
+            .map(|files| {
+                let mut ids: Vec<usize> = files
+                    .iter()
+                    .filter_map(|f| paths.binary_search(f).ok())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                for &i in &ids {
+                    owners_left[i] += 1;
+                }
+                ids
+            })
+            .collect();
+        let mut run: Vec<usize> = (0..bundles.len()).collect();
+        run.sort_by_key(|&b| (files_of[b].first().copied(), b));
+        ReportOrder {
+            paths,
+            owners_left,
+            files_of,
+            run,
+            delivered: 0,
+            next: 0,
+            waiting: BTreeMap::new(),
+            strays: Vec::new(),
+        }
+    }
+
+    /// The bundles, as indices into the slice given to `new`, in the order to check them (and
+    /// to `push` their findings).
+    pub fn run(&self) -> &[usize] {
+        &self.run
+    }
+
+    /// The bundles themselves in that order (given the same bundles as `new`, moved, not copied).
+    pub fn run_order(&self, bundles: Vec<Bundle>) -> Vec<Bundle> {
+        let mut slots: Vec<Option<Bundle>> = bundles.into_iter().map(Some).collect();
+        self.run
+            .iter()
+            .filter_map(|&b| slots.get_mut(b).and_then(Option::take))
+            .collect()
+    }
+
+    /// Takes the findings of the next bundle in `run_order` (sorted as `for_each_checked` hands
+    /// them on); returns that bundle's index in the slice given to `new`, and the findings that
+    /// can now be written, in the report's order.
+    pub fn push(&mut self, findings: Vec<Finding>) -> (usize, Vec<Finding>) {
+        let bundle = self.run.get(self.delivered).copied().unwrap_or(usize::MAX);
+        self.delivered += 1;
+        for f in findings {
+            match self.paths.binary_search(&f.source.display_path()) {
+                Ok(i) => self.waiting.entry(i).or_default().push((bundle, f)),
+                Err(_) => self.strays.push((bundle, f)),
+            }
+        }
+        if let Some(files) = self.files_of.get_mut(bundle).map(std::mem::take) {
+            for i in files {
+                self.owners_left[i] = self.owners_left[i].saturating_sub(1);
+            }
+        }
+        let mut ready = Vec::new();
+        while self.next < self.paths.len() && self.owners_left[self.next] == 0 {
+            if let Some(file) = self.waiting.remove(&self.next) {
+                ready.extend(sorted(file));
+            }
+            self.next += 1;
+        }
+        (bundle, ready)
+    }
+
+    /// How many findings are held, waiting for the files before theirs.
+    pub fn waiting(&self) -> usize {
+        self.waiting.values().map(Vec::len).sum::<usize>() + self.strays.len()
+    }
+
+    /// What is left once every bundle has been pushed: nothing, unless a finding was about a
+    /// file outside its bundle (or bundles were not all pushed).
+    pub fn finish(self) -> Vec<Finding> {
+        let mut rest: Vec<(usize, Finding)> = self.waiting.into_values().flatten().collect();
+        rest.extend(self.strays);
+        sorted(rest).collect()
+    }
+}
+
+/// Findings in `check_bundles`' order: its sort is stable over the bundles' findings in bundle
+/// order, so equal keys keep their bundle order, then their order within the bundle.
+fn sorted(findings: Vec<(usize, Finding)>) -> impl Iterator<Item = Finding> {
+    let mut keyed: Vec<(usize, usize, Finding)> = findings
+        .into_iter()
+        .enumerate()
+        .map(|(seq, (bundle, f))| (bundle, seq, f))
+        .collect();
+    keyed.sort_by_cached_key(|(bundle, seq, f)| (f.sort_key(), *bundle, *seq));
+    keyed.into_iter().map(|(_, _, f)| f)
+}
