@@ -212,6 +212,31 @@ pub fn normalize(original: &str) -> Normalized {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every char of the normalised text maps back, in order, to the original text it
+        /// came from, and that text alone normalises to the char.
+        #[test]
+        fn every_char_maps_back_in_order(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "预算", "１２３", "．", "，", "；", "（", "）", "：", "\r\n", "\n", "\r", "95.",
+                "９５．", "\u{3000}", "\u{00A0}", "[bookmark: _Toc1]", "[bookmark: x", "[", "a",
+                "9", " ", "％", "。", "Ａ", "😀",
+            ]), 0..30)
+        ) {
+            let orig: String = parts.concat();
+            let n = normalize(&orig);
+            let mut last_end = 0;
+            for (k, c) in n.text.char_indices() {
+                let (a, b) = n.orig_range(k, k + c.len_utf8());
+                prop_assert!(a >= last_end && a < b && b <= orig.len());
+                prop_assert!(orig.is_char_boundary(a) && orig.is_char_boundary(b));
+                prop_assert_eq!(normalize(&orig[a..b]).text, c.to_string());
+                last_end = b;
+            }
+        }
+    }
 
     #[test]
     fn full_width_digits_map_back_to_original_spans() {

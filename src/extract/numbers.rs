@@ -74,6 +74,35 @@ fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
     bytes.get(at..)?.iter().position(is_digit).map(|i| at + i)
 }
 
+/// The numbers of a text, left to right, as (start, end of the number, unit as written, end
+/// of the unit or of the number): what the pattern `[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)? |
+/// [0-9]+(?:\.[0-9]+)?` followed by an optional `[ \t]*UNIT` finds, without a regex scan of
+/// the whole text (tested against that pattern).
+fn numbers(text: &str) -> impl Iterator<Item = (usize, usize, &'static str, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let start = next_digit(bytes, at)?;
+        // A digit is one byte, so `start` and the number's end are char boundaries.
+        let num_end = start + number_len(&bytes[start..]);
+        let spaces = bytes[num_end..]
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        let unit = UNITS
+            .iter()
+            .copied()
+            .find(|u| text[num_end + spaces..].starts_with(u))
+            .unwrap_or("");
+        at = if unit.is_empty() {
+            num_end
+        } else {
+            num_end + spaces + unit.len()
+        };
+        Some((start, num_end, unit, at))
+    })
+}
+
 /// Where each run of digits starts.
 fn digit_run_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
     let bytes = text.as_bytes();
@@ -259,25 +288,8 @@ pub fn figures(text: &str) -> Vec<Figure> {
         })
         .collect();
     let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(start) = next_digit(text.as_bytes(), at) {
-        // A digit is one byte, so `start` and the number's end are char boundaries.
-        let num_end = start + number_len(&text.as_bytes()[start..]);
+    for (start, num_end, unit_text, end) in numbers(text) {
         let num = &text[start..num_end];
-        let spaces = text[num_end..]
-            .bytes()
-            .take_while(|&b| b == b' ' || b == b'\t')
-            .count();
-        let unit_text = UNITS
-            .iter()
-            .copied()
-            .find(|u| text[num_end + spaces..].starts_with(u))
-            .unwrap_or("");
-        at = if unit_text.is_empty() {
-            num_end
-        } else {
-            num_end + spaces + unit_text.len()
-        };
         if dates.iter().any(|&(a, b)| start < b && num_end > a) {
             continue;
         }
@@ -290,7 +302,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
         if before == Some('第') {
             continue;
         }
-        let mut end = at;
+        let mut end = end;
         let after_unit = &text[end..];
         let unit = match unit_text {
             "" => Unit::Plain,
@@ -380,6 +392,42 @@ pub fn figures(text: &str) -> Vec<Figure> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The hand scan finds exactly what the figure pattern it replaced found.
+        #[test]
+        fn the_number_scan_is_the_figure_pattern(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "1", "23", "456", "7890", ",", ".", " ", "\t", "万", "元", "万元", "亿", "%",
+                "‰", "分", "个百分点", "千元", "万亿元", "x", "年", "。", "１",
+            ]), 0..40)
+        ) {
+            let text: String = parts.concat();
+            let re = Regex::new(
+                r"(?x)
+                (?P<num> [0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)? | [0-9]+(?:\.[0-9]+)? )
+                (?P<unit> [\ \t]* (?: 个百分点 | 万亿元 | 亿元 | 万元 | 千元 | 元 | 亿 | 万 | % | ‰ | 分 ) )?",
+            ).unwrap();
+            let expected: Vec<(usize, usize, String, usize)> = re
+                .captures_iter(&text)
+                .map(|c| {
+                    let num = c.name("num").unwrap();
+                    let unit = c.name("unit");
+                    (
+                        num.start(),
+                        num.end(),
+                        unit.map_or("", |u| u.as_str().trim_start_matches([' ', '\t'])).to_string(),
+                        unit.map_or(num.end(), |u| u.end()),
+                    )
+                })
+                .collect();
+            let found: Vec<(usize, usize, String, usize)> = numbers(&text)
+                .map(|(a, b, u, e)| (a, b, u.to_string(), e))
+                .collect();
+            prop_assert_eq!(found, expected);
+        }
+    }
 
     fn found(text: &str) -> Vec<(String, Unit)> {
         figures(text)
