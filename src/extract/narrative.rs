@@ -397,6 +397,10 @@ impl Reader<'_> {
 
     /// The year the words before a figure's concept put it in, relative to the report's year.
     fn period(&self, text: &str) -> Period {
+        // Every word and year below holds 年 but 同期; most prefixes hold neither.
+        if !text.contains('年') && !text.contains("同期") {
+            return Period::Current;
+        }
         if ["上年", "上一年", "去年", "上年度", "同期"]
             .iter()
             .any(|w| text.contains(w))

@@ -31,6 +31,9 @@ pub struct Template {
     /// Header word → column field, built from `columns` when the template is parsed.
     #[serde(skip)]
     fields_by_word: HashMap<String, String>,
+    /// The longest header word, in bytes: a longer cell names no column (most prose cells).
+    #[serde(skip)]
+    longest_word: usize,
 }
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -56,6 +59,7 @@ pub fn parse_template(text: &str) -> Result<Template, String> {
             by_word.entry(w.clone()).or_insert_with(|| field.clone());
         }
     }
+    t.longest_word = by_word.keys().map(String::len).max().unwrap_or(0);
     t.fields_by_word = by_word;
     let (needed, known): (&[&str], &[&str]) = match t.kind.as_str() {
         "indicators" => (
@@ -300,7 +304,7 @@ impl SheetTables {
 
 /// Which template field a header cell names.
 fn field_of<'a>(t: &'a Template, key: &str) -> Option<&'a str> {
-    if key.is_empty() {
+    if key.is_empty() || key.len() > t.longest_word {
         return None;
     }
     t.fields_by_word.get(key).map(String::as_str)
