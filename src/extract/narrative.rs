@@ -17,6 +17,7 @@ use crate::quantity::{Quantity, Unit};
 use crate::settings::Settings;
 use regex::Regex;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -675,6 +676,18 @@ fn indicator_label(clause: &str) -> Option<String> {
         Regex::new(r"^\s*(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
             .expect("valid regex")
     });
+    // A marker opens with one of these; a name ending in 指标 needs both chars. Most clauses
+    // have neither, and need no name.
+    let may_mark = clause.trim_start().starts_with(|c: char| {
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                '(' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+            )
+    });
+    if !may_mark && !(clause.contains('指') && clause.contains('标')) {
+        return None;
+    }
     let name = indicator_name(clause);
     let len = name.chars().count();
     let labelled = marker.is_match(clause) || name.ends_with("指标");
@@ -743,23 +756,28 @@ fn is_quote_or_space(c: char) -> bool {
     )
 }
 
-/// Subject text without quotes, spaces and leading dates.
-fn clean_subject_text(s: &str) -> String {
+/// Subject text without quotes, spaces and leading dates; borrowed when nothing is dropped
+/// from inside it.
+fn clean_subject_text(s: &str) -> Cow<'_, str> {
     static LEAD: OnceLock<Regex> = OnceLock::new();
     let lead = LEAD.get_or_init(|| {
         Regex::new(r"^(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\))?(?:[0-9]{4}年度?|本年度|本年|全年|年度)?")
             .expect("valid regex")
     });
-    let s: String = if s.contains(is_quote_or_space) {
-        s.chars().filter(|&c| !is_quote_or_space(c)).collect()
+    let s: Cow<'_, str> = if s.contains(is_quote_or_space) {
+        Cow::Owned(s.chars().filter(|&c| !is_quote_or_space(c)).collect())
     } else {
-        s.to_string()
+        Cow::Borrowed(s)
     };
     // Only these can open what the pattern drops; most heads open otherwise.
-    if s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '(' | '本' | '全' | '年')) {
-        return lead.replace(&s, "").into_owned();
+    if !s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '(' | '本' | '全' | '年')) {
+        return s;
     }
-    s
+    let dropped = lead.find(&s).map_or(0, |m| m.end());
+    match s {
+        Cow::Borrowed(b) => Cow::Borrowed(&b[dropped..]),
+        Cow::Owned(o) => Cow::Owned(o[dropped..].to_string()),
+    }
 }
 
 /// Drops generic words that name no subject (支出, 本部门 …).

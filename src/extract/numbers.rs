@@ -175,12 +175,14 @@ fn chinese_counts(text: &str, out: &mut Vec<Figure>) {
         '百' as u32,
         '千' as u32,
     ];
-    // A 128-bit sieve on the low bits lets most ideographs through with one test.
-    const SIEVE: u128 = {
-        let mut m = 0u128;
+    // A 1024-bit sieve on the low bits of the code point turns away all but ~1.5 % of other
+    // ideographs with one test and no unpredictable branch.
+    const SIEVE: [u64; 16] = {
+        let mut m = [0u64; 16];
         let mut k = 0;
         while k < NUMERALS.len() {
-            m |= 1 << (NUMERALS[k] & 127);
+            let cp = NUMERALS[k] & 1023;
+            m[(cp >> 6) as usize] |= 1 << (cp & 63);
             k += 1;
         }
         m
@@ -192,7 +194,7 @@ fn chinese_counts(text: &str, out: &mut Vec<Figure>) {
             return false;
         };
         let cp = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-        (SIEVE >> (cp & 127)) & 1 == 1 && NUMERALS.contains(&cp)
+        (SIEVE[((cp >> 6) & 15) as usize] >> (cp & 63)) & 1 == 1 && NUMERALS.contains(&cp)
     };
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
