@@ -75,7 +75,7 @@ struct SentenceState {
     money_concept: Option<Concept>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn read(&self) -> Vec<Draft> {
         let mut out = Vec::new();
         let mut next_fig = 0;
@@ -138,7 +138,7 @@ impl Reader<'_> {
                 fi += 1;
             }
             let in_clause = &figs[first_fig..fi];
-            let of_which = clause.find("其中").or_else(|| {
+            let of_which = find_of_which(clause).or_else(|| {
                 // "基本支出中，人员经费…": the clause names the whole the next ones are parts of.
                 (in_clause.is_empty() && clause.ends_with('中') && clause.chars().count() <= 12)
                     .then(|| clause.len() - '中'.len_utf8())
@@ -161,7 +161,7 @@ impl Reader<'_> {
             }
             let head_end = in_clause.first().map(|f| f.start).unwrap_or(ce);
             let head = &self.text[cs..head_end];
-            let head = head.rsplit("其中").next().unwrap_or(head);
+            let head = rfind_of_which(head).map_or(head, |i| &head[i + "其中".len()..]);
             if let Some(subj) = self
                 .explicit_subject(head, !in_clause.is_empty())
                 .filter(|s| st.part_of.as_deref() != Some(s.as_str()))
@@ -289,14 +289,13 @@ impl Reader<'_> {
             None => {
                 // "产出指标得8分"
                 let stem = trimmed.strip_suffix('得')?;
-                (
-                    vocab::Term {
-                        text: "得".into(),
-                        concept: Concept::Score,
-                        negative: false,
-                    },
-                    stem.len(),
-                )
+                static DE: OnceLock<vocab::Term> = OnceLock::new();
+                let de = DE.get_or_init(|| vocab::Term {
+                    text: "得".into(),
+                    concept: Concept::Score,
+                    negative: false,
+                });
+                (de, stem.len())
             }
         };
         let gap = &prefix[term_start + term.text.len()..];
@@ -350,14 +349,14 @@ impl Reader<'_> {
 
     /// The money concept term ending nearest before a figure, if only connecting words follow
     /// it. Returns the term and its start in `prefix`.
-    fn money_term(&self, prefix: &str) -> Option<(vocab::Term, usize)> {
+    fn money_term(&self, prefix: &str) -> Option<(&'a vocab::Term, usize)> {
         let (term, start) = self.nearest_term(prefix, |c| {
             !matches!(c, Concept::Score | Concept::Weight | Concept::TotalScore)
         })?;
         Some((term, start))
     }
 
-    fn points_term(&self, prefix: &str) -> Option<(vocab::Term, usize)> {
+    fn points_term(&self, prefix: &str) -> Option<(&'a vocab::Term, usize)> {
         self.nearest_term(prefix, |c| {
             matches!(c, Concept::Score | Concept::Weight | Concept::TotalScore)
         })
@@ -367,10 +366,11 @@ impl Reader<'_> {
         &self,
         prefix: &str,
         want: impl Fn(Concept) -> bool,
-    ) -> Option<(vocab::Term, usize)> {
-        let (term, pos) = self.vocab.last_term(prefix, want)?;
+    ) -> Option<(&'a vocab::Term, usize)> {
+        let vocab: &'a Vocabulary = self.vocab;
+        let (term, pos) = vocab.last_term(prefix, want)?;
         let gap = &prefix[pos + term.text.len()..];
-        is_connector(gap).then(|| (term.clone(), pos))
+        is_connector(gap).then_some((term, pos))
     }
 
     /// A subject named in a clause head: a known subject anywhere, else (when the clause states
@@ -886,6 +886,23 @@ fn grade_re(settings: &Settings) -> Arc<Regex> {
     );
     cache.push((words, re.clone()));
     re
+}
+
+/// The first 其中 in a clause. The searchers are built once: `str::find` builds one per call,
+/// and this runs for every clause.
+fn find_of_which(s: &str) -> Option<usize> {
+    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    FINDER
+        .get_or_init(|| memchr::memmem::Finder::new("其中"))
+        .find(s.as_bytes())
+}
+
+/// The last 其中 in a clause.
+fn rfind_of_which(s: &str) -> Option<usize> {
+    static FINDER: OnceLock<memchr::memmem::FinderRev<'static>> = OnceLock::new();
+    FINDER
+        .get_or_init(|| memchr::memmem::FinderRev::new("其中"))
+        .rfind(s.as_bytes())
 }
 
 /// Whether a sentence continues the one before: it opens with 其中, or its first clause ends
