@@ -685,7 +685,8 @@ fn indicator_label(clause: &str) -> Option<String> {
                 '(' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
             )
     });
-    if !may_mark && !(clause.contains('指') && clause.contains('标')) {
+    let may_end_in_zhibiao = clause.contains('指') && clause.contains('标');
+    if !(may_mark || may_end_in_zhibiao) {
         return None;
     }
     let name = indicator_name(clause);
