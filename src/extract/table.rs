@@ -10,6 +10,7 @@ use crate::source::sheet::{Sheet, Value};
 use regex::Regex;
 use rust_decimal::Decimal;
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::OnceLock;
@@ -123,6 +124,11 @@ pub fn builtin() -> &'static [Template] {
 /// Header text as compared with templates: full-width → ASCII, no whitespace, no bracketed notes
 /// ((A), (万元), (50分)), no trailing colon, no 其中 prefix.
 pub fn header_key(text: &str) -> String {
+    key_of(text).into_owned()
+}
+
+/// `header_key`, borrowed when the text is its own key.
+fn key_of(text: &str) -> Cow<'_, str> {
     // Most cells are already keys: nothing to map, strip or drop.
     let plain = !text.starts_with("其中")
         && !text.chars().any(|c| {
@@ -133,7 +139,7 @@ pub fn header_key(text: &str) -> String {
                 )
         });
     if plain {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
     static BRACKETS: OnceLock<Regex> = OnceLock::new();
     let brackets = BRACKETS.get_or_init(|| Regex::new(r"\([^()]*\)").expect("valid regex"));
@@ -144,20 +150,22 @@ pub fn header_key(text: &str) -> String {
     } else {
         compact.as_str().into()
     };
-    stripped
-        .trim_start_matches("其中")
-        .trim_start_matches(':')
-        .trim_end_matches(':')
-        .to_string()
+    Cow::Owned(
+        stripped
+            .trim_start_matches("其中")
+            .trim_start_matches(':')
+            .trim_end_matches(':')
+            .to_string(),
+    )
 }
 
 /// A cell's header key. A number's text is already its key, and an empty cell has none.
-fn cell_key(v: &Value) -> String {
+fn cell_key(v: &Value) -> Cow<'_, str> {
     match v {
-        Value::Empty => String::new(),
-        Value::Number(..) => v.text(),
-        Value::Text(t) => header_key(t),
-        _ => header_key(&v.text()),
+        Value::Empty => Cow::Borrowed(""),
+        Value::Number(..) => Cow::Owned(v.text()),
+        Value::Text(t) => key_of(t),
+        _ => Cow::Owned(header_key(&v.text())),
     }
 }
 
@@ -311,16 +319,16 @@ fn field_of<'a>(t: &'a Template, key: &str) -> Option<&'a str> {
 }
 
 /// The header key of every cell of a sheet, computed once.
-type Keys = [Vec<String>];
+type Keys<'a> = [Vec<Cow<'a, str>>];
 
-fn key_at(keys: &Keys, row: usize, col: usize) -> &str {
+fn key_at<'k>(keys: &'k Keys<'_>, row: usize, col: usize) -> &'k str {
     keys.get(row)
         .and_then(|r| r.get(col))
-        .map(String::as_str)
+        .map(|k| k.as_ref())
         .unwrap_or("")
 }
 
-fn header_columns(t: &Template, keys: &Keys, row: usize) -> HashMap<String, u32> {
+fn header_columns(t: &Template, keys: &Keys<'_>, row: usize) -> HashMap<String, u32> {
     let mut cols = HashMap::new();
     for (c, key) in keys.get(row).into_iter().flatten().enumerate() {
         if let Some(f) = field_of(t, key) {
@@ -331,7 +339,7 @@ fn header_columns(t: &Template, keys: &Keys, row: usize) -> HashMap<String, u32>
 }
 
 /// Whether a row is a header of the template's kind, without building its column map.
-fn is_header(t: &Template, keys: &Keys, row: usize) -> bool {
+fn is_header(t: &Template, keys: &Keys<'_>, row: usize) -> bool {
     let mut fields: Vec<&str> = Vec::new();
     for key in keys.get(row).into_iter().flatten() {
         if let Some(f) = field_of(t, key) {
@@ -346,7 +354,7 @@ fn is_header(t: &Template, keys: &Keys, row: usize) -> bool {
     }
 }
 
-fn row_text(keys: &Keys, row: usize) -> &[String] {
+fn row_text<'k, 'a>(keys: &'k Keys<'a>, row: usize) -> &'k [Cow<'a, str>] {
     keys.get(row).map(Vec::as_slice).unwrap_or(&[])
 }
 
@@ -366,7 +374,7 @@ fn label_weight(text: &str) -> Option<(Decimal, u32)> {
 /// Reads every recognised table of a sheet.
 pub fn read_sheet(sheet: &Sheet, templates: &[&Template]) -> SheetTables {
     let mut out = SheetTables::default();
-    let keys: Vec<Vec<String>> = sheet
+    let keys: Vec<Vec<Cow<'_, str>>> = sheet
         .cells
         .iter()
         .map(|r| r.iter().map(cell_key).collect())
@@ -444,7 +452,7 @@ fn num_at(
 
 fn read_indicators(
     sheet: &Sheet,
-    keys: &Keys,
+    keys: &Keys<'_>,
     t: &Template,
     header: usize,
     end: usize,
@@ -471,7 +479,7 @@ fn read_indicators(
     let mut blank_run = 0;
     for r in header + 1..end {
         let texts = row_text(keys, r);
-        if texts.iter().all(String::is_empty) {
+        if texts.iter().all(|t| t.is_empty()) {
             blank_run += 1;
             if blank_run >= 3 {
                 break;
@@ -479,10 +487,8 @@ fn read_indicators(
             continue;
         }
         blank_run = 0;
-        // A repeated header row (a table split over pages) is skipped.
-        if is_header(t, keys, r) {
-            continue;
-        }
+        // No row here is a header: `end` is the next header row of any template, so a header
+        // repeated on a new page starts a table of its own (`read_sheet`).
         let weight = num_at(sheet, r, columns.get("weight").copied(), "分值", bad).map(|n| n.0);
         let score = num_at(sheet, r, columns.get("score").copied(), "得分", bad).map(|n| n.0);
         let first_label = texts
@@ -553,7 +559,7 @@ fn read_indicators(
 
 fn read_funds(
     sheet: &Sheet,
-    keys: &Keys,
+    keys: &Keys<'_>,
     t: &Template,
     header: usize,
     end: usize,
@@ -636,7 +642,7 @@ fn read_funds(
 }
 
 /// "自评得分 | 88" or "总分：88" as a header field, and "等级 | 良好", anywhere on the sheet.
-fn read_stated(sheet: &Sheet, keys: &Keys, out: &mut SheetTables) {
+fn read_stated(sheet: &Sheet, keys: &Keys<'_>, out: &mut SheetTables) {
     const TOTAL: &[&str] = &[
         "自评得分",
         "自评总分",
