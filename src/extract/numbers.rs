@@ -188,7 +188,7 @@ fn chinese_counts(text: &str, out: &mut Vec<Figure>) {
         m
     };
     let bytes = text.as_bytes();
-    // The code point of the three-byte char (an ideograph) at `i`, if one is there.
+    // Whether the three-byte char (an ideograph) at `i` is a numeral.
     let numeral_at = |i: usize| -> bool {
         let Some(&[b0 @ 0xE0..=0xEF, b1, b2]) = bytes.get(i..i + 3) else {
             return false;
