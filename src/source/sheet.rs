@@ -297,15 +297,33 @@ fn check_compound_file(bytes: &[u8]) -> Result<(), InputError> {
     })?;
     // calamine reserves room for every cell a sheet's Dimensions record declares; a forged
     // record would claim memory for millions of cells before a single one is read.
+    // calamine finds the stream even when its directory entry is damaged (a zero name length:
+    // fixtures/broken/fuzz-oom-xls-unnamed-stream.xls), so a file whose stream cannot be found
+    // and checked here is refused rather than read unchecked.
+    let mut checked = false;
     for name in ["/Workbook", "/Book"] {
         let Ok(mut stream) = file.open_stream(name) else {
             continue;
         };
+        checked = true;
         let mut data = Vec::new();
-        if std::io::Read::read_to_end(&mut stream, &mut data).is_err() {
-            break;
+        // A stream that cannot be read whole (a chain shorter than its declared size) cannot be
+        // checked, and calamine reads what it can of it: refused (fixtures/broken/
+        // fuzz-oom-xls-empty-row-range.xls, whose rows run from 196864 to 13).
+        if let Err(e) = std::io::Read::read_to_end(&mut stream, &mut data) {
+            return Err(InputError::Refused(Text::new(
+                format!("不是完好的 .xls 文件（工作簿数据流无法完整读取：{e}）"),
+                format!("not an intact .xls file (its workbook stream cannot be read whole: {e})"),
+            )));
         }
-        let declared = declared_cells(&data);
+        let Some(declared) = declared_cells(&data) else {
+            return Err(InputError::Refused(Text::new(
+                format!("工作簿列出了超过 {MAX_SHEETS} 个工作表，文件可能已损坏"),
+                format!(
+                    "the workbook lists more than {MAX_SHEETS} sheets: the file may be damaged"
+                ),
+            )));
+        };
         if declared >= u64::MAX / 2 {
             return Err(InputError::Refused(Text::new(
                 "工作表的范围记录无效（起始行列在结束行列之后），文件已损坏",
@@ -322,6 +340,12 @@ fn check_compound_file(bytes: &[u8]) -> Result<(), InputError> {
         }
         break;
     }
+    if !checked {
+        return Err(InputError::Refused(Text::new(
+            "不是完好的 .xls 文件（找不到工作簿数据流，目录已损坏）",
+            "not an intact .xls file (no workbook stream: its directory is damaged)",
+        )));
+    }
     Ok(())
 }
 
@@ -329,51 +353,97 @@ fn check_compound_file(bytes: &[u8]) -> Result<(), InputError> {
 const MAX_DECLARED_CELLS: u64 = (MAX_ROWS * MAX_COLS) as u64;
 
 /// The largest rows × columns any Dimensions record (0x0200) of a BIFF stream declares, or that
-/// the cell records (which begin with their row and column) reach: calamine lays the cells out in
-/// a dense grid that large.
-fn declared_cells(biff: &[u8]) -> u64 {
+/// the cell records (which begin with their row and column; MULRK and MULBLANK end with their
+/// last column) reach: calamine lays the cells out in a dense grid that large. Records are read
+/// from the start of the stream and, as calamine reads them, from each sheet's own offset (its
+/// BoundSheet record), which a damaged file may set inside another record.
+/// `None` when the stream lists more sheets than are scanned (a damaged file: each scan reads
+/// to the end of the stream, so there must be a bound).
+fn declared_cells(biff: &[u8]) -> Option<u64> {
+    let (mut most, mut sheets) = scan_records(biff, 0);
+    sheets.sort_unstable();
+    sheets.dedup();
+    if sheets.len() > MAX_SHEETS {
+        return None;
+    }
+    for at in sheets {
+        most = most.max(scan_records(biff, at).0);
+    }
+    Some(most)
+}
+
+/// The cells calamine reserves for a Dimensions record, computed as it does (`parse_dimensions`:
+/// the last row and column are exclusive, a first column past 0xFF or past the last is taken as
+/// 0, an empty range is one cell; then rows × columns in wrapping u32 arithmetic). A first row
+/// after the last is `u64::MAX`: calamine's subtraction would wrap to some 4 billion rows.
+fn calamine_grid(rf: u64, rl: u64, cf: u64, cl: u64) -> u64 {
+    let cf = if 0xFF < cf || cl < cf { 0 } else { cf };
+    let (end_r, end_c) = if 1 <= rl && 1 <= cl {
+        (rl - 1, cl - 1)
+    } else {
+        (rf, cf)
+    };
+    if end_r < rf {
+        return u64::MAX;
+    }
+    let count = |end: u64, start: u64| {
+        let (end, start) = (end as u32, start as u32);
+        u64::from(end.wrapping_sub(start).wrapping_add(1))
+    };
+    count(end_r, rf).saturating_mul(count(end_c, cf))
+}
+
+/// The most sheets an .xls may list (Excel's own limit is memory; evaluation workbooks have a few).
+const MAX_SHEETS: usize = 1024;
+
+/// Scans BIFF records from `at` to the end of the stream: the largest grid they declare or reach,
+/// and the sheet offsets their BoundSheet records (0x0085) give.
+fn scan_records(biff: &[u8], mut at: usize) -> (u64, Vec<usize>) {
     const CELL_RECORDS: &[u16] = &[
         0x0006, 0x00BD, 0x00BE, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E,
     ];
-    let mut at = 0;
+    const MULRK: u16 = 0x00BD;
+    const MULBLANK: u16 = 0x00BE;
     let mut most = 0u64;
+    let mut sheets = Vec::new();
     let (mut max_row, mut max_col) = (0u64, 0u64);
     while at + 4 <= biff.len() {
         let kind = u16::from_le_bytes([biff[at], biff[at + 1]]);
         let len = u16::from_le_bytes([biff[at + 2], biff[at + 3]]) as usize;
         let body = biff.get(at + 4..at + 4 + len).unwrap_or(&[]);
+        let u16_at = |i: usize| {
+            body.get(i..i + 2)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]) as u64)
+        };
+        let u32_at = |i: usize| {
+            body.get(i..i + 4)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64)
+        };
         if kind == 0x0200 {
-            let u16_at = |i: usize| {
-                body.get(i..i + 2)
-                    .map(|b| u16::from_le_bytes([b[0], b[1]]) as u64)
-            };
-            let u32_at = |i: usize| {
-                body.get(i..i + 4)
-                    .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as u64)
-            };
-            // BIFF8: rwMic u32, rwMac u32, colMic u16, colMac u16; BIFF5: all u16. A first
-            // row or column after the last is invalid (calamine's subtraction would wrap).
-            let span = |last: Option<u64>, first: Option<u64>| match (last, first) {
-                (Some(l), Some(f)) if l >= f => Some(l - f),
-                (Some(_), Some(_)) => Some(u64::MAX / 2),
+            // BIFF5: rwMic, rwMac, colMic, colMac as u16; BIFF8 (14 bytes, or 16 with padding):
+            // the rows as u32. Other lengths calamine rejects.
+            let fields = match len {
+                10 => Some((u16_at(0), u16_at(2), u16_at(4), u16_at(6))),
+                14 | 16 => Some((u32_at(0), u32_at(4), u16_at(8), u16_at(10))),
                 _ => None,
             };
-            let (rows, cols) = if len >= 14 {
-                (span(u32_at(4), u32_at(0)), span(u16_at(10), u16_at(8)))
-            } else {
-                (span(u16_at(2), u16_at(0)), span(u16_at(6), u16_at(4)))
-            };
-            if let (Some(r), Some(c)) = (rows, cols) {
-                most = most.max((r + 1).saturating_mul(c + 1));
+            if let Some((Some(rf), Some(rl), Some(cf), Some(cl))) = fields {
+                most = most.max(calamine_grid(rf, rl, cf, cl));
             }
         }
+        if let (0x0085, Some(pos)) = (kind, u32_at(0)) {
+            sheets.push(pos as usize);
+        }
         if CELL_RECORDS.contains(&kind) && body.len() >= 4 {
-            max_row = max_row.max(u16::from_le_bytes([body[0], body[1]]) as u64);
-            max_col = max_col.max(u16::from_le_bytes([body[2], body[3]]) as u64);
+            max_row = max_row.max(u16_at(0).unwrap_or(0));
+            max_col = max_col.max(u16_at(2).unwrap_or(0));
+            if matches!(kind, MULRK | MULBLANK) && body.len() >= 6 {
+                max_col = max_col.max(u16_at(body.len() - 2).unwrap_or(0));
+            }
         }
         at += 4 + len;
     }
-    most.max((max_row + 1).saturating_mul(max_col + 1))
+    (most.max((max_row + 1).saturating_mul(max_col + 1)), sheets)
 }
 
 /// Refuses zip-based workbooks that would inflate beyond the limits.
@@ -451,6 +521,68 @@ mod tests {
     fn an_xls_cell_far_out_of_the_sheet_is_refused() {
         // A fuzzing find: calamine lays cells out in a grid as large as the farthest cell.
         let bytes = include_bytes!("../../fixtures/broken/fuzz-oom-xls-cell-position.xls");
+        assert!(matches!(parse(bytes, "xls"), Err(InputError::Refused(_))));
+    }
+
+    #[test]
+    fn an_xls_whose_stream_calamine_alone_finds_is_refused() {
+        // A fuzzing find: a zero name length in the directory hid the workbook stream from
+        // the checks, while calamine found it and laid out a grid of 4 billion cells.
+        let bytes = include_bytes!("../../fixtures/broken/fuzz-oom-xls-unnamed-stream.xls");
+        assert!(
+            matches!(parse(bytes, "xls"), Err(InputError::Refused(t)) if t.en.contains("no workbook stream"))
+        );
+    }
+
+    fn record(kind: u16, body: &[u8]) -> Vec<u8> {
+        let len = u16::try_from(body.len()).expect("a short body");
+        [&kind.to_le_bytes()[..], &len.to_le_bytes(), body].concat()
+    }
+
+    #[test]
+    fn cells_are_counted_as_calamine_lays_them_out() {
+        // A NUMBER cell at row 9, column 4: a 10 × 5 grid.
+        let number = |row: u16, col: u16| {
+            record(
+                0x0203,
+                &[&row.to_le_bytes()[..], &col.to_le_bytes(), &[0; 10]].concat(),
+            )
+        };
+        assert_eq!(declared_cells(&number(9, 4)), Some(50));
+        // MULRK: row, first column, RK values, last column.
+        let mulrk = record(0x00BD, &[0u8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x60, 0xEA]);
+        assert_eq!(declared_cells(&mulrk), Some(60_001));
+        // A sheet whose BoundSheet offset lands inside another record, where a far cell hides.
+        let hidden = number(60_000, 200);
+        let filler = record(0x00FC, &[&[0u8; 4][..], &hidden].concat());
+        let at = (12 + 4 + 4) as u32; // the BoundSheet record, the filler's header, 4 bytes
+        let bound = record(0x0085, &[&at.to_le_bytes()[..], &[0, 0, 0, 0]].concat());
+        let stream = [bound, filler].concat();
+        assert_eq!(declared_cells(&stream), Some(60_001 * 201));
+        // Too many sheets to scan from.
+        let many: Vec<u8> = (0..=MAX_SHEETS as u32)
+            .flat_map(|i| record(0x0085, &[&i.to_le_bytes()[..], &[0, 0, 0, 0]].concat()))
+            .collect();
+        assert_eq!(declared_cells(&many), None);
+    }
+
+    #[test]
+    fn dimensions_are_sized_as_calamine_sizes_them() {
+        // Rows 0..10 and columns 0..5, last ones exclusive: 50 cells.
+        assert_eq!(calamine_grid(0, 10, 0, 5), 50);
+        // An empty range is one cell.
+        assert_eq!(calamine_grid(0, 0, 0, 0), 1);
+        // A first column past the last is taken as 0.
+        assert_eq!(calamine_grid(0, 2, 9, 3), 6);
+        // A first row equal to the (exclusive) last wraps in calamine: refused as invalid.
+        assert_eq!(calamine_grid(5, 5, 0, 3), u64::MAX);
+        assert_eq!(calamine_grid(7, 5, 0, 3), u64::MAX);
+    }
+
+    #[test]
+    fn an_xls_whose_row_range_is_empty_is_refused() {
+        // A fuzzing find: rwMic = rwMac made calamine reserve 4 billion rows of cells.
+        let bytes = include_bytes!("../../fixtures/broken/fuzz-oom-xls-empty-row-range.xls");
         assert!(matches!(parse(bytes, "xls"), Err(InputError::Refused(_))));
     }
 
