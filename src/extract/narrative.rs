@@ -81,22 +81,28 @@ impl<'a> Reader<'a> {
         let mut next_fig = 0;
         let mut last = SentenceState::default();
         let sentences = sentences(self.text);
+        let continues = |si: usize| {
+            sentences
+                .get(si)
+                .is_some_and(|&(s, e)| continues_previous(&self.text[s..e]))
+        };
+        let mut this_continues = continues(0);
         for (si, &(s, e)) in sentences.iter().enumerate() {
             let first = next_fig;
             while next_fig < self.figures.len() && self.figures[next_fig].start < e {
                 next_fig += 1;
             }
             let figs = &self.figures[first..next_fig];
+            let next_continues = continues(si + 1);
             // A sentence without figures yields no facts; what it establishes matters only
             // when the next sentence continues it. Most prose is skipped here.
-            let continued = sentences
-                .get(si + 1)
-                .is_some_and(|&(ns, ne)| continues_previous(&self.text[ns..ne]));
-            last = if figs.is_empty() && !continued {
+            let carried = this_continues.then_some(last);
+            last = if figs.is_empty() && !next_continues {
                 SentenceState::default()
             } else {
-                self.read_sentence(si, s, e, figs, last, &mut out)
+                self.read_sentence(si, s, e, figs, carried, &mut out)
             };
+            this_continues = next_continues;
         }
         self.read_grades(&sentences, &mut out);
         out.sort_by_key(|d| d.sentence);
@@ -118,14 +124,14 @@ impl<'a> Reader<'a> {
         s: usize,
         e: usize,
         figs: &[Figure],
-        last: SentenceState,
+        carried: Option<SentenceState>,
         out: &mut Vec<Draft>,
     ) -> SentenceState {
         let respectively = self.respectively(s, e, figs);
         let mut st = SentenceState::default();
-        // A sentence that opens with 其中 (or "基本支出中，") continues the previous sentence:
-        // its subject, indicator and concept.
-        if continues_previous(&self.text[s..e]) {
+        // A sentence that opens with 其中 (or "基本支出中，") continues the previous sentence
+        // (`carried`): its subject, indicator and concept.
+        if let Some(last) = carried {
             st.subject = last.subject;
             st.indicator = last.indicator;
             st.money_concept = last.money_concept;
@@ -628,19 +634,10 @@ fn rate_base(prefix: &str) -> Option<Concept> {
 /// An indicator's name from the words before 得分: without list markers, bracketed notes,
 /// quotes and trailing evaluative words.
 fn indicator_name(raw: &str) -> String {
-    static MARKER: OnceLock<Regex> = OnceLock::new();
-    let marker = MARKER.get_or_init(|| {
-        Regex::new(r"^\s*(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))\s*")
-            .expect("valid regex")
-    });
-    let marked = raw.trim_start().starts_with(|c: char| {
-        c.is_ascii_digit()
-            || matches!(
-                c,
-                '(' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
-            )
-    });
-    let raw = match marked.then(|| marker.find(raw)).flatten() {
+    let raw = match may_open_with_marker(raw)
+        .then(|| list_marker_re().find(raw))
+        .flatten()
+    {
         Some(m) => &raw[m.end()..],
         None => raw,
     };
@@ -671,28 +668,39 @@ fn indicator_name(raw: &str) -> String {
 /// A clause that is only an indicator's name: a numbered label ("(一)决策指标") or a short name
 /// ending in 指标.
 fn indicator_label(clause: &str) -> Option<String> {
-    static MARKER: OnceLock<Regex> = OnceLock::new();
-    let marker = MARKER.get_or_init(|| {
-        Regex::new(r"^\s*(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))")
-            .expect("valid regex")
-    });
-    // A marker opens with one of these; a name ending in 指标 needs both chars. Most clauses
-    // have neither, and need no name.
-    let may_mark = clause.trim_start().starts_with(|c: char| {
-        c.is_ascii_digit()
-            || matches!(
-                c,
-                '(' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
-            )
-    });
+    // A name ending in 指标 needs both chars; most clauses neither open with a marker nor hold
+    // them, and need no name.
+    let may_mark = may_open_with_marker(clause);
     let may_end_in_zhibiao = clause.contains('指') && clause.contains('标');
     if !(may_mark || may_end_in_zhibiao) {
         return None;
     }
     let name = indicator_name(clause);
     let len = name.chars().count();
-    let labelled = marker.is_match(clause) || name.ends_with("指标");
+    let labelled = (may_mark && list_marker_re().is_match(clause)) || name.ends_with("指标");
     (labelled && (2..=16).contains(&len) && !name.contains(['。', '，'])).then_some(name)
+}
+
+/// A list marker opening a line or clause: "1." "1、" "(1)" "一、" "(一)", with the spaces
+/// around it.
+fn list_marker_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^\s*(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))\s*")
+            .expect("valid regex")
+    })
+}
+
+/// Whether a text opens (after spaces) with a char a list marker can open with: a cheap test
+/// before the marker patterns, since most text opens otherwise.
+fn may_open_with_marker(text: &str) -> bool {
+    text.trim_start().starts_with(|c: char| {
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                '(' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+            )
+    })
 }
 
 /// Whether the words before 得分 only name the evaluated object itself (本项目, 该单位,
@@ -1000,25 +1008,8 @@ fn outline(text: &str) -> Vec<Heading> {
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches('\n');
-        // Every marker opens with one of these (after spaces); most lines open otherwise.
-        let may_mark = body.trim_start().starts_with(|c: char| {
-            c.is_ascii_digit()
-                || matches!(
-                    c,
-                    '#' | '*'
-                        | '('
-                        | '一'
-                        | '二'
-                        | '三'
-                        | '四'
-                        | '五'
-                        | '六'
-                        | '七'
-                        | '八'
-                        | '九'
-                        | '十'
-                )
-        });
+        // Every marker opens (after spaces, and Markdown's # or **) as a list marker does.
+        let may_mark = may_open_with_marker(body) || body.trim_start().starts_with(['#', '*']);
         if let Some(i) = markers.iter().position(|m| may_mark && m.is_match(body)) {
             let first = body.find(['。', '!', '?']).unwrap_or(body.len());
             out.push(Heading {

@@ -103,18 +103,18 @@ fn numbers(text: &str) -> impl Iterator<Item = (usize, usize, &'static str, usiz
     })
 }
 
-/// Where each run of digits starts.
-fn digit_run_starts(text: &str) -> impl Iterator<Item = usize> + '_ {
+/// Each run of digits: where it starts, and its length.
+fn digit_runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let bytes = text.as_bytes();
     let mut at = 0;
     std::iter::from_fn(move || {
         let start = next_digit(bytes, at)?;
-        at = start
-            + bytes[start..]
-                .iter()
-                .take_while(|b| b.is_ascii_digit())
-                .count();
-        Some(start)
+        let len = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        at = start + len;
+        Some((start, len))
     })
 }
 
@@ -268,11 +268,10 @@ pub fn figures(text: &str) -> Vec<Figure> {
     let digit_at = |i: Option<char>| i.is_some_and(|c| c.is_ascii_digit());
     // A date starts a run of digits (the pattern is anchored and tried only there).
     let bytes = text.as_bytes();
-    let dates: Vec<(usize, usize)> = digit_run_starts(text)
-        .filter(|&p| {
+    let dates: Vec<(usize, usize)> = digit_runs(text)
+        .filter(|&(p, run)| {
             // The pattern's shapes, by the run's length and the byte after it: 3-4 digits
             // and '-', 19xx/20xx and one of ./-, 1-2 digits and ':'. Others cannot match.
-            let run = bytes[p..].iter().take_while(|b| b.is_ascii_digit()).count();
             match bytes.get(p + run) {
                 Some(b'-') => (3..=4).contains(&run),
                 Some(b'.' | b'/') => run == 4,
@@ -280,7 +279,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
                 _ => false,
             }
         })
-        .filter_map(|p| date_re().find(&text[p..]).map(|m| (p, p + m.end())))
+        .filter_map(|(p, _)| date_re().find(&text[p..]).map(|m| (p, p + m.end())))
         .filter(|&(start, end)| {
             // A date is not followed by a unit: "2024.12万元" is an amount.
             let after = text[end..].trim_start();
