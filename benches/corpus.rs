@@ -39,6 +39,12 @@ impl Lcg {
     }
 }
 
+/// The execution rate as the sheet states it (to 0.01%), in hundredths of a percent, rounded
+/// half up: the one figure the sheet's rate cell and the execution score are both made from.
+fn rate_bp(actual: u64, full: u64) -> u64 {
+    (actual * 10000 + full.max(1) / 2) / full.max(1)
+}
+
 fn money(cents: u64) -> String {
     format!("{}.{:02}", cents / 100, cents % 100)
 }
@@ -103,8 +109,7 @@ fn bundle(i: usize) -> Generated {
     t.push_str("三、绩效指标完成情况\n");
     let mut scores = Vec::new();
     let mut total = 0;
-    // The execution rate as the sheet states it (to 0.01%), in hundredths of a percent.
-    let rate_bp = (actual * 10000 + full.max(1) / 2) / full.max(1);
+    let rate_bp = rate_bp(actual, full);
     for (k, (l1, l2, l3)) in INDICATORS.iter().enumerate() {
         let weight = 10u64;
         let score = if *l1 == "预算执行" {
@@ -173,7 +178,7 @@ fn write_sheet(path: &Path, scores: &[(usize, u64, u64)], initial: u64, full: u6
     let _ = ws.write_number(3, 2, f(full));
     let _ = ws.write_number(3, 3, f(actual));
     // Typed as a rounded rate (99.91%), as most forms are filled in.
-    let rate = (actual as f64 / full.max(1) as f64 * 10000.0).round() / 10000.0;
+    let rate = rate_bp(actual, full) as f64 / 10000.0;
     let _ = ws.write_number(3, 5, rate);
     let _ = ws.write_string(4, 0, "其中：当年财政拨款");
     let _ = ws.write_number(4, 1, f(initial));
