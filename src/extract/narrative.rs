@@ -356,25 +356,16 @@ impl<'a> Reader<'a> {
     /// The money concept term ending nearest before a figure, if only connecting words follow
     /// it. Returns the term and its start in `prefix`.
     fn money_term(&self, prefix: &str) -> Option<(&'a vocab::Term, usize)> {
-        let (term, start) = self.nearest_term(prefix, |c| {
-            !matches!(c, Concept::Score | Concept::Weight | Concept::TotalScore)
-        })?;
-        Some((term, start))
+        self.nearest_term(prefix, vocab::Terms::Money)
     }
 
     fn points_term(&self, prefix: &str) -> Option<(&'a vocab::Term, usize)> {
-        self.nearest_term(prefix, |c| {
-            matches!(c, Concept::Score | Concept::Weight | Concept::TotalScore)
-        })
+        self.nearest_term(prefix, vocab::Terms::Points)
     }
 
-    fn nearest_term(
-        &self,
-        prefix: &str,
-        want: impl Fn(Concept) -> bool,
-    ) -> Option<(&'a vocab::Term, usize)> {
+    fn nearest_term(&self, prefix: &str, kind: vocab::Terms) -> Option<(&'a vocab::Term, usize)> {
         let vocab: &'a Vocabulary = self.vocab;
-        let (term, pos) = vocab.last_term(prefix, want)?;
+        let (term, pos) = vocab.last_term(prefix, kind)?;
         let gap = &prefix[pos + term.text.len()..];
         is_connector(gap).then_some((term, pos))
     }
@@ -389,7 +380,7 @@ impl<'a> Reader<'a> {
         if !with_figure {
             return None;
         }
-        let (_, term_start) = self.nearest_term(head, |_| true)?;
+        let (_, term_start) = self.nearest_term(head, vocab::Terms::All)?;
         let before = clean_subject_text(&head[..term_start]);
         let before = strip_generic(&before);
         if before.chars().count() < 2 {
@@ -489,9 +480,7 @@ impl<'a> Reader<'a> {
     }
 
     fn nearest_term_anywhere(&self, text: &str) -> Option<vocab::Term> {
-        let (term, _) = self.vocab.last_term(text, |c| {
-            !matches!(c, Concept::Score | Concept::Weight | Concept::TotalScore)
-        })?;
+        let (term, _) = self.vocab.last_term(text, vocab::Terms::Money)?;
         Some(term.clone())
     }
 

@@ -2,7 +2,7 @@
 //! validated at load.
 
 use crate::fact::Concept;
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -47,9 +47,76 @@ pub struct Vocabulary {
     pub subjects: Vec<SubjectEntry>,
     /// (alias, subject index), longest alias first.
     aliases: Vec<(String, usize)>,
-    /// Automata over the terms and the aliases: one pass finds every mention.
-    term_matcher: AhoCorasick,
-    alias_matcher: AhoCorasick,
+    /// Backward matchers over the aliases and over each kind of term.
+    alias_matcher: Backward,
+    all_terms: Backward,
+    money_terms: Backward,
+    points_terms: Backward,
+}
+
+/// Which concept terms a search wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Terms {
+    All,
+    /// Amounts and rates: every concept but scores, weights and total scores.
+    Money,
+    /// Scores, weights and total scores.
+    Points,
+}
+
+impl Terms {
+    fn wants(self, c: Concept) -> bool {
+        let points = matches!(c, Concept::Score | Concept::Weight | Concept::TotalScore);
+        match self {
+            Terms::All => true,
+            Terms::Money => !points,
+            Terms::Points => points,
+        }
+    }
+}
+
+/// Finds the mention that ends last in a text, then the longest: a leftmost-longest search of
+/// the reversed text for the reversed words. Searching from the end stops at the first hit,
+/// and a leftmost search can skip ahead with a prefilter, where an overlapping search from the
+/// start must step through every byte. Byte-wise reversal is safe: a whole UTF-8 word matched
+/// in whole UTF-8 text starts and ends on char boundaries.
+#[derive(Debug)]
+struct Backward {
+    matcher: AhoCorasick,
+    /// The index, in the caller's list, of each word the matcher was built from.
+    index: Vec<usize>,
+}
+
+impl Backward {
+    /// Words given as (index, text); on equal words the first listed wins.
+    fn new<'w>(words: impl Iterator<Item = (usize, &'w str)>) -> Result<Backward, String> {
+        let (index, reversed): (Vec<usize>, Vec<Vec<u8>>) =
+            words.map(|(i, w)| (i, w.bytes().rev().collect())).unzip();
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&reversed)
+            .map_err(|e| e.to_string())?;
+        Ok(Backward { matcher, index })
+    }
+
+    /// (start, end, index) of the mention ending last in `text`, then the longest.
+    fn last(&self, text: &str) -> Option<(usize, usize, usize)> {
+        // Clause heads are short: reverse them on the stack.
+        let mut stack = [0u8; 256];
+        let mut heap = Vec::new();
+        let reversed: &mut [u8] = if text.len() <= stack.len() {
+            &mut stack[..text.len()]
+        } else {
+            heap.resize(text.len(), 0);
+            &mut heap
+        };
+        for (r, b) in reversed.iter_mut().zip(text.bytes().rev()) {
+            *r = b;
+        }
+        let m = self.matcher.find(&*reversed)?;
+        let index = *self.index.get(m.pattern().as_usize())?;
+        Some((text.len() - m.end(), text.len() - m.start(), index))
+    }
 }
 
 impl Vocabulary {
@@ -95,15 +162,28 @@ impl Vocabulary {
             }
         }
         aliases.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
-        let term_matcher =
-            AhoCorasick::new(terms.iter().map(|t| t.text.as_str())).map_err(|e| e.to_string())?;
-        let alias_matcher =
-            AhoCorasick::new(aliases.iter().map(|(a, _)| a.as_str())).map_err(|e| e.to_string())?;
+        let terms_of = |kind: Terms| {
+            Backward::new(
+                terms
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| kind.wants(t.concept))
+                    .map(|(i, t)| (i, t.text.as_str())),
+            )
+        };
+        let alias_matcher = Backward::new(
+            aliases
+                .iter()
+                .enumerate()
+                .map(|(i, (a, _))| (i, a.as_str())),
+        )?;
         Ok(Vocabulary {
+            all_terms: terms_of(Terms::All)?,
+            money_terms: terms_of(Terms::Money)?,
+            points_terms: terms_of(Terms::Points)?,
             terms,
             subjects: file.subject,
             aliases,
-            term_matcher,
             alias_matcher,
         })
     }
@@ -115,29 +195,22 @@ impl Vocabulary {
 
     /// The last (then longest) known subject mentioned in `text`, with its byte range.
     pub fn find_subject(&self, text: &str) -> Option<(usize, usize, &SubjectEntry)> {
-        let m = last_longest(&self.alias_matcher, text, |_| true)?;
-        let (_, idx) = &self.aliases[m.pattern().as_usize()];
-        Some((m.start(), m.end(), &self.subjects[*idx]))
+        let (start, end, i) = self.alias_matcher.last(text)?;
+        let (_, subject) = self.aliases.get(i)?;
+        Some((start, end, self.subjects.get(*subject)?))
     }
 
-    /// The concept term that ends last in `text` (then the longest), among the wanted concepts,
-    /// with its start.
-    pub fn last_term(&self, text: &str, want: impl Fn(Concept) -> bool) -> Option<(&Term, usize)> {
-        let m = last_longest(&self.term_matcher, text, |p| want(self.terms[p].concept))?;
-        Some((&self.terms[m.pattern().as_usize()], m.start()))
+    /// The concept term of the wanted kind that ends last in `text` (then the longest), with
+    /// its start.
+    pub fn last_term(&self, text: &str, kind: Terms) -> Option<(&Term, usize)> {
+        let matcher = match kind {
+            Terms::All => &self.all_terms,
+            Terms::Money => &self.money_terms,
+            Terms::Points => &self.points_terms,
+        };
+        let (start, _, i) = matcher.last(text)?;
+        Some((self.terms.get(i)?, start))
     }
-}
-
-/// The match ending last, then the longest, among every (overlapping) match.
-fn last_longest(
-    matcher: &AhoCorasick,
-    text: &str,
-    keep: impl Fn(usize) -> bool,
-) -> Option<aho_corasick::Match> {
-    matcher
-        .find_overlapping_iter(text)
-        .filter(|m| keep(m.pattern().as_usize()))
-        .max_by_key(|m| (m.end(), m.len()))
 }
 
 const DEFAULT_VOCAB: &str = include_str!("../../schemas/vocabulary.toml");
@@ -187,6 +260,62 @@ mod tests {
         assert!(v.terms.iter().any(|t| t.text == "实际兑付"));
         assert!(v.subject("送温暖资金").is_some());
         assert!(v.terms.iter().any(|t| t.text == "年初预算数"));
+    }
+
+    /// The mention ending last, then the longest, by brute force over every position.
+    fn last_longest<'w>(
+        text: &str,
+        words: impl Iterator<Item = &'w str>,
+    ) -> Option<(usize, &'w str)> {
+        let mut best: Option<(usize, &str)> = None;
+        for w in words {
+            for (start, _) in text.match_indices(w) {
+                let key = (start + w.len(), w.len());
+                if best.is_none_or(|(s, b)| key > (s + b.len(), b.len())) {
+                    best = Some((start, w));
+                }
+            }
+        }
+        best
+    }
+
+    proptest::proptest! {
+        /// The backward search finds what a brute-force search over every mention finds, for
+        /// texts made of vocabulary words, pieces of them and other chars.
+        #[test]
+        fn backward_search_finds_the_last_longest_mention(
+            picks in proptest::collection::vec((0usize..1000, 0usize..4, 0usize..3), 0..12)
+        ) {
+            let v = builtin();
+            let mut text = String::new();
+            for (k, cut, filler) in picks {
+                let word: &str = if k % 2 == 0 {
+                    &v.terms[k % v.terms.len()].text
+                } else {
+                    &v.aliases[k % v.aliases.len()].0
+                };
+                // A whole word, or the word without its first or last char.
+                let chars: Vec<char> = word.chars().collect();
+                let piece: String = match cut {
+                    1 if chars.len() > 1 => chars[1..].iter().collect(),
+                    2 if chars.len() > 1 => chars[..chars.len() - 1].iter().collect(),
+                    _ => word.to_string(),
+                };
+                text.push_str(&piece);
+                text.push_str(["", "为", "，其中"][filler]);
+            }
+            let subject = v.find_subject(&text).map(|(s, e, _)| (s, &text[s..e]));
+            let expected = last_longest(&text, v.aliases.iter().map(|(a, _)| a.as_str()));
+            proptest::prop_assert_eq!(subject, expected);
+            for kind in [Terms::All, Terms::Money, Terms::Points] {
+                let found = v.last_term(&text, kind).map(|(t, s)| (s, t.text.as_str()));
+                let expected = last_longest(
+                    &text,
+                    v.terms.iter().filter(|t| kind.wants(t.concept)).map(|t| t.text.as_str()),
+                );
+                proptest::prop_assert_eq!(found, expected);
+            }
+        }
     }
 
     #[test]
