@@ -2,7 +2,6 @@
 //! validated at load.
 
 use crate::fact::Concept;
-use aho_corasick::{AhoCorasick, MatchKind};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -75,47 +74,64 @@ impl Terms {
     }
 }
 
-/// Finds the mention that ends last in a text, then the longest: a leftmost-longest search of
-/// the reversed text for the reversed words. Searching from the end stops at the first hit,
-/// and a leftmost search can skip ahead with a prefilter, where an overlapping search from the
-/// start must step through every byte. Byte-wise reversal is safe: a whole UTF-8 word matched
-/// in whole UTF-8 text starts and ends on char boundaries.
+/// Finds the mention that ends last in a text, then the longest, by stepping back from the
+/// text's end char by char: the first position where a word ends is the answer, and words are
+/// tried longest first. The texts are clause heads of a few dozen bytes, where this costs a
+/// set test per char; an automaton's per-search setup cost more than the whole scan.
 #[derive(Debug)]
 struct Backward {
-    matcher: AhoCorasick,
-    /// The index, in the caller's list, of each word the matcher was built from.
-    index: Vec<usize>,
+    /// The low ten bits of each word's last char, as a 1024-bit set: most chars end no word
+    /// and are turned away by this test alone.
+    last_chars: [u64; 16],
+    /// (last char, (word, index in the caller's list)), sorted by char, then longest word
+    /// first, then in the caller's order.
+    by_last_char: Vec<(char, String, usize)>,
+}
+
+/// A char's place in a 1024-bit set: (word, bit).
+fn sieve_slot(c: char) -> (usize, u32) {
+    let low = c as u32 & 1023;
+    ((low >> 6) as usize, low & 63)
 }
 
 impl Backward {
     /// Words given as (index, text); on equal words the first listed wins.
-    fn new<'w>(words: impl Iterator<Item = (usize, &'w str)>) -> Result<Backward, String> {
-        let (index, reversed): (Vec<usize>, Vec<Vec<u8>>) =
-            words.map(|(i, w)| (i, w.bytes().rev().collect())).unzip();
-        let matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(&reversed)
-            .map_err(|e| e.to_string())?;
-        Ok(Backward { matcher, index })
+    fn new<'w>(words: impl Iterator<Item = (usize, &'w str)>) -> Backward {
+        let mut last_chars = [0u64; 16];
+        let mut by_last_char: Vec<(char, String, usize)> = words
+            .filter_map(|(i, w)| Some((w.chars().next_back()?, w.to_string(), i)))
+            .collect();
+        for (c, _, _) in &by_last_char {
+            let (word, bit) = sieve_slot(*c);
+            last_chars[word] |= 1 << bit;
+        }
+        by_last_char.sort_by(|a, b| {
+            (a.0, std::cmp::Reverse(a.1.len()), a.2).cmp(&(b.0, std::cmp::Reverse(b.1.len()), b.2))
+        });
+        Backward {
+            last_chars,
+            by_last_char,
+        }
     }
 
     /// (start, end, index) of the mention ending last in `text`, then the longest.
     fn last(&self, text: &str) -> Option<(usize, usize, usize)> {
-        // Clause heads are short: reverse them on the stack.
-        let mut stack = [0u8; 256];
-        let mut heap = Vec::new();
-        let reversed: &mut [u8] = if text.len() <= stack.len() {
-            &mut stack[..text.len()]
-        } else {
-            heap.resize(text.len(), 0);
-            &mut heap
-        };
-        for (r, b) in reversed.iter_mut().zip(text.bytes().rev()) {
-            *r = b;
+        for (at, c) in text.char_indices().rev() {
+            let (word, bit) = sieve_slot(c);
+            if self.last_chars[word] >> bit & 1 == 0 {
+                continue;
+            }
+            let end = at + c.len_utf8();
+            let first = self.by_last_char.partition_point(|(k, _, _)| *k < c);
+            let found = self.by_last_char[first..]
+                .iter()
+                .take_while(|(k, _, _)| *k == c)
+                .find(|(_, w, _)| text[..end].ends_with(w.as_str()));
+            if let Some((_, w, i)) = found {
+                return Some((end - w.len(), end, *i));
+            }
         }
-        let m = self.matcher.find(&*reversed)?;
-        let index = *self.index.get(m.pattern().as_usize())?;
-        Some((text.len() - m.end(), text.len() - m.start(), index))
+        None
     }
 }
 
@@ -176,11 +192,11 @@ impl Vocabulary {
                 .iter()
                 .enumerate()
                 .map(|(i, (a, _))| (i, a.as_str())),
-        )?;
+        );
         Ok(Vocabulary {
-            all_terms: terms_of(Terms::All)?,
-            money_terms: terms_of(Terms::Money)?,
-            points_terms: terms_of(Terms::Points)?,
+            all_terms: terms_of(Terms::All),
+            money_terms: terms_of(Terms::Money),
+            points_terms: terms_of(Terms::Points),
             terms,
             subjects: file.subject,
             aliases,
