@@ -92,30 +92,45 @@ fn split_number(pending: &str, written: &str, rest: &str) -> bool {
         .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
 }
 
+/// Bytes where normalisation may have something to do: CR, '[', line ends, and the lead bytes
+/// of U+00A0 (C2), U+3000 (E3) and the full-width forms (EF). Continuation bytes (80–BF) are
+/// none of these, so the text can be scanned byte by byte without stepping over chars.
+const TRIGGER: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\r' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[0xC2] = true;
+    t[0xE3] = true;
+    t[0xEF] = true;
+    t
+};
+
 /// The first char at or after `from` (a char boundary) that normalisation changes or must
 /// look at: CR, '[' (a bookmark?), a line end after a point (a split number?), U+00A0, U+3000,
-/// and the full-width forms other than ，；. The text is stepped through char by char from the
-/// lead bytes, without decoding: ideographs, the bulk of a report, cost one comparison each.
+/// and the full-width forms other than ，；. Ideographs, the bulk of a report, cost one table
+/// lookup per byte.
 fn next_change(bytes: &[u8], from: usize) -> usize {
-    let mut i = from;
-    while let Some(&b) = bytes.get(i) {
-        let at = |k: usize| bytes.get(i + k).copied();
-        match b {
-            b'\r' | b'[' => return i,
+    let at = |k: usize| bytes.get(k).copied();
+    for (i, &b) in bytes.iter().enumerate().skip(from) {
+        if !TRIGGER[usize::from(b)] {
+            continue;
+        }
+        let changes = match b {
+            b'\r' | b'[' => true,
             // After '.', '．' (…8E), a dropped CR or a dropped bookmark (']').
-            b'\n' if i > 0 && matches!(bytes[i - 1], b'.' | 0x8E | b'\r' | b']') => return i,
-            0x00..=0x7F => i += 1,
-            0xC2 if at(1) == Some(0xA0) => return i,
-            0xC0..=0xDF => i += 2,
-            0xE3 if at(1) == Some(0x80) && at(2) == Some(0x80) => return i,
-            0xEF => match (at(1), at(2)) {
-                (Some(0xBC), Some(0x8C | 0x9B)) => i += 3,
-                (Some(0xBC), Some(0x81..=0xBF)) | (Some(0xBD), Some(0x80..=0x9E)) => return i,
-                _ => i += 3,
-            },
-            0xE0..=0xEF => i += 3,
-            0xF0..=0xF7 => i += 4,
-            _ => i += 1,
+            b'\n' => i > 0 && matches!(bytes[i - 1], b'.' | 0x8E | b'\r' | b']'),
+            0xC2 => at(i + 1) == Some(0xA0),
+            0xE3 => at(i + 1) == Some(0x80) && at(i + 2) == Some(0x80),
+            // 0xEF: the full-width forms, but for ，(BC 8C) and ；(BC 9B).
+            _ => matches!(
+                (at(i + 1), at(i + 2)),
+                (Some(0xBC), Some(0x81..=0x8B | 0x8D..=0x9A | 0x9C..=0xBF))
+                    | (Some(0xBD), Some(0x80..=0x9E))
+            ),
+        };
+        if changes {
+            return i;
         }
     }
     bytes.len()
