@@ -832,12 +832,10 @@ fn year_re() -> &'static Regex {
 /// since plans for the next year are the usual other year mentioned.
 fn report_year(text: &str) -> Option<u32> {
     let mut counts: HashMap<u32, usize> = HashMap::new();
-    for c in year_re().captures_iter(text) {
-        let (Some(m), Some(all)) = (c.get(1), c.get(0)) else {
-            continue;
-        };
-        if let Ok(y) = m.as_str().parse() {
-            let weight = if text[all.end()..].starts_with('度') {
+    // A match is four ASCII digits and 年: no capture groups needed to read the year.
+    for m in year_re().find_iter(text) {
+        if let Some(Ok(y)) = m.as_str().get(..4).map(str::parse) {
+            let weight = if text[m.end()..].starts_with('度') {
                 3
             } else {
                 1
@@ -994,9 +992,11 @@ fn outline(text: &str) -> Vec<Heading> {
         .map(|p| Regex::new(p).expect("valid regex"))
     });
     let mut out = Vec::new();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_end_matches('\n');
+    let line_starts =
+        std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+    for offset in line_starts.filter(|&o| o < text.len()) {
+        let rest = &text[offset..];
+        let body = &rest[..memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len())];
         // Every marker opens (after spaces, and Markdown's # or **) as a list marker does.
         let may_mark = may_open_with_marker(body) || body.trim_start().starts_with(['#', '*']);
         if let Some(i) = markers.iter().position(|m| may_mark && m.is_match(body)) {
@@ -1007,7 +1007,6 @@ fn outline(text: &str) -> Vec<Heading> {
                 level: i as u8 + 1,
             });
         }
-        offset += line.len();
     }
     out
 }
