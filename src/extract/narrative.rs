@@ -434,7 +434,7 @@ impl<'a> Reader<'a> {
     ) -> HashMap<usize, (Option<Concept>, bool, Option<String>)> {
         let mut out = HashMap::new();
         let sentence = &self.text[s..e];
-        let Some(pos) = sentence.find("分别") else {
+        let Some(pos) = find_word(sentence, RESPECTIVELY, false) else {
             return out;
         };
         let abs = s + pos;
@@ -630,7 +630,11 @@ fn indicator_name(raw: &str) -> String {
         Some(m) => &raw[m.end()..],
         None => raw,
     };
-    let mut s: String = raw.chars().filter(|&c| !is_quote_or_space(c)).collect();
+    let mut s: String = if has_quote_or_space(raw) {
+        raw.chars().filter(|&c| !is_quote_or_space(c)).collect()
+    } else {
+        raw.to_string()
+    };
     // Drop bracketed notes such as (15分).
     while let (Some(a), Some(b)) = (s.find('('), s.find(')')) {
         if b < a {
@@ -747,6 +751,22 @@ fn names_the_whole(name: &str, raw: &str) -> bool {
     rest.is_empty() && (own || total_word)
 }
 
+/// Whether a text holds a quote or a space (`is_quote_or_space`), tested on bytes: the quotes
+/// are E2 80 98–9D and E3 80 8C–8D, and their second byte is never a lead byte.
+fn has_quote_or_space(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'"' | b'\'' | b' ' | b'\t' => true,
+        0xE2 => bytes.get(i + 1..i + 3).is_some_and(|t| {
+            t[0] == 0x80 && (0x98..=0x9D).contains(&t[1]) && t[1] != 0x9A && t[1] != 0x9B
+        }),
+        0xE3 => bytes
+            .get(i + 1..i + 3)
+            .is_some_and(|t| t[0] == 0x80 && matches!(t[1], 0x8C | 0x8D)),
+        _ => false,
+    })
+}
+
 fn is_quote_or_space(c: char) -> bool {
     matches!(
         c,
@@ -762,7 +782,7 @@ fn clean_subject_text(s: &str) -> Cow<'_, str> {
         Regex::new(r"^(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\))?(?:[0-9]{4}年度?|本年度|本年|全年|年度)?")
             .expect("valid regex")
     });
-    let s: Cow<'_, str> = if s.contains(is_quote_or_space) {
+    let s: Cow<'_, str> = if has_quote_or_space(s) {
         Cow::Owned(s.chars().filter(|&c| !is_quote_or_space(c)).collect())
     } else {
         Cow::Borrowed(s)
@@ -884,21 +904,33 @@ fn grade_re(settings: &Settings) -> Arc<Regex> {
     re
 }
 
-/// The first 其中 in a clause. The searchers are built once: `str::find` builds one per call,
-/// and this runs for every clause.
+/// Where a two-char word (six bytes) occurs in `s`: first or last. Clauses are a few dozen
+/// bytes, where a substring searcher's setup costs more than the search; a word's last byte
+/// (a continuation byte, rare in comparison with lead bytes) is found by memchr and the rest
+/// compared.
+fn find_word(s: &str, word: &[u8; 6], last: bool) -> Option<usize> {
+    let bytes = s.as_bytes();
+    let matches_at = |end: usize| end >= 6 && &bytes[end - 6..end] == word;
+    let mut ends = memchr::memchr_iter(word[5], bytes).map(|i| i + 1);
+    let end = if last {
+        ends.rev().find(|&e| matches_at(e))
+    } else {
+        ends.find(|&e| matches_at(e))
+    }?;
+    Some(end - 6)
+}
+
+const RESPECTIVELY: &[u8; 6] = "分别".as_bytes().first_chunk().expect("分别 is six bytes");
+const OF_WHICH: &[u8; 6] = "其中".as_bytes().first_chunk().expect("其中 is six bytes");
+
+/// The first 其中 in a clause.
 fn find_of_which(s: &str) -> Option<usize> {
-    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
-    FINDER
-        .get_or_init(|| memchr::memmem::Finder::new("其中"))
-        .find(s.as_bytes())
+    find_word(s, OF_WHICH, false)
 }
 
 /// The last 其中 in a clause.
 fn rfind_of_which(s: &str) -> Option<usize> {
-    static FINDER: OnceLock<memchr::memmem::FinderRev<'static>> = OnceLock::new();
-    FINDER
-        .get_or_init(|| memchr::memmem::FinderRev::new("其中"))
-        .rfind(s.as_bytes())
+    find_word(s, OF_WHICH, true)
 }
 
 /// Whether a sentence continues the one before: it opens with 其中, or its first clause ends
@@ -1113,6 +1145,33 @@ fn finish(drafts: Vec<Draft>, norm: &Normalized, src: &Arc<Source>) -> Vec<Fact>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The word search finds what `str::find` and `str::rfind` find.
+        #[test]
+        fn word_search_agrees_with_str_find(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "其中", "其", "中", "分别", "分", "别", "，", "a", "基本支出", "为", "“其中”",
+            ]), 0..12)
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(find_of_which(&text), text.find("其中"));
+            proptest::prop_assert_eq!(rfind_of_which(&text), text.rfind("其中"));
+            proptest::prop_assert_eq!(find_word(&text, RESPECTIVELY, false), text.find("分别"));
+        }
+
+        /// The byte test for quotes and spaces agrees with the char test.
+        #[test]
+        fn quote_test_on_bytes_agrees_with_chars(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "“", "”", "‘", "’", "‚", "‛", "「", "」", "『", "。", "、", "\"", "'", " ", "\t",
+                "\u{3000}", "a", "项目", "—", "…",
+            ]), 0..8)
+        ) {
+            let text: String = parts.concat();
+            proptest::prop_assert_eq!(has_quote_or_space(&text), text.contains(is_quote_or_space));
+        }
+    }
 
     fn facts(text: &str) -> Vec<Fact> {
         let src = Source::new("t.txt".into(), text.to_string());
