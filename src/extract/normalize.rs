@@ -92,48 +92,41 @@ fn split_number(pending: &str, written: &str, rest: &str) -> bool {
         .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
 }
 
-/// Bytes where normalisation may have something to do: CR, '[', line ends, and the lead bytes
-/// of U+00A0 (C2), U+3000 (E3) and the full-width forms (EF). Continuation bytes (80–BF) are
-/// none of these, so the text can be scanned byte by byte without stepping over chars.
-const TRIGGER: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'\r' as usize] = true;
-    t[b'[' as usize] = true;
-    t[b'\n' as usize] = true;
-    t[0xC2] = true;
-    t[0xE3] = true;
-    t[0xEF] = true;
-    t
-};
-
-/// The first char at or after `from` (a char boundary) that normalisation changes or must
-/// look at: CR, '[' (a bookmark?), a line end after a point (a split number?), U+00A0, U+3000,
-/// and the full-width forms other than ，；. Ideographs, the bulk of a report, cost one table
-/// lookup per byte.
-fn next_change(bytes: &[u8], from: usize) -> usize {
+/// Whether the char at `i` (a char boundary) is one that normalisation changes or must look
+/// at: CR, '[' (a bookmark?), a line end after a point (a split number?), U+00A0, U+3000, and
+/// the full-width forms other than ，；.
+fn changes_at(bytes: &[u8], i: usize) -> bool {
     let at = |k: usize| bytes.get(k).copied();
-    for (i, &b) in bytes.iter().enumerate().skip(from) {
-        if !TRIGGER[usize::from(b)] {
-            continue;
-        }
-        let changes = match b {
-            b'\r' | b'[' => true,
-            // After '.', '．' (…8E), a dropped CR or a dropped bookmark (']').
-            b'\n' => i > 0 && matches!(bytes[i - 1], b'.' | 0x8E | b'\r' | b']'),
-            0xC2 => at(i + 1) == Some(0xA0),
-            0xE3 => at(i + 1) == Some(0x80) && at(i + 2) == Some(0x80),
-            // 0xEF: the full-width forms, but for ，(BC 8C) and ；(BC 9B).
-            _ => matches!(
-                (at(i + 1), at(i + 2)),
-                (Some(0xBC), Some(0x81..=0x8B | 0x8D..=0x9A | 0x9C..=0xBF))
-                    | (Some(0xBD), Some(0x80..=0x9E))
-            ),
-        };
-        if changes {
-            return i;
-        }
+    match bytes[i] {
+        b'\r' | b'[' => true,
+        // After '.', '．' (…8E), a dropped CR or a dropped bookmark (']').
+        b'\n' => i > 0 && matches!(bytes[i - 1], b'.' | 0x8E | b'\r' | b']'),
+        0xC2 => at(i + 1) == Some(0xA0),
+        0xE3 => at(i + 1) == Some(0x80) && at(i + 2) == Some(0x80),
+        // The full-width forms, but for ，(EF BC 8C) and ；(EF BC 9B).
+        0xEF => matches!(
+            (at(i + 1), at(i + 2)),
+            (Some(0xBC), Some(0x81..=0x8B | 0x8D..=0x9A | 0x9C..=0xBF))
+                | (Some(0xBD), Some(0x80..=0x9E))
+        ),
+        _ => false,
     }
-    bytes.len()
+}
+
+/// The chars that normalisation changes or must look at, in order. Every such char starts
+/// with one of six bytes: CR, '[', a line end, or the lead byte of U+00A0 (C2), U+3000 (E3)
+/// or a full-width form (EF). Continuation bytes (80–BF) are none of these, so two vectorised
+/// byte searches find every candidate, and most of the text is never looked at byte by byte.
+fn changes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let mut ascii = memchr::memchr3_iter(b'\r', b'[', b'\n', bytes).peekable();
+    let mut leads = memchr::memchr3_iter(0xC2, 0xE3, 0xEF, bytes).peekable();
+    std::iter::from_fn(move || match (ascii.peek(), leads.peek()) {
+        (Some(&a), Some(&l)) if a < l => ascii.next(),
+        (_, Some(_)) => leads.next(),
+        (Some(_), None) => ascii.next(),
+        (None, None) => None,
+    })
+    .filter(|&i| changes_at(bytes, i))
 }
 
 struct Builder {
@@ -185,8 +178,11 @@ pub fn normalize(original: &str) -> Normalized {
     };
     // `copied` is where the pending run of unchanged text starts; `i` where scanning goes on.
     let (mut copied, mut i) = (0, 0);
-    while i < original.len() {
-        let j = next_change(bytes, i);
+    for j in changes(bytes) {
+        // Text dropped with a bookmark may hold candidates of its own.
+        if j < i {
+            continue;
+        }
         let Some(c) = original[j..].chars().next() else {
             break;
         };

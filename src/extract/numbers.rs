@@ -7,6 +7,7 @@
 use crate::quantity::Unit;
 use regex::Regex;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
@@ -280,6 +281,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
         })
         .collect();
     let mut out = Vec::new();
+    let mut line_start = 0;
     for (start, num_end, unit_text, end) in numbers(text) {
         let num = &text[start..num_end];
         if dates.iter().any(|&(a, b)| start < b && num_end > a) {
@@ -334,7 +336,10 @@ pub fn figures(text: &str) -> Vec<Figure> {
                 continue;
             }
             // Section numbers at the start of a line: "1." "2、".
-            let line_start = text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+            // Numbers come in order: the line start moves forward only.
+            while let Some(k) = memchr::memchr(b'\n', &bytes[line_start..start]) {
+                line_start += k + 1;
+            }
             if text[line_start..start].trim().is_empty() && after_num.starts_with(['.', '、', ')'])
             {
                 continue;
@@ -346,7 +351,11 @@ pub fn figures(text: &str) -> Vec<Figure> {
             }
         }
         // 元 in 千元 scales by a thousand.
-        let raw: String = num.chars().filter(|&c| c != ',').collect();
+        let raw: Cow<'_, str> = if num.contains(',') {
+            Cow::Owned(num.replace(',', ""))
+        } else {
+            Cow::Borrowed(num)
+        };
         let Ok(mut value) = Decimal::from_str(&raw) else {
             continue;
         };
