@@ -983,18 +983,28 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Clause ranges within a sentence: cut at ，,；;:、 outside figures.
+/// Clause ranges within a sentence: cut at ，,；;:、 outside figures. The marks are found on
+/// bytes: ，(EF BC 8C), ；(EF BC 9B) and 、(E3 80 81) by their lead byte, the rest as ASCII.
 fn clauses(text: &str, s: usize, e: usize, figs: &[Figure]) -> Vec<(usize, usize)> {
+    let bytes = &text.as_bytes()[..e];
     let mut out = Vec::new();
     let mut start = s;
-    for (i, c) in text[s..e].char_indices() {
-        let at = s + i;
-        if matches!(c, '，' | ',' | '；' | ';' | ':' | '、')
-            && !figs.iter().any(|f| f.start <= at && at < f.end)
-        {
+    let mut at = s;
+    while at < e {
+        let len = match bytes[at] {
+            b',' | b';' | b':' => 1,
+            0xEF if matches!(bytes.get(at + 1..at + 3), Some([0xBC, 0x8C | 0x9B])) => 3,
+            0xE3 if matches!(bytes.get(at + 1..at + 3), Some([0x80, 0x81])) => 3,
+            _ => {
+                at += 1;
+                continue;
+            }
+        };
+        if !figs.iter().any(|f| f.start <= at && at < f.end) {
             out.push((start, at));
-            start = at + c.len_utf8();
+            start = at + len;
         }
+        at += len;
     }
     out.push((start, e));
     out
@@ -1158,6 +1168,30 @@ mod tests {
             proptest::prop_assert_eq!(find_of_which(&text), text.find("其中"));
             proptest::prop_assert_eq!(rfind_of_which(&text), text.rfind("其中"));
             proptest::prop_assert_eq!(find_word(&text, RESPECTIVELY, false), text.find("分别"));
+        }
+
+        /// Clauses cut on bytes are the clauses cut char by char, figures kept whole.
+        #[test]
+        fn clauses_cut_on_bytes_agree_with_chars(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "，", ",", "；", ";", ":", "、", "。", "“", "1,234.5万元", "为", "a", "其中",
+                "：", "〔", "，，",
+            ]), 0..12)
+        ) {
+            let text: String = parts.concat();
+            let figs = figures(&text);
+            let mut expected = Vec::new();
+            let mut start = 0;
+            for (at, c) in text.char_indices() {
+                if matches!(c, '，' | ',' | '；' | ';' | ':' | '、')
+                    && !figs.iter().any(|f| f.start <= at && at < f.end)
+                {
+                    expected.push((start, at));
+                    start = at + c.len_utf8();
+                }
+            }
+            expected.push((start, text.len()));
+            proptest::prop_assert_eq!(clauses(&text, 0, text.len(), &figs), expected);
         }
 
         /// The byte test for quotes and spaces agrees with the char test.

@@ -77,56 +77,51 @@ impl Terms {
 /// Finds the mention that ends last in a text, then the longest, by stepping back from the
 /// text's end char by char: the first position where a word ends is the answer, and words are
 /// tried longest first. The texts are clause heads of a few dozen bytes, where this costs a
-/// set test per char; an automaton's per-search setup cost more than the whole scan.
+/// table lookup per char; an automaton's per-search setup cost more than the whole scan.
 #[derive(Debug)]
 struct Backward {
-    /// The low ten bits of each word's last char, as a 1024-bit set: most chars end no word
-    /// and are turned away by this test alone.
-    last_chars: [u64; 16],
-    /// (last char, (word, index in the caller's list)), sorted by char, then longest word
-    /// first, then in the caller's order.
-    by_last_char: Vec<(char, String, usize)>,
+    /// (last char, word, index in the caller's list), grouped by the low ten bits of the last
+    /// char, then longest word first, then in the caller's order.
+    words: Vec<(char, String, usize)>,
+    /// For each value of those ten bits, the range of `words` whose last char has them: most
+    /// chars end no word and find an empty range.
+    slots: Vec<(u32, u32)>,
 }
 
-/// A char's place in a 1024-bit set: (word, bit).
-fn sieve_slot(c: char) -> (usize, u32) {
-    let low = c as u32 & 1023;
-    ((low >> 6) as usize, low & 63)
+/// The slot of a word's last char: its low ten bits.
+fn slot(c: char) -> usize {
+    (c as u32 & 1023) as usize
 }
 
 impl Backward {
     /// Words given as (index, text); on equal words the first listed wins.
     fn new<'w>(words: impl Iterator<Item = (usize, &'w str)>) -> Backward {
-        let mut last_chars = [0u64; 16];
-        let mut by_last_char: Vec<(char, String, usize)> = words
+        let mut words: Vec<(char, String, usize)> = words
             .filter_map(|(i, w)| Some((w.chars().next_back()?, w.to_string(), i)))
             .collect();
-        for (c, _, _) in &by_last_char {
-            let (word, bit) = sieve_slot(*c);
-            last_chars[word] |= 1 << bit;
+        words.sort_by_key(|(c, w, i)| (slot(*c), std::cmp::Reverse(w.len()), *i));
+        let mut slots = vec![(0, 0); 1024];
+        for (k, (c, _, _)) in words.iter().enumerate() {
+            let range = &mut slots[slot(*c)];
+            if range.0 == range.1 {
+                range.0 = k as u32;
+            }
+            range.1 = k as u32 + 1;
         }
-        by_last_char.sort_by(|a, b| {
-            (a.0, std::cmp::Reverse(a.1.len()), a.2).cmp(&(b.0, std::cmp::Reverse(b.1.len()), b.2))
-        });
-        Backward {
-            last_chars,
-            by_last_char,
-        }
+        Backward { words, slots }
     }
 
     /// (start, end, index) of the mention ending last in `text`, then the longest.
     fn last(&self, text: &str) -> Option<(usize, usize, usize)> {
         for (at, c) in text.char_indices().rev() {
-            let (word, bit) = sieve_slot(c);
-            if self.last_chars[word] >> bit & 1 == 0 {
+            let (first, end_of_slot) = self.slots[slot(c)];
+            if first == end_of_slot {
                 continue;
             }
             let end = at + c.len_utf8();
-            let first = self.by_last_char.partition_point(|(k, _, _)| *k < c);
-            let found = self.by_last_char[first..]
+            let found = self.words[first as usize..end_of_slot as usize]
                 .iter()
-                .take_while(|(k, _, _)| *k == c)
-                .find(|(_, w, _)| text[..end].ends_with(w.as_str()));
+                .find(|(k, w, _)| *k == c && text[..end].ends_with(w.as_str()));
             if let Some((_, w, i)) = found {
                 return Some((end - w.len(), end, *i));
             }
