@@ -777,25 +777,54 @@ fn is_quote_or_space(c: char) -> bool {
 /// Subject text without quotes, spaces and leading dates; borrowed when nothing is dropped
 /// from inside it.
 fn clean_subject_text(s: &str) -> Cow<'_, str> {
-    static LEAD: OnceLock<Regex> = OnceLock::new();
-    let lead = LEAD.get_or_init(|| {
-        Regex::new(r"^(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\))?(?:[0-9]{4}年度?|本年度|本年|全年|年度)?")
-            .expect("valid regex")
-    });
     let s: Cow<'_, str> = if has_quote_or_space(s) {
         Cow::Owned(s.chars().filter(|&c| !is_quote_or_space(c)).collect())
     } else {
         Cow::Borrowed(s)
     };
-    // Only these can open what the pattern drops; most heads open otherwise.
-    if !s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '(' | '本' | '全' | '年')) {
-        return s;
-    }
-    let dropped = lead.find(&s).map_or(0, |m| m.end());
+    let dropped = lead_len(&s);
     match s {
         Cow::Borrowed(b) => Cow::Borrowed(&b[dropped..]),
         Cow::Owned(o) => Cow::Owned(o[dropped..].to_string()),
     }
+}
+
+/// The length of what the pattern `^(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\))?(?:[0-9]{4}年度?|本年度|
+/// 本年|全年|年度)?` matches at the start of a subject: a list number, then a year. Read by hand,
+/// since this runs for every clause head (tested against the pattern).
+fn lead_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let digits_from = |i: usize| {
+        bytes
+            .get(i..)
+            .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count())
+    };
+    let number = digits_from(0);
+    let mut at = if (1..=2).contains(&number) && bytes.get(number) == Some(&b'.') {
+        number + 1
+    } else if (1..=2).contains(&number) && s[number..].starts_with('、') {
+        number + '、'.len_utf8()
+    } else if bytes.first() == Some(&b'(')
+        && (1..=2).contains(&digits_from(1))
+        && bytes.get(1 + digits_from(1)) == Some(&b')')
+    {
+        digits_from(1) + 2
+    } else {
+        0
+    };
+    let rest = &s[at..];
+    if digits_from(at) >= 4 && rest[4..].starts_with('年') {
+        at += 4 + '年'.len_utf8();
+        if s[at..].starts_with('度') {
+            at += '度'.len_utf8();
+        }
+    } else if let Some(w) = ["本年度", "本年", "全年", "年度"]
+        .into_iter()
+        .find(|w| rest.starts_with(w))
+    {
+        at += w.len();
+    }
+    at
 }
 
 /// Drops generic words that name no subject (支出, 本部门 …).
@@ -1192,6 +1221,23 @@ mod tests {
             }
             expected.push((start, text.len()));
             proptest::prop_assert_eq!(clauses(&text, 0, text.len(), &figs), expected);
+        }
+
+        /// The hand-read lead of a subject is what its pattern matches.
+        #[test]
+        fn lead_len_agrees_with_its_pattern(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "1", "12", "123", "2024", "20245", ".", "、", "(", ")", "年", "度", "本年度", "本",
+                "全年", "年度", "项目", "三公经费",
+            ]), 0..7)
+        ) {
+            let text: String = parts.concat();
+            let re = Regex::new(
+                r"^(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\))?(?:[0-9]{4}年度?|本年度|本年|全年|年度)?",
+            )
+            .unwrap();
+            let expected = re.find(&text).map_or(0, |m| m.end());
+            proptest::prop_assert_eq!(lead_len(&text), expected);
         }
 
         /// The byte test for quotes and spaces agrees with the char test.
