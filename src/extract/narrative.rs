@@ -571,13 +571,17 @@ fn change_word_at_end(prefix: &str) -> Option<bool> {
         "少",
         "节约",
     ];
-    let compared = ["比", "较", "同比", "环比", "相比"]
-        .iter()
-        .any(|w| p.contains(w));
-    if UP.iter().any(|w| p.ends_with(w)) && (compared || p.ends_with("增长")) {
+    // Whether the prefix compares with something: asked only of prefixes ending in a change
+    // word, since most end otherwise.
+    let compared = || {
+        ["比", "较", "同比", "环比", "相比"]
+            .iter()
+            .any(|w| p.contains(w))
+    };
+    if UP.iter().any(|w| p.ends_with(w)) && (p.ends_with("增长") || compared()) {
         return Some(false);
     }
-    if DOWN.iter().any(|w| p.ends_with(w)) && (compared || p.ends_with("下降")) {
+    if DOWN.iter().any(|w| p.ends_with(w)) && (p.ends_with("下降") || compared()) {
         return Some(true);
     }
     None
