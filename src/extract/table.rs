@@ -75,7 +75,10 @@ impl Field {
 /// the table holds the template's few words whatever the cells, so cells that collide cost a
 /// comparison each, no more.
 #[derive(Default, Clone, Copy)]
-struct WordHasher(u64);
+pub(crate) struct WordHasher(u64);
+
+/// Builds `WordHasher`s, for maps and sets of header words.
+pub(crate) type WordHash = BuildHasherDefault<WordHasher>;
 
 impl WordHasher {
     fn add(&mut self, word: u64) {
@@ -159,7 +162,7 @@ pub struct Template {
     pub rows: HashMap<String, Vec<String>>,
     /// Header word → column field, built from `columns` when the template is parsed.
     #[serde(skip)]
-    fields_by_word: HashMap<String, Field, BuildHasherDefault<WordHasher>>,
+    fields_by_word: HashMap<String, Field, WordHash>,
     /// The longest header word, in bytes: a longer cell names no column (most prose cells).
     #[serde(skip)]
     longest_word: usize,
@@ -273,7 +276,7 @@ pub fn header_key(text: &str) -> String {
 }
 
 /// `header_key`, borrowed when the text is its own key.
-fn key_of(text: &str) -> Cow<'_, str> {
+pub(crate) fn key_of(text: &str) -> Cow<'_, str> {
     if is_own_key(text) {
         return Cow::Borrowed(text);
     }
