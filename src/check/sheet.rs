@@ -574,9 +574,9 @@ fn check_indicators(
             .map(|&i| &t.rows[i])
             .filter(|r| {
                 if lw.level == 1 {
-                    r.level1 == lw.label
+                    *r.level1 == *lw.label
                 } else {
-                    r.level2 == lw.label
+                    *r.level2 == *lw.label
                 }
             })
             .filter_map(|r| r.weight.as_ref())

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
@@ -498,8 +499,9 @@ fn read_number(v: &Value) -> (Option<(Decimal, u32, bool)>, bool) {
 #[derive(Debug, Clone)]
 pub struct IndicatorRow {
     pub row: u32,
-    pub level1: String,
-    pub level2: String,
+    /// Filled down from merged cells: rows of one group share the text.
+    pub level1: Rc<str>,
+    pub level2: Rc<str>,
     pub level3: String,
     pub weight: Option<Num>,
     pub score: Option<Num>,
@@ -508,11 +510,11 @@ pub struct IndicatorRow {
 
 impl IndicatorRow {
     pub fn name(&self) -> String {
-        [&self.level3, &self.level2, &self.level1]
+        [self.level3.as_str(), &self.level2, &self.level1]
             .into_iter()
             .find(|s| !s.is_empty())
-            .cloned()
             .unwrap_or_default()
+            .to_string()
     }
 }
 
@@ -732,7 +734,8 @@ fn read_indicators(
         total_score: None,
         label_weights: Vec::new(),
     };
-    let (mut l1, mut l2) = (String::new(), String::new());
+    let none: Rc<str> = Rc::from("");
+    let (mut l1, mut l2) = (none.clone(), none.clone());
     let mut blank_run = 0;
     for r in header + 1..end {
         let texts = keys.row(r);
@@ -769,10 +772,10 @@ fn read_indicators(
         );
         // Merged 一级/二级 cells are empty below their first row: fill down.
         if !a.is_empty() {
-            if l1 != a {
-                l1 = a.to_string();
+            if *l1 != *a {
+                l1 = Rc::from(a.as_ref());
             }
-            l2.clear();
+            l2 = none.clone();
             if let Some((w, d)) = label_weight(&a) {
                 table.label_weights.push(LabelWeight {
                     level: 1,
@@ -787,8 +790,8 @@ fn read_indicators(
             }
         }
         if !b.is_empty() {
-            if l2 != b {
-                l2 = b.to_string();
+            if *l2 != *b {
+                l2 = Rc::from(b.as_ref());
             }
             if let Some((w, d)) = label_weight(&b) {
                 table.label_weights.push(LabelWeight {
@@ -931,7 +934,18 @@ fn cells_say(sheet: &Sheet, row: usize, cols: std::ops::Range<usize>, word: &str
 
 /// Whether a fund header says its amounts are in 元 ("项目资金（元）").
 fn says_yuan(sheet: &Sheet, header: usize) -> bool {
-    cells_say(sheet, header, 0..sheet.width(), "(元)")
+    // Normalised, 元 follows '(' only where it follows '('/'（' in its cell, or follows what
+    // normalising drops (CR, a bookmark's ']'), or starts its cell. Headers in 万元 need no
+    // normalising.
+    let may = (0..sheet.width()).any(|c| match sheet.get(header, c) {
+        Value::Text(t) | Value::Other(t) => t.match_indices('元').any(|(at, _)| {
+            t.get(..at)
+                .and_then(|head| head.chars().next_back())
+                .is_none_or(|before| matches!(before, '(' | '（' | '\r' | ']'))
+        }),
+        _ => false,
+    });
+    may && cells_say(sheet, header, 0..sheet.width(), "(元)")
 }
 
 /// Whether a fund row's label cells say 其中 ("其中：" in a cell of its own, as well).
@@ -1024,6 +1038,9 @@ mod tests {
                 "元",
                 "万元",
                 "(元)",
+                "（万元）",
+                "（元）",
+                "[bookmark: _Toc2]元",
                 "50",
                 "9.5",
                 ".",
@@ -1103,6 +1120,22 @@ mod tests {
             };
             let joined: String = cells.iter().map(|t| normalize(t).text).collect();
             prop_assert_eq!(cells_say(&sheet, 0, 0..cells.len(), word), joined.contains(word));
+        }
+    }
+
+    proptest! {
+        /// Headers are spared normalising only where the normalised cells would not say (元).
+        #[test]
+        fn says_yuan_is_what_the_normalised_header_says(
+            cells in proptest::collection::vec(cell_text(), 0..4),
+        ) {
+            let sheet = Sheet {
+                name: String::new(),
+                cells: vec![cells.iter().map(|t| Value::Text(t.clone())).collect()],
+                uncached: Vec::new(),
+            };
+            let joined: String = cells.iter().map(|t| normalize(t).text).collect();
+            prop_assert_eq!(says_yuan(&sheet, 0), joined.contains("(元)"));
         }
     }
 
