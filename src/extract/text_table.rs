@@ -148,32 +148,48 @@ fn is_header_line(line: &str) -> bool {
     }
 }
 
-/// Whether three lines in a row are header words: without pipes or gaps, only such a run can
-/// start a table.
-fn any_header_run(text: &str) -> bool {
-    let mut run = 0;
-    lines_of(text).any(|(_, l)| {
-        run = if is_header_line(l) { run + 1 } else { 0 };
-        run >= 3
-    })
+/// What one pass over a text finds: whether it holds a pipe, a tab, and three lines in a row
+/// that are header words (without pipes or gaps, only such a run can start a table).
+struct QuickLook {
+    pipe: bool,
+    tab: bool,
+    header_run: bool,
+}
+
+fn quick_look(text: &str) -> QuickLook {
+    let bytes = text.as_bytes();
+    let mut look = QuickLook {
+        pipe: false,
+        tab: false,
+        header_run: false,
+    };
+    let (mut start, mut run) = (0, 0);
+    // The lines as `lines_of` gives them.
+    let mut line_to = |end: usize, look: &mut QuickLook| {
+        if let Some(line) = text.get(start..end).filter(|l| !l.is_empty()) {
+            let line = line.trim_end_matches(['\n', '\r']);
+            run = if is_header_line(line) { run + 1 } else { 0 };
+            look.header_run |= run >= 3;
+        }
+        start = end;
+    };
+    for at in memchr::memchr3_iter(b'\n', b'|', b'\t', bytes) {
+        match bytes.get(at) {
+            Some(b'\n') => line_to(at + 1, &mut look),
+            Some(b'|') => look.pipe = true,
+            _ => look.tab = true,
+        }
+    }
+    line_to(text.len(), &mut look);
+    look
 }
 
 pub fn find(text: &str) -> Vec<TextTable> {
-    // Most reports have no table: a search over the text for pipes and gaps, and one over its
-    // short lines, say so before any line is split.
-    let bytes = text.as_bytes();
-    let (mut any_pipe, mut any_tab) = (false, false);
-    for at in memchr::memchr2_iter(b'|', b'\t', bytes) {
-        match bytes.get(at) {
-            Some(b'|') => any_pipe = true,
-            _ => any_tab = true,
-        }
-        if any_pipe && any_tab {
-            break;
-        }
-    }
-    let any_gap = any_tab || any_wide_space(bytes);
-    if !any_pipe && !any_gap && !any_header_run(text) {
+    // Most reports have no table: one pass over the text for pipes, tabs and runs of header
+    // words, and a search for wide spaces, say so before the lines are split.
+    let look = quick_look(text);
+    let (any_pipe, any_gap) = (look.pipe, look.tab || any_wide_space(text.as_bytes()));
+    if !any_pipe && !any_gap && !look.header_run {
         return Vec::new();
     }
     tables_in(text, any_pipe, any_gap)
