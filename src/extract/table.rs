@@ -89,16 +89,20 @@ impl WordHasher {
 
 impl Hasher for WordHasher {
     fn write(&mut self, bytes: &[u8]) {
-        let eight = |part: &[u8]| {
-            let mut word = [0u8; 8];
-            word[..part.len()].copy_from_slice(part);
-            u64::from_le_bytes(word)
-        };
-        let n = bytes.len();
-        self.add(n as u64);
-        self.add(eight(&bytes[..n.min(8)]));
-        if n > 8 {
-            self.add(eight(&bytes[n.saturating_sub(8)..]));
+        self.add(bytes.len() as u64);
+        // Header words are two chars or more (six bytes): most keys are read as two words.
+        match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+            (Some(&first), Some(&last)) => {
+                self.add(u64::from_le_bytes(first));
+                self.add(u64::from_le_bytes(last));
+            }
+            _ => {
+                let mut word = [0u8; 8];
+                for (w, b) in word.iter_mut().zip(bytes) {
+                    *w = *b;
+                }
+                self.add(u64::from_le_bytes(word));
+            }
         }
     }
 
