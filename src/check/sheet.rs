@@ -2,7 +2,7 @@
 //! table model of `extract::table`, not on cells; each finding labels the cells it involves.
 
 use crate::diagnostic::{Finding, Place, Rule, Severity, Source, Text, cell_name};
-use crate::extract::table::{self, FundTable, IndicatorTable, Num};
+use crate::extract::table::{self, Field, FundTable, IndicatorTable, Num};
 use crate::fact::{Concept, Fact, Located, Period};
 use crate::quantity::{Interval, Quantity, Unit, format_fixed};
 use crate::settings::{Settings, Tolerance};
@@ -302,13 +302,13 @@ pub fn check_sheet(
             .funds
             .iter()
             .rfind(|f| f.header_row < t.header_row && previous.is_none_or(|p| f.header_row > p));
-        let total_row = |field: &str| -> Vec<&Num> {
+        let total_row = |field: Field| -> Vec<&Num> {
             fund.into_iter()
                 .flat_map(|f| f.rows.iter().filter(|r| r.total))
                 .filter_map(|r| r.values.get(field))
                 .collect()
         };
-        let (fund_weight, fund_score) = (total_row("weight"), total_row("score"));
+        let (fund_weight, fund_score) = (total_row(Field::Weight), total_row(Field::Score));
         check_indicators(
             &cells,
             t,
@@ -400,9 +400,9 @@ fn fund_facts(source: &Arc<Source>, sheet: &str, t: &FundTable) -> Vec<Fact> {
     let mut out = Vec::new();
     for row in t.rows.iter().filter(|r| r.total) {
         for (field, concept) in [
-            ("initial", Concept::InitialBudget),
-            ("full_year", Concept::FullYearBudget),
-            ("actual", Concept::Actual),
+            (Field::Initial, Concept::InitialBudget),
+            (Field::FullYear, Concept::FullYearBudget),
+            (Field::Actual, Concept::Actual),
         ] {
             if let Some(n) = row.values.get(field) {
                 out.push(fact(
@@ -415,7 +415,7 @@ fn fund_facts(source: &Arc<Source>, sheet: &str, t: &FundTable) -> Vec<Fact> {
                 ));
             }
         }
-        if let Some(n) = row.values.get("rate") {
+        if let Some(n) = row.values.get(Field::Rate) {
             out.push(fact(
                 source,
                 sheet,
@@ -484,7 +484,7 @@ fn check_indicators(
             && s.value < w.value
             && r.reason.as_deref().is_some_and(|x| x.trim().is_empty())
         {
-            let col = t.columns.get("reason").copied().unwrap_or(s.col);
+            let col = t.columns.get(Field::Reason).copied().unwrap_or(s.col);
             let f = Finding::new(
                 &MISSING_REASON,
                 src.clone(),
@@ -574,9 +574,9 @@ fn check_indicators(
             .map(|&i| &t.rows[i])
             .filter(|r| {
                 if lw.level == 1 {
-                    r.level1 == lw.label
+                    *r.level1 == *lw.label
                 } else {
-                    r.level2 == lw.label
+                    *r.level2 == *lw.label
                 }
             })
             .filter_map(|r| r.weight.as_ref())
@@ -624,7 +624,7 @@ fn check_indicators(
                     value: Decimal::ONE_HUNDRED,
                     decimals: 2,
                     row: t.header_row,
-                    col: t.columns.get("weight").copied().unwrap_or(0),
+                    col: t.columns.get(Field::Weight).copied().unwrap_or(0),
                 };
                 sum_mismatch(
                     cells,
@@ -720,9 +720,9 @@ fn check_funds(cells: &Cells, t: &FundTable, tol: &Tolerance, out: &mut Vec<Find
     let rate_tol = tol.in_unit(Unit::Percent);
     for r in &t.rows {
         let (Some(rate), Some(actual), Some(budget)) = (
-            r.values.get("rate"),
-            r.values.get("actual"),
-            r.values.get("full_year"),
+            r.values.get(Field::Rate),
+            r.values.get(Field::Actual),
+            r.values.get(Field::FullYear),
         ) else {
             continue;
         };
@@ -828,7 +828,7 @@ fn check_funds(cells: &Cells, t: &FundTable, tol: &Tolerance, out: &mut Vec<Find
     if parts.is_empty() {
         return;
     }
-    for field in ["initial", "full_year", "actual"] {
+    for field in [Field::Initial, Field::FullYear, Field::Actual] {
         let Some(tn) = total.values.get(field) else {
             continue;
         };
@@ -849,8 +849,8 @@ fn check_funds(cells: &Cells, t: &FundTable, tol: &Tolerance, out: &mut Vec<Find
             .map(|p| p.label.clone())
             .collect();
         let col_zh = match field {
-            "initial" => "年初预算数",
-            "full_year" => "全年预算数",
+            Field::Initial => "年初预算数",
+            Field::FullYear => "全年预算数",
             _ => "全年执行数",
         };
         let unit = if t.yuan { "元" } else { "万元" };
@@ -867,8 +867,9 @@ fn check_funds(cells: &Cells, t: &FundTable, tol: &Tolerance, out: &mut Vec<Find
                     fmt(tn.value - sum, places)
                 ),
                 format!(
-                    "{} {field} ({}) ≠ {} ({}), difference {} ({unit})",
+                    "{} {} ({}) ≠ {} ({}), difference {} ({unit})",
                     total.label,
+                    field.name(),
                     fmt(tn.value, places),
                     names.join(" + "),
                     fmt(sum, places),
@@ -882,7 +883,7 @@ fn check_funds(cells: &Cells, t: &FundTable, tol: &Tolerance, out: &mut Vec<Find
             tn.row,
             tn.col,
             format!("{}·{col_zh}", total.label),
-            format!("{} {field}", total.label),
+            format!("{} {}", total.label, field.name()),
         );
         for (n, name) in nums.iter().zip(&names) {
             f = cells.label(f, n.row, n.col, name.clone(), name.clone());
@@ -934,9 +935,9 @@ fn execution_score(
     out: &mut Vec<Finding>,
 ) {
     let (Some(rate), Some(weight), Some(score)) = (
-        total.values.get("rate"),
-        total.values.get("weight"),
-        total.values.get("score"),
+        total.values.get(Field::Rate),
+        total.values.get(Field::Weight),
+        total.values.get(Field::Score),
     ) else {
         return;
     };

@@ -12,8 +12,144 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 use std::str::FromStr;
 use std::sync::OnceLock;
+
+/// A column a template names (`[columns]` of schemas/templates/*.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Level1,
+    Level2,
+    Level3,
+    Target,
+    Actual,
+    Weight,
+    Score,
+    Reason,
+    Initial,
+    FullYear,
+    Rate,
+}
+
+impl Field {
+    const ALL: [Field; 11] = [
+        Field::Level1,
+        Field::Level2,
+        Field::Level3,
+        Field::Target,
+        Field::Actual,
+        Field::Weight,
+        Field::Score,
+        Field::Reason,
+        Field::Initial,
+        Field::FullYear,
+        Field::Rate,
+    ];
+
+    /// The field's name in templates.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Level1 => "level1",
+            Field::Level2 => "level2",
+            Field::Level3 => "level3",
+            Field::Target => "target",
+            Field::Actual => "actual",
+            Field::Weight => "weight",
+            Field::Score => "score",
+            Field::Reason => "reason",
+            Field::Initial => "initial",
+            Field::FullYear => "full_year",
+            Field::Rate => "rate",
+        }
+    }
+
+    fn named(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// A hash for looking cells up among header words: every cell of a sheet is looked up, and
+/// SipHash over the whole cell cost more than the rest of reading the header. It mixes the
+/// length and the first and last eight bytes (FxHash's step), which tells header words apart;
+/// the table holds the template's few words whatever the cells, so cells that collide cost a
+/// comparison each, no more.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct WordHasher(u64);
+
+/// Builds `WordHasher`s, for maps and sets of header words.
+pub(crate) type WordHash = BuildHasherDefault<WordHasher>;
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.add(bytes.len() as u64);
+        // Header words are two chars or more (six bytes): most keys are read as two words.
+        match (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+            (Some(&first), Some(&last)) => {
+                self.add(u64::from_le_bytes(first));
+                self.add(u64::from_le_bytes(last));
+            }
+            _ => {
+                let mut word = [0u8; 8];
+                for (w, b) in word.iter_mut().zip(bytes) {
+                    *w = *b;
+                }
+                self.add(u64::from_le_bytes(word));
+            }
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// One value per field: a header's columns, a fund row's figures.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ByField<T>([Option<T>; Field::ALL.len()]);
+
+impl<T> Default for ByField<T> {
+    fn default() -> Self {
+        ByField(std::array::from_fn(|_| None))
+    }
+}
+
+impl<T> ByField<T> {
+    pub fn get(&self, field: Field) -> Option<&T> {
+        self.0[field as usize].as_ref()
+    }
+
+    pub fn contains_key(&self, field: Field) -> bool {
+        self.0[field as usize].is_some()
+    }
+
+    /// Sets the field's value unless it has one.
+    fn or_insert(&mut self, field: Field, value: T) {
+        self.0[field as usize].get_or_insert(value);
+    }
+
+    fn insert(&mut self, field: Field, value: T) {
+        self.0[field as usize] = Some(value);
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.0.iter().flatten()
+    }
+}
+
+/// The column of each field a table's header names.
+pub type Columns = ByField<u32>;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -31,10 +167,14 @@ pub struct Template {
     pub rows: HashMap<String, Vec<String>>,
     /// Header word → column field, built from `columns` when the template is parsed.
     #[serde(skip)]
-    fields_by_word: HashMap<String, String>,
+    fields_by_word: HashMap<String, Field, WordHash>,
     /// The longest header word, in bytes: a longer cell names no column (most prose cells).
     #[serde(skip)]
     longest_word: usize,
+    /// Whether a header word could be a number's text ("2023"): only then are numeric cells
+    /// looked up as headers.
+    #[serde(skip)]
+    numeric_words: bool,
 }
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -51,17 +191,6 @@ const BUILTIN: &[(&str, &str)] = &[
 /// Parses and validates a template file.
 pub fn parse_template(text: &str) -> Result<Template, String> {
     let mut t: Template = toml::from_str(text).map_err(|e| e.to_string())?;
-    // Fields in name order, so a word listed under two fields always means the same one.
-    let mut fields: Vec<(&String, &Vec<String>)> = t.columns.iter().collect();
-    fields.sort();
-    let mut by_word = HashMap::new();
-    for (field, words) in fields {
-        for w in words {
-            by_word.entry(w.clone()).or_insert_with(|| field.clone());
-        }
-    }
-    t.longest_word = by_word.keys().map(String::len).max().unwrap_or(0);
-    t.fields_by_word = by_word;
     let (needed, known): (&[&str], &[&str]) = match t.kind.as_str() {
         "indicators" => (
             &["score"],
@@ -103,7 +232,31 @@ pub fn parse_template(text: &str) -> Result<Template, String> {
             return Err(format!("missing column `{key}`"));
         }
     }
+    // Fields in name order, so a word listed under two fields always means the same one.
+    let mut fields: Vec<(&String, &Vec<String>)> = t.columns.iter().collect();
+    fields.sort();
+    let mut by_word = HashMap::default();
+    for (name, words) in fields {
+        // Every name is known by now.
+        let Some(field) = Field::named(name) else {
+            continue;
+        };
+        for w in words {
+            by_word.entry(w.clone()).or_insert(field);
+        }
+    }
+    t.longest_word = by_word.keys().map(String::len).max().unwrap_or(0);
+    t.numeric_words = by_word.keys().any(|w| could_be_number_text(w));
+    t.fields_by_word = by_word;
     Ok(t)
+}
+
+/// Whether a word could be how a number is written as a key (digits, a point, a minus sign).
+fn could_be_number_text(word: &str) -> bool {
+    !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-'))
 }
 
 /// The built-in templates.
@@ -128,44 +281,160 @@ pub fn header_key(text: &str) -> String {
 }
 
 /// `header_key`, borrowed when the text is its own key.
-fn key_of(text: &str) -> Cow<'_, str> {
-    // Most cells are already keys: nothing to map, strip or drop.
-    let plain = !text.starts_with("其中")
-        && !text.chars().any(|c| {
+pub(crate) fn key_of(text: &str) -> Cow<'_, str> {
+    if is_own_key(text) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(computed_key(text))
+}
+
+/// Whether a text is already its header key: nothing to map, strip or drop. Most cells are,
+/// prose included: normalisation keeps the Chinese comma and semicolon (，；).
+fn is_own_key(text: &str) -> bool {
+    if text.starts_with("其中") {
+        return false;
+    }
+    // Bytes by kind: 0 cannot start a char to look at (ideographs, continuation bytes), 1 is
+    // an ASCII char to look at, 2 starts a char that may be one (U+0080…, U+1000…, U+2000…,
+    // U+3000…, U+F000…: Unicode spaces, the full-width forms).
+    const fn kinds() -> [u8; 256] {
+        let mut k = [0u8; 256];
+        let mut b = 0;
+        while b < 0x80 {
+            if (b as u8 as char).is_whitespace() || matches!(b as u8, b'(' | b':' | b'[') {
+                k[b] = 1;
+            }
+            b += 1;
+        }
+        k[0xC2] = 2;
+        k[0xE1] = 2;
+        k[0xE2] = 2;
+        k[0xE3] = 2;
+        k[0xEF] = 2;
+        k
+    }
+    static KINDS: [u8; 256] = kinds();
+    let bytes = text.as_bytes();
+    !bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| {
+            match KINDS[b as usize] {
+        0 => false,
+        1 => true,
+        _ => text.get(i..).and_then(|t| t.chars().next()).is_some_and(|c| {
             c.is_whitespace()
                 || matches!(
                     c,
-                    '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{00A0}' | '(' | ':' | '['
+                    '\u{FF01}'..='\u{FF0B}' | '\u{FF0D}'..='\u{FF1A}' | '\u{FF1C}'..='\u{FF5E}'
                 )
-        });
-    if plain {
-        return Cow::Borrowed(text);
+        }),
     }
-    static BRACKETS: OnceLock<Regex> = OnceLock::new();
-    let brackets = BRACKETS.get_or_init(|| Regex::new(r"\([^()]*\)").expect("valid regex"));
-    let n = normalize(text).text;
-    let compact: String = n.chars().filter(|c| !c.is_whitespace()).collect();
-    let stripped = if compact.contains('(') {
-        brackets.replace_all(&compact, "")
-    } else {
-        compact.as_str().into()
-    };
-    Cow::Owned(
-        stripped
-            .trim_start_matches("其中")
-            .trim_start_matches(':')
-            .trim_end_matches(':')
-            .to_string(),
-    )
+        })
 }
 
-/// A cell's header key. A number's text is already its key, and an empty cell has none.
-fn cell_key(v: &Value) -> Cow<'_, str> {
-    match v {
-        Value::Empty => Cow::Borrowed(""),
-        Value::Number(..) => Cow::Owned(v.text()),
-        Value::Text(t) => key_of(t),
-        _ => Cow::Owned(header_key(&v.text())),
+/// The header key of a text that is not its own key.
+fn computed_key(text: &str) -> String {
+    static BRACKETS: OnceLock<Regex> = OnceLock::new();
+    let brackets = BRACKETS.get_or_init(|| Regex::new(r"\([^()]*\)").expect("valid regex"));
+    let mut key = normalize(text).text;
+    key.retain(|c| !c.is_whitespace());
+    if key.contains('(') {
+        key = brackets.replace_all(&key, "").into_owned();
+    }
+    let trimmed = key
+        .trim_start_matches("其中")
+        .trim_start_matches(':')
+        .trim_end_matches(':');
+    if trimmed.len() == key.len() {
+        key
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// A cell's header key. A number's key is its text, formatted only where it is asked for:
+/// numbers name no column of the built-in templates and no stated total or grade.
+enum CellKey<'a> {
+    Text(Cow<'a, str>),
+    Number(Decimal),
+}
+
+impl<'a> CellKey<'a> {
+    fn of(v: &'a Value) -> Self {
+        match v {
+            Value::Empty => CellKey::Text(Cow::Borrowed("")),
+            Value::Number(d, _) => CellKey::Number(*d),
+            Value::Text(t) => CellKey::Text(key_of(t)),
+            _ => CellKey::Text(Cow::Owned(header_key(&v.text()))),
+        }
+    }
+
+    /// Whether the key is empty (a number's text never is).
+    fn is_blank(&self) -> bool {
+        match self {
+            CellKey::Text(t) => t.is_empty(),
+            CellKey::Number(_) => false,
+        }
+    }
+
+    /// The key of a text cell; `None` for a number.
+    fn text(&self) -> Option<&str> {
+        match self {
+            CellKey::Text(t) => Some(t),
+            CellKey::Number(_) => None,
+        }
+    }
+
+    fn key(&self) -> Cow<'_, str> {
+        match self {
+            CellKey::Text(t) => Cow::Borrowed(t),
+            // As `Value::text` writes a number.
+            CellKey::Number(d) => Cow::Owned(d.normalize().to_string()),
+        }
+    }
+}
+
+/// The header key of every cell of a sheet, computed once, in one allocation.
+struct Keys<'a> {
+    cells: Vec<CellKey<'a>>,
+    /// Where each row starts in `cells`, and where the last one ends.
+    row_starts: Vec<usize>,
+}
+
+impl<'a> Keys<'a> {
+    fn of(sheet: &'a Sheet) -> Self {
+        let mut cells = Vec::with_capacity(sheet.cells.iter().map(Vec::len).sum());
+        let mut row_starts = Vec::with_capacity(sheet.cells.len() + 1);
+        for row in &sheet.cells {
+            row_starts.push(cells.len());
+            cells.extend(row.iter().map(CellKey::of));
+        }
+        row_starts.push(cells.len());
+        Keys { cells, row_starts }
+    }
+
+    /// A row's keys; none beyond the sheet.
+    fn row(&self, row: usize) -> &[CellKey<'a>] {
+        match (self.row_starts.get(row), self.row_starts.get(row + 1)) {
+            (Some(&a), Some(&b)) => self.cells.get(a..b).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    fn get(&self, row: usize, col: usize) -> Option<&CellKey<'a>> {
+        self.row(row).get(col)
+    }
+
+    /// The key at (row, col); empty beyond the sheet.
+    fn key(&self, row: usize, col: usize) -> Cow<'_, str> {
+        self.get(row, col)
+            .map(CellKey::key)
+            .unwrap_or(Cow::Borrowed(""))
+    }
+
+    fn is_blank(&self, row: usize, col: usize) -> bool {
+        self.get(row, col).is_none_or(CellKey::is_blank)
     }
 }
 
@@ -234,8 +503,9 @@ fn read_number(v: &Value) -> (Option<(Decimal, u32, bool)>, bool) {
 #[derive(Debug, Clone)]
 pub struct IndicatorRow {
     pub row: u32,
-    pub level1: String,
-    pub level2: String,
+    /// Filled down from merged cells: rows of one group share the text.
+    pub level1: Rc<str>,
+    pub level2: Rc<str>,
     pub level3: String,
     pub weight: Option<Num>,
     pub score: Option<Num>,
@@ -244,11 +514,11 @@ pub struct IndicatorRow {
 
 impl IndicatorRow {
     pub fn name(&self) -> String {
-        [&self.level3, &self.level2, &self.level1]
+        [self.level3.as_str(), &self.level2, &self.level1]
             .into_iter()
             .find(|s| !s.is_empty())
-            .cloned()
             .unwrap_or_default()
+            .to_string()
     }
 }
 
@@ -263,7 +533,7 @@ pub struct LabelWeight {
 #[derive(Debug, Clone)]
 pub struct IndicatorTable {
     pub header_row: u32,
-    pub columns: HashMap<String, u32>,
+    pub columns: Columns,
     pub rows: Vec<IndicatorRow>,
     pub total_weight: Option<Num>,
     pub total_score: Option<Num>,
@@ -277,7 +547,7 @@ pub struct FundRow {
     pub label: String,
     pub total: bool,
     pub part: bool,
-    pub values: HashMap<String, Num>,
+    pub values: ByField<Num>,
     /// Whether the rate column was written as a fraction (0.98) rather than a percentage.
     pub rate_fraction: bool,
 }
@@ -285,7 +555,7 @@ pub struct FundRow {
 #[derive(Debug, Clone)]
 pub struct FundTable {
     pub header_row: u32,
-    pub columns: HashMap<String, u32>,
+    pub columns: Columns,
     pub rows: Vec<FundRow>,
     /// The template's scoring rule for the fund block, if it states one.
     pub score_rule: Option<String>,
@@ -311,54 +581,54 @@ impl SheetTables {
 }
 
 /// Which template field a header cell names.
-fn field_of<'a>(t: &'a Template, key: &str) -> Option<&'a str> {
+fn field_of(t: &Template, key: &str) -> Option<Field> {
     if key.is_empty() || key.len() > t.longest_word {
         return None;
     }
-    t.fields_by_word.get(key).map(String::as_str)
+    t.fields_by_word.get(key).copied()
 }
 
-/// The header key of every cell of a sheet, computed once.
-type Keys<'a> = [Vec<Cow<'a, str>>];
-
-fn key_at<'k>(keys: &'k Keys<'_>, row: usize, col: usize) -> &'k str {
-    keys.get(row)
-        .and_then(|r| r.get(col))
-        .map(|k| k.as_ref())
-        .unwrap_or("")
+/// Which template field a cell names. A number is looked up only when the template has a word
+/// a number could be written as (none of the built-in ones has).
+fn field_of_cell(t: &Template, key: &CellKey<'_>) -> Option<Field> {
+    match key.text() {
+        Some(text) => field_of(t, text),
+        None if t.numeric_words => field_of(t, &key.key()),
+        None => None,
+    }
 }
 
-fn header_columns(t: &Template, keys: &Keys<'_>, row: usize) -> HashMap<String, u32> {
-    let mut cols = HashMap::new();
-    for (c, key) in keys.get(row).into_iter().flatten().enumerate() {
-        if let Some(f) = field_of(t, key) {
-            cols.entry(f.to_string()).or_insert(c as u32);
+/// The columns a row names when it is a header of the template's kind: the first cell naming
+/// each field.
+fn header_columns(t: &Template, keys: &Keys<'_>, row: usize) -> Option<Columns> {
+    let mut cols = Columns::default();
+    for (c, key) in keys.row(row).iter().enumerate() {
+        if let Some(f) = field_of_cell(t, key) {
+            cols.or_insert(f, c as u32);
         }
     }
-    cols
-}
-
-/// Whether a row is a header of the template's kind, without building its column map.
-fn is_header(t: &Template, keys: &Keys<'_>, row: usize) -> bool {
-    let mut fields: Vec<&str> = Vec::new();
-    for key in keys.get(row).into_iter().flatten() {
-        if let Some(f) = field_of(t, key) {
-            fields.push(f);
+    let has = |f: Field| cols.contains_key(f);
+    let header = match t.kind.as_str() {
+        "indicators" => {
+            has(Field::Score) && (has(Field::Level1) || has(Field::Level2) || has(Field::Level3))
         }
-    }
-    let has = |field: &str| fields.contains(&field);
-    match t.kind.as_str() {
-        "indicators" => has("score") && (has("level1") || has("level2") || has("level3")),
-        "funds" => has("actual") && (has("initial") || has("full_year")),
+        "funds" => has(Field::Actual) && (has(Field::Initial) || has(Field::FullYear)),
         _ => false,
-    }
+    };
+    header.then_some(cols)
 }
 
-fn row_text<'k, 'a>(keys: &'k Keys<'a>, row: usize) -> &'k [Cow<'a, str>] {
-    keys.get(row).map(Vec::as_slice).unwrap_or(&[])
-}
-
+/// A weight written in a label: "产出指标(50分)" → 50.
 fn label_weight(text: &str) -> Option<(Decimal, u32)> {
+    // Normalisation makes no 分: most labels are turned away before it.
+    if !text.contains('分') {
+        return None;
+    }
+    weight_in_label(text)
+}
+
+/// `label_weight` without the test that turns most labels away.
+fn weight_in_label(text: &str) -> Option<(Decimal, u32)> {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| Regex::new(r"\(([0-9]+(?:\.[0-9]+)?)分\)").expect("valid regex"));
     let n = normalize(text).text;
@@ -374,19 +644,12 @@ fn label_weight(text: &str) -> Option<(Decimal, u32)> {
 /// Reads every recognised table of a sheet.
 pub fn read_sheet(sheet: &Sheet, templates: &[&Template]) -> SheetTables {
     let mut out = SheetTables::default();
-    let keys: Vec<Vec<Cow<'_, str>>> = sheet
-        .cells
-        .iter()
-        .map(|r| r.iter().map(cell_key).collect())
-        .collect();
-    let keys = keys.as_slice();
-    let headers: Vec<(usize, &Template, HashMap<String, u32>)> = (0..sheet.cells.len())
+    let keys = &Keys::of(sheet);
+    let headers: Vec<(usize, &Template, Columns)> = (0..sheet.cells.len())
         .flat_map(|r| {
             templates
                 .iter()
-                .copied()
-                .filter(move |t| is_header(t, keys, r))
-                .map(move |t| (r, t, header_columns(t, keys, r)))
+                .filter_map(move |t| header_columns(t, keys, r).map(|cols| (r, *t, cols)))
         })
         .collect();
     for (i, (r, t, cols)) in headers.iter().enumerate() {
@@ -401,7 +664,7 @@ pub fn read_sheet(sheet: &Sheet, templates: &[&Template]) -> SheetTables {
                 t,
                 *r,
                 end,
-                cols.clone(),
+                *cols,
                 &mut out.bad_cells,
             )),
             _ => out.funds.push(read_funds(
@@ -410,7 +673,7 @@ pub fn read_sheet(sheet: &Sheet, templates: &[&Template]) -> SheetTables {
                 t,
                 *r,
                 end,
-                cols.clone(),
+                *cols,
                 &mut out.bad_cells,
             )),
         }
@@ -456,30 +719,31 @@ fn read_indicators(
     t: &Template,
     header: usize,
     end: usize,
-    columns: HashMap<String, u32>,
+    columns: Columns,
     bad: &mut Vec<BadCell>,
 ) -> IndicatorTable {
-    let total_words = t.rows.get("total").cloned().unwrap_or_default();
-    let text_at = |r: usize, f: &str| {
+    let total_words = t.rows.get("total").map(Vec::as_slice).unwrap_or(&[]);
+    let text_at = |r: usize, f: Field| {
         columns
             .get(f)
-            .map(|c| sheet.get(r, *c as usize).text().trim().to_string())
-            .unwrap_or_default()
+            .map(|c| trimmed_text(sheet.get(r, *c as usize)))
+            .unwrap_or(Cow::Borrowed(""))
     };
     let mut table = IndicatorTable {
         header_row: header as u32,
-        has_reason: columns.contains_key("reason"),
-        columns: columns.clone(),
+        has_reason: columns.contains_key(Field::Reason),
+        columns,
         rows: Vec::new(),
         total_weight: None,
         total_score: None,
         label_weights: Vec::new(),
     };
-    let (mut l1, mut l2) = (String::new(), String::new());
+    let none: Rc<str> = Rc::from("");
+    let (mut l1, mut l2) = (none.clone(), none.clone());
     let mut blank_run = 0;
     for r in header + 1..end {
-        let texts = row_text(keys, r);
-        if texts.iter().all(|t| t.is_empty()) {
+        let texts = keys.row(r);
+        if texts.iter().all(CellKey::is_blank) {
             blank_run += 1;
             if blank_run >= 3 {
                 break;
@@ -489,12 +753,13 @@ fn read_indicators(
         blank_run = 0;
         // No row here is a header: `end` is the next header row of any template, so a header
         // repeated on a new page starts a table of its own (`read_sheet`).
-        let weight = num_at(sheet, r, columns.get("weight").copied(), "分值", bad).map(|n| n.0);
-        let score = num_at(sheet, r, columns.get("score").copied(), "得分", bad).map(|n| n.0);
+        let weight =
+            num_at(sheet, r, columns.get(Field::Weight).copied(), "分值", bad).map(|n| n.0);
+        let score = num_at(sheet, r, columns.get(Field::Score).copied(), "得分", bad).map(|n| n.0);
         let first_label = texts
             .iter()
-            .find(|s| !s.is_empty())
-            .cloned()
+            .find(|k| !k.is_blank())
+            .map(CellKey::key)
             .unwrap_or_default();
         if total_words
             .iter()
@@ -505,38 +770,42 @@ fn read_indicators(
             break;
         }
         let (a, b, c) = (
-            text_at(r, "level1"),
-            text_at(r, "level2"),
-            text_at(r, "level3"),
+            text_at(r, Field::Level1),
+            text_at(r, Field::Level2),
+            text_at(r, Field::Level3),
         );
         // Merged 一级/二级 cells are empty below their first row: fill down.
         if !a.is_empty() {
-            l1 = a.clone();
-            l2.clear();
+            if *l1 != *a {
+                l1 = Rc::from(a.as_ref());
+            }
+            l2 = none.clone();
             if let Some((w, d)) = label_weight(&a) {
                 table.label_weights.push(LabelWeight {
                     level: 1,
-                    label: a.clone(),
+                    label: a.to_string(),
                     weight: Num {
                         value: w,
                         decimals: d,
                         row: r as u32,
-                        col: columns["level1"],
+                        col: columns.get(Field::Level1).copied().unwrap_or(0),
                     },
                 });
             }
         }
         if !b.is_empty() {
-            l2 = b.clone();
+            if *l2 != *b {
+                l2 = Rc::from(b.as_ref());
+            }
             if let Some((w, d)) = label_weight(&b) {
                 table.label_weights.push(LabelWeight {
                     level: 2,
-                    label: b.clone(),
+                    label: b.to_string(),
                     weight: Num {
                         value: w,
                         decimals: d,
                         row: r as u32,
-                        col: columns["level2"],
+                        col: columns.get(Field::Level2).copied().unwrap_or(0),
                     },
                 });
             }
@@ -548,10 +817,12 @@ fn read_indicators(
             row: r as u32,
             level1: l1.clone(),
             level2: l2.clone(),
-            level3: c,
+            level3: c.into_owned(),
             weight,
             score,
-            reason: columns.get("reason").map(|_| text_at(r, "reason")),
+            reason: columns
+                .get(Field::Reason)
+                .map(|_| text_at(r, Field::Reason).into_owned()),
         });
     }
     table
@@ -563,33 +834,27 @@ fn read_funds(
     t: &Template,
     header: usize,
     end: usize,
-    columns: HashMap<String, u32>,
+    columns: Columns,
     bad: &mut Vec<BadCell>,
 ) -> FundTable {
-    let totals = t.rows.get("total").cloned().unwrap_or_default();
-    let parts = t.rows.get("parts").cloned().unwrap_or_default();
+    let totals = t.rows.get("total").map(Vec::as_slice).unwrap_or(&[]);
+    let parts = t.rows.get("parts").map(Vec::as_slice).unwrap_or(&[]);
     let first_value_col = columns.values().copied().min().unwrap_or(0) as usize;
-    let header_text: String = (0..sheet.width())
-        .map(|c| normalize(&sheet.get(header, c).text()).text)
-        .collect();
     let mut table = FundTable {
         header_row: header as u32,
-        yuan: header_text.contains("(元)"),
+        yuan: says_yuan(sheet, header),
         score_rule: t.score_rule.clone(),
-        columns: columns.clone(),
+        columns,
         rows: Vec::new(),
     };
     let mut blank_run = 0;
     for r in header + 1..end {
-        let labels: Vec<String> = (0..first_value_col)
-            .map(|c| key_at(keys, r, c).to_string())
-            .filter(|s| !s.is_empty())
-            .collect();
-        let label = labels.last().cloned().unwrap_or_default();
-        let raw_label: String = (0..first_value_col)
-            .map(|c| normalize(&sheet.get(r, c).text()).text)
-            .collect::<Vec<_>>()
-            .join("");
+        // The last label cell of the row names it.
+        let label = (0..first_value_col)
+            .rev()
+            .find(|&c| !keys.is_blank(r, c))
+            .map(|c| keys.key(r, c).into_owned())
+            .unwrap_or_default();
         if label.is_empty() {
             blank_run += 1;
             if blank_run >= 2 {
@@ -600,33 +865,33 @@ fn read_funds(
         blank_run = 0;
         let total = totals.iter().any(|w| label.starts_with(w.as_str()));
         let part = !total
-            && (raw_label.contains("其中") || parts.iter().any(|w| label.starts_with(w.as_str())));
+            && (parts.iter().any(|w| label.starts_with(w.as_str()))
+                || says_qizhong(sheet, r, first_value_col));
         if !total && !part {
             // The fund block ends where rows stop being fund sources.
             break;
         }
-        let mut values = HashMap::new();
+        let mut values = ByField::default();
         let mut rate_fraction = false;
-        for field in ["initial", "full_year", "actual", "rate", "weight", "score"] {
-            let header_word = match field {
-                "initial" => "年初预算数",
-                "full_year" => "全年预算数",
-                "actual" => "全年执行数",
-                "rate" => "执行率",
-                "weight" => "分值",
-                _ => "得分",
-            };
+        for (field, header_word) in [
+            (Field::Initial, "年初预算数"),
+            (Field::FullYear, "全年预算数"),
+            (Field::Actual, "全年执行数"),
+            (Field::Rate, "执行率"),
+            (Field::Weight, "分值"),
+            (Field::Score, "得分"),
+        ] {
             if let Some((n, percent)) =
                 num_at(sheet, r, columns.get(field).copied(), header_word, bad)
             {
                 let mut n = n;
-                if field == "rate" && !percent && n.value.abs() <= Decimal::new(15, 1) {
+                if field == Field::Rate && !percent && n.value.abs() <= Decimal::new(15, 1) {
                     // calamine drops number formats: a cell shown as 98.00% arrives as 0.98.
                     rate_fraction = true;
                     n.value *= Decimal::ONE_HUNDRED;
                     n.decimals = n.decimals.saturating_sub(2);
                 }
-                values.insert(field.to_string(), n);
+                values.insert(field, n);
             }
         }
         table.rows.push(FundRow {
@@ -639,6 +904,57 @@ fn read_funds(
         });
     }
     table
+}
+
+/// A cell's text without surrounding whitespace.
+fn trimmed_text(v: &Value) -> Cow<'_, str> {
+    match v {
+        Value::Text(t) | Value::Other(t) => Cow::Borrowed(t.trim()),
+        Value::Empty => Cow::Borrowed(""),
+        other => Cow::Owned(other.text().trim().to_string()),
+    }
+}
+
+/// Whether the normalised text of cells `cols` of `row`, run together, holds `word`.
+/// Normalisation writes no char beyond ASCII that was not there, so cells none of which holds
+/// `word`'s first such char cannot hold it (and most rows need no normalising).
+fn cells_say(sheet: &Sheet, row: usize, cols: std::ops::Range<usize>, word: &str) -> bool {
+    let may = match word.chars().find(|c| !c.is_ascii()) {
+        Some(wide) => cols.clone().any(|c| match sheet.get(row, c) {
+            // Their texts are ASCII.
+            Value::Number(..) | Value::Empty | Value::Bool(_) => false,
+            Value::Text(t) | Value::Other(t) => t.contains(wide),
+        }),
+        None => true,
+    };
+    may && {
+        let mut text = String::new();
+        for c in cols {
+            text.push_str(&normalize(&sheet.get(row, c).text()).text);
+        }
+        text.contains(word)
+    }
+}
+
+/// Whether a fund header says its amounts are in 元 ("项目资金（元）").
+fn says_yuan(sheet: &Sheet, header: usize) -> bool {
+    // Normalised, 元 follows '(' only where it follows '('/'（' in its cell, or follows what
+    // normalising drops (CR, a bookmark's ']'), or starts its cell. Headers in 万元 need no
+    // normalising.
+    let may = (0..sheet.width()).any(|c| match sheet.get(header, c) {
+        Value::Text(t) | Value::Other(t) => t.match_indices('元').any(|(at, _)| {
+            t.get(..at)
+                .and_then(|head| head.chars().next_back())
+                .is_none_or(|before| matches!(before, '(' | '（' | '\r' | ']'))
+        }),
+        _ => false,
+    });
+    may && cells_say(sheet, header, 0..sheet.width(), "(元)")
+}
+
+/// Whether a fund row's label cells say 其中 ("其中：" in a cell of its own, as well).
+fn says_qizhong(sheet: &Sheet, row: usize, first_value_col: usize) -> bool {
+    cells_say(sheet, row, 0..first_value_col, "其中")
 }
 
 /// "自评得分 | 88" or "总分：88" as a header field, and "等级 | 良好", anywhere on the sheet.
@@ -668,7 +984,10 @@ fn read_stated(sheet: &Sheet, keys: &Keys<'_>, out: &mut SheetTables) {
             continue;
         }
         for c in 0..row.len() {
-            let key = key_at(keys, r, c);
+            // The words are no numbers: a number's key is not formatted to be compared.
+            let Some(key) = keys.get(r, c).and_then(CellKey::text) else {
+                continue;
+            };
             if !TOTAL.contains(&key) && !GRADE.contains(&key) {
                 continue;
             }
@@ -684,14 +1003,14 @@ fn read_stated(sheet: &Sheet, keys: &Keys<'_>, out: &mut SheetTables) {
                     col: n as u32,
                 });
             }
-            let word_next = next.map(|n| (n, key_at(keys, r, n).to_string()));
-            if let Some((n, word)) = word_next.filter(|(_, w)| {
-                out.grade.is_none()
-                    && GRADE.contains(&key)
-                    && !w.is_empty()
-                    && w.chars().count() <= 4
-            }) {
-                out.grade = Some((word, r as u32, n as u32));
+            if out.grade.is_some() || !GRADE.contains(&key) {
+                continue;
+            }
+            let word_next = next.map(|n| (n, keys.key(r, n)));
+            if let Some((n, word)) =
+                word_next.filter(|(_, w)| !w.is_empty() && w.chars().count() <= 4)
+            {
+                out.grade = Some((word.into_owned(), r as u32, n as u32));
             }
         }
     }
@@ -700,6 +1019,157 @@ fn read_stated(sheet: &Sheet, keys: &Keys<'_>, out: &mut SheetTables) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of cell text around every char the fast paths look at.
+    fn cell_text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "其中",
+                "其",
+                "中",
+                "，",
+                "；",
+                "（",
+                "）",
+                "(",
+                ")",
+                "[",
+                "]",
+                ":",
+                "：",
+                "分",
+                "元",
+                "万元",
+                "(元)",
+                "（万元）",
+                "（元）",
+                "[bookmark: _Toc2]元",
+                "50",
+                "9.5",
+                ".",
+                "１",
+                "Ａ",
+                "\u{3000}",
+                "\u{00A0}",
+                "\u{2003}",
+                "\u{1680}",
+                "\u{0085}",
+                "\u{202F}",
+                "\u{2010}",
+                "\u{FF5F}",
+                " ",
+                "\t",
+                "\r",
+                "\n",
+                "\u{000B}",
+                "\u{001C}",
+                "[bookmark: _Toc1]",
+                "产出指标",
+                "得分",
+                "(50分)",
+                "（9.5分）",
+                "é",
+                "€",
+                "\u{E000}",
+                "\u{1F600}",
+            ]),
+            0..8,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest! {
+        /// The byte scan says what the char test it replaced said, and a text it calls its own
+        /// key is the key that normalising would compute.
+        #[test]
+        fn own_keys_are_computed_keys(text in cell_text()) {
+            let char_test = !text.starts_with("其中")
+                && !text.chars().any(|c| {
+                    c.is_whitespace()
+                        || matches!(
+                            c,
+                            '\u{FF01}'..='\u{FF0B}'
+                                | '\u{FF0D}'..='\u{FF1A}'
+                                | '\u{FF1C}'..='\u{FF5E}'
+                                | '\u{3000}'
+                                | '\u{00A0}'
+                                | '('
+                                | ':'
+                                | '['
+                        )
+                });
+            prop_assert_eq!(is_own_key(&text), char_test);
+            if is_own_key(&text) {
+                prop_assert_eq!(computed_key(&text), text.clone());
+            }
+        }
+
+        /// Labels without 分 are turned away only where the pattern finds no weight.
+        #[test]
+        fn the_label_weight_test_loses_no_weight(text in cell_text()) {
+            prop_assert_eq!(label_weight(&text), weight_in_label(&text));
+        }
+
+        /// Rows are spared normalising only where the normalised cells would not hold the word.
+        #[test]
+        fn cells_say_what_their_normalised_text_says(
+            cells in proptest::collection::vec(cell_text(), 0..4),
+            word in proptest::sample::select(vec!["(元)", "其中", ")", ""]),
+        ) {
+            let sheet = Sheet {
+                name: String::new(),
+                cells: vec![cells.iter().map(|t| Value::Text(t.clone())).collect()],
+                uncached: Vec::new(),
+            };
+            let joined: String = cells.iter().map(|t| normalize(t).text).collect();
+            prop_assert_eq!(cells_say(&sheet, 0, 0..cells.len(), word), joined.contains(word));
+        }
+    }
+
+    proptest! {
+        /// Headers are spared normalising only where the normalised cells would not say (元).
+        #[test]
+        fn says_yuan_is_what_the_normalised_header_says(
+            cells in proptest::collection::vec(cell_text(), 0..4),
+        ) {
+            let sheet = Sheet {
+                name: String::new(),
+                cells: vec![cells.iter().map(|t| Value::Text(t.clone())).collect()],
+                uncached: Vec::new(),
+            };
+            let joined: String = cells.iter().map(|t| normalize(t).text).collect();
+            prop_assert_eq!(says_yuan(&sheet, 0), joined.contains("(元)"));
+        }
+    }
+
+    #[test]
+    fn number_keys_are_their_text_and_name_columns_only_when_a_word_could() {
+        for (d, p) in [
+            (Decimal::new(9800, 2), 2),
+            (Decimal::from(2023), 0),
+            (Decimal::new(-5, 1), 1),
+        ] {
+            let v = Value::Number(d, p);
+            assert_eq!(CellKey::of(&v).key(), v.text());
+            assert!(!CellKey::of(&v).is_blank());
+        }
+        let text = "name='x'\nkind='indicators'\n[columns]\nscore=['2023']\nlevel1=['一级指标']\n";
+        let t = parse_template(text).unwrap();
+        assert!(t.numeric_words);
+        let sheet = Sheet {
+            name: String::new(),
+            cells: vec![vec![
+                Value::Text("一级指标".into()),
+                Value::Number(Decimal::from(2023), 0),
+            ]],
+            uncached: Vec::new(),
+        };
+        let keys = Keys::of(&sheet);
+        let cols = header_columns(&t, &keys, 0).unwrap();
+        assert_eq!(cols.get(Field::Score), Some(&1));
+        assert!(!builtin().iter().any(|t| t.numeric_words));
+    }
 
     #[test]
     fn builtin_templates_are_valid() {

@@ -3,9 +3,10 @@
 //! becomes a grid checked with the sheet templates; every cell remembers its byte range so that
 //! findings point back into the text.
 
-use super::table::{builtin, header_key};
+use super::table::{WordHash, builtin, key_of};
 use crate::source::sheet::{Sheet, Value};
 use rust_decimal::Decimal;
+use std::collections::HashSet;
 use std::str::FromStr;
 
 /// A table found in text: the grid, and the byte range of each cell in the text.
@@ -100,9 +101,8 @@ fn is_rule_line(cells: &[(String, (usize, usize))]) -> bool {
 }
 
 /// Every header word of the templates, for recognising cell-per-line headers.
-fn header_words() -> &'static std::collections::HashSet<String> {
-    static WORDS: std::sync::OnceLock<std::collections::HashSet<String>> =
-        std::sync::OnceLock::new();
+fn header_words() -> &'static HashSet<String, WordHash> {
+    static WORDS: std::sync::OnceLock<HashSet<String, WordHash>> = std::sync::OnceLock::new();
     WORDS.get_or_init(|| {
         builtin()
             .iter()
@@ -111,26 +111,100 @@ fn header_words() -> &'static std::collections::HashSet<String> {
     })
 }
 
-pub fn find(text: &str) -> Vec<TextTable> {
-    let mut lines: Vec<(usize, &str)> = Vec::new();
-    let mut at = 0;
-    for l in text.split_inclusive('\n') {
-        lines.push((at, l.trim_end_matches(['\n', '\r'])));
-        at += l.len();
+/// The lines of a text, with their byte offsets and without their line breaks (as
+/// `split_inclusive('\n')` and trimming CR and LF at the end would give them).
+fn lines_of(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|nl| nl + 1);
+    let mut start = 0;
+    ends.chain([text.len()]).filter_map(move |end| {
+        // A '\n' is a char of its own, so every `end` is a char boundary; only the last piece
+        // can be empty (a text ending in '\n'), and it is no line.
+        let line = text.get(start..end).filter(|l| !l.is_empty());
+        let at = start;
+        start = end;
+        line.map(|l| (at, l.trim_end_matches(['\n', '\r'])))
+    })
+}
+
+/// Whether a text holds two spaces in a row or an ideographic space (U+3000).
+fn any_wide_space(bytes: &[u8]) -> bool {
+    // Spaces are rare in Chinese text: each one is looked at rather than searched for in pairs.
+    let two_spaces = || memchr::memchr_iter(b' ', bytes).any(|i| bytes.get(i + 1) == Some(&b' '));
+    // U+3000 is E3 80 80. E3 80 starts most Chinese punctuation (。、《》), where a search for
+    // the whole char keeps stopping; 80 80 is rare, and E3 before it makes it U+3000.
+    let ideographic_space = || {
+        memchr::memmem::find_iter(bytes, b"\x80\x80")
+            .any(|i| i.checked_sub(1).and_then(|b| bytes.get(b)) == Some(&0xE3))
+    };
+    two_spaces() || ideographic_space()
+}
+
+/// Whether a line is a header word on its own: a cell of a one-cell-per-line dump.
+fn is_header_line(line: &str) -> bool {
+    // Header words are short; most lines are prose and need no normalising.
+    line.len() <= 48 && {
+        let k = key_of(line);
+        !k.is_empty() && header_words().contains(k.as_ref())
     }
+}
+
+/// What one pass over a text finds: whether it holds a pipe, a tab, and three lines in a row
+/// that are header words (without pipes or gaps, only such a run can start a table).
+struct QuickLook {
+    pipe: bool,
+    tab: bool,
+    header_run: bool,
+}
+
+fn quick_look(text: &str) -> QuickLook {
+    let bytes = text.as_bytes();
+    let mut look = QuickLook {
+        pipe: false,
+        tab: false,
+        header_run: false,
+    };
+    let (mut start, mut run) = (0, 0);
+    // The lines as `lines_of` gives them.
+    let mut line_to = |end: usize, look: &mut QuickLook| {
+        if let Some(line) = text.get(start..end).filter(|l| !l.is_empty()) {
+            let line = line.trim_end_matches(['\n', '\r']);
+            run = if is_header_line(line) { run + 1 } else { 0 };
+            look.header_run |= run >= 3;
+        }
+        start = end;
+    };
+    for at in memchr::memchr3_iter(b'\n', b'|', b'\t', bytes) {
+        match bytes.get(at) {
+            Some(b'\n') => line_to(at + 1, &mut look),
+            Some(b'|') => look.pipe = true,
+            _ => look.tab = true,
+        }
+    }
+    line_to(text.len(), &mut look);
+    look
+}
+
+pub fn find(text: &str) -> Vec<TextTable> {
+    // Most reports have no table: one pass over the text for pipes, tabs and runs of header
+    // words, and a search for wide spaces, say so before the lines are split.
+    let look = quick_look(text);
+    let (any_pipe, any_gap) = (look.pipe, look.tab || any_wide_space(text.as_bytes()));
+    if !any_pipe && !any_gap && !look.header_run {
+        return Vec::new();
+    }
+    tables_in(text, any_pipe, any_gap)
+}
+
+/// The tables of a text, line by line; `any_pipe` and `any_gap` say whether the text holds a
+/// pipe and a field gap anywhere.
+fn tables_in(text: &str, any_pipe: bool, any_gap: bool) -> Vec<TextTable> {
+    let lines: Vec<(usize, &str)> = lines_of(text).collect();
     let mut out = Vec::new();
     let mut i = 0;
-    // Most reports have neither kind of row; one search over the text says so.
-    let bytes = text.as_bytes();
-    let any_pipe = memchr::memchr(b'|', bytes).is_some();
-    let any_gap = memchr::memchr(b'\t', bytes).is_some()
-        || memchr::memmem::find(bytes, b"  ").is_some()
-        || memchr::memmem::find(bytes, "\u{3000}".as_bytes()).is_some();
     let pipe =
         |l: &str| any_pipe && (l.trim_start().starts_with('|') || l.matches('|').count() >= 2);
     // Tabs, or runs of two or more spaces (ASCII or ideographic), between at least three fields.
     let tabbed = |l: &str| any_gap && spaced_fields(l) >= 3;
-    let words = header_words();
     while i < lines.len() {
         let (_, l) = lines[i];
         if pipe(l) || tabbed(l) {
@@ -173,13 +247,7 @@ pub fn find(text: &str) -> Vec<TextTable> {
         // in rows of the same width.
         let header_run = lines[i..]
             .iter()
-            .take_while(|(_, l)| {
-                // Header words are short; most lines are prose and need no normalising.
-                l.len() <= 48 && {
-                    let k = header_key(l);
-                    !k.is_empty() && words.contains(&k)
-                }
-            })
+            .take_while(|(_, l)| is_header_line(l))
             .count();
         if header_run >= 3 {
             let width = header_run;
@@ -235,6 +303,87 @@ fn grid(rows: Vec<Vec<(String, (usize, usize))>>, first: usize) -> TextTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    fn text_piece() -> impl Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "一级指标",
+            "分值",
+            "得分",
+            "年初预算数",
+            "全年执行数",
+            "（万元）",
+            "其中：",
+            "决策",
+            "20",
+            "18.5",
+            "98%",
+            "\n",
+            "\n",
+            "\n",
+            "\r\n",
+            "\r",
+            "|",
+            "| ",
+            "---",
+            "\t",
+            " ",
+            "  ",
+            "\u{3000}",
+            "、",
+            "。",
+            "退",
+            "怀",
+            "\u{2000}",
+            "正文说明，",
+            "a",
+            // Whole rows, so that tables of every kind come up often.
+            "一级指标\n分值\n得分\n",
+            "决策\n20\n18\n",
+            "| 一级指标 | 分值 | 得分 |\n",
+            "| 决策 | 20 | 18 |\n",
+            "一级指标\t分值\t得分\n",
+            "决策  20  18\n",
+        ])
+    }
+
+    proptest! {
+        /// Lines come out as split_inclusive and trimming gave them.
+        #[test]
+        fn lines_are_split_as_before(parts in proptest::collection::vec(text_piece(), 0..30)) {
+            let text = parts.concat();
+            let mut expected = Vec::new();
+            let mut at = 0;
+            for l in text.split_inclusive('\n') {
+                expected.push((at, l.trim_end_matches(['\n', '\r'])));
+                at += l.len();
+            }
+            prop_assert_eq!(lines_of(&text).collect::<Vec<_>>(), expected);
+        }
+
+        /// The quick tests over the whole text turn away only texts without tables, and say
+        /// what the plain searches for pipes and gaps said.
+        #[test]
+        fn the_quick_tests_lose_no_table(parts in proptest::collection::vec(text_piece(), 0..30)) {
+            let text = parts.concat();
+            let bytes = text.as_bytes();
+            let any_pipe = memchr::memchr(b'|', bytes).is_some();
+            let any_gap = memchr::memchr(b'\t', bytes).is_some()
+                || memchr::memmem::find(bytes, b"  ").is_some()
+                || memchr::memmem::find(bytes, "\u{3000}".as_bytes()).is_some();
+            prop_assert_eq!(
+                any_wide_space(bytes),
+                text.contains("  ") || text.contains('\u{3000}')
+            );
+            let seen = |tables: Vec<TextTable>| -> Vec<_> {
+                tables
+                    .into_iter()
+                    .map(|t| (t.sheet.name, t.sheet.cells, t.spans))
+                    .collect()
+            };
+            prop_assert_eq!(seen(find(&text)), seen(tables_in(&text, any_pipe, any_gap)));
+        }
+    }
 
     #[test]
     fn pipe_tables_keep_cell_spans() {
