@@ -885,16 +885,25 @@ fn year_re() -> &'static Regex {
 /// since plans for the next year are the usual other year mentioned.
 fn report_year(text: &str) -> Option<u32> {
     let mut counts: HashMap<u32, usize> = HashMap::new();
-    // A match is four ASCII digits and 年: no capture groups needed to read the year.
-    for m in year_re().find_iter(text) {
-        if let Some(Ok(y)) = m.as_str().get(..4).map(str::parse) {
-            let weight = if text[m.end()..].starts_with('度') {
-                3
-            } else {
-                1
-            };
-            *counts.entry(y).or_default() += weight;
+    // What `year_re` matches, found from each 年: the four bytes before it are 19xx or 20xx.
+    // (Matches cannot overlap, since 年 is no digit.)
+    let bytes = text.as_bytes();
+    for at in memchr::memmem::find_iter(bytes, "年".as_bytes()) {
+        let Some(digits) = at.checked_sub(4).and_then(|from| bytes.get(from..at)) else {
+            continue;
+        };
+        if !(digits.starts_with(b"19") || digits.starts_with(b"20"))
+            || !digits.iter().all(u8::is_ascii_digit)
+        {
+            continue;
         }
+        let y = digits.iter().fold(0, |y, d| y * 10 + u32::from(d - b'0'));
+        let weight = if text[at + "年".len()..].starts_with('度') {
+            3
+        } else {
+            1
+        };
+        *counts.entry(y).or_default() += weight;
     }
     counts
         .into_iter()
@@ -1225,6 +1234,27 @@ mod tests {
             }
             expected.push((start, text.len()));
             proptest::prop_assert_eq!(clauses(&text, 0, text.len(), &figs), expected);
+        }
+
+        /// The years counted by hand are those the year pattern finds.
+        #[test]
+        fn report_year_reads_what_the_year_pattern_finds(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "2024", "2023", "1999", "2100", "12024", "20", "24", "年", "年度", "度", "为", "，",
+            ]), 0..10)
+        ) {
+            let text: String = parts.concat();
+            let mut counts: HashMap<u32, usize> = HashMap::new();
+            for c in year_re().captures_iter(&text) {
+                let y: u32 = c[1].parse().unwrap();
+                let end = c.get(0).unwrap().end();
+                *counts.entry(y).or_default() += if text[end..].starts_with('度') { 3 } else { 1 };
+            }
+            let expected = counts
+                .into_iter()
+                .max_by_key(|&(y, n)| (n, std::cmp::Reverse(y)))
+                .map(|(y, _)| y);
+            proptest::prop_assert_eq!(report_year(&text), expected);
         }
 
         /// The hand-read lead of a subject is what its pattern matches.
