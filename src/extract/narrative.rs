@@ -1089,11 +1089,17 @@ fn outline(text: &str) -> Vec<Heading> {
         .map(|p| Regex::new(p).expect("valid regex"))
     });
     let mut out = Vec::new();
-    let line_starts =
-        std::iter::once(0).chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-    for offset in line_starts.filter(|&o| o < text.len()) {
-        let rest = &text[offset..];
-        let body = &rest[..memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len())];
+    // (start, end) of each line, without its '\n', from one search for line ends.
+    let mut offset = 0;
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes())
+        .chain(std::iter::once(text.len()))
+        .map(move |end| {
+            let line = (offset, end);
+            offset = end + 1;
+            line
+        });
+    for (offset, end) in lines.filter(|&(start, _)| start < text.len()) {
+        let body = &text[offset..end];
         // Every marker opens (after spaces, and Markdown's # or **) as a list marker does.
         let may_mark = may_open_with_marker(body) || body.trim_start().starts_with(['#', '*']);
         if let Some(i) = markers.iter().position(|m| may_mark && m.is_match(body)) {
