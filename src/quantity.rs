@@ -117,6 +117,16 @@ impl fmt::Display for Quantity {
     }
 }
 
+/// Whether a number is within the range of figures a report can state: at most 10^14 in size
+/// (a hundred trillion 元; no budget comes near). Larger numbers are not read as figures: this
+/// keeps every check's arithmetic (sums of many figures, ×10,000 for 亿元, rate × weight) far
+/// inside `Decimal`'s range (~7.9·10^28), where it cannot overflow (found by fuzzing:
+/// "2222…2千元" overflowed when scaled to 元).
+pub fn is_figure_sized(d: Decimal) -> bool {
+    const MAX: Decimal = Decimal::from_parts(0x107A_4000, 0x5AF3, 0, false, 0);
+    d.abs() <= MAX
+}
+
 /// Formats with exactly `places` decimals (rounding half away from zero).
 pub fn format_fixed(value: Decimal, places: u32) -> String {
     let mut v =
@@ -208,6 +218,14 @@ impl Interval {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_are_at_most_a_hundred_trillion() {
+        let max = Decimal::from(100_000_000_000_000_i64);
+        assert!(is_figure_sized(max) && is_figure_sized(-max));
+        assert!(!is_figure_sized(max + Decimal::new(1, 2)));
+        assert!(!is_figure_sized(Decimal::MAX) && !is_figure_sized(Decimal::MIN));
+    }
     use std::str::FromStr;
 
     fn q(s: &str, unit: Unit) -> Quantity {

@@ -60,6 +60,30 @@ proptest! {
         let _ = suanpan::check_narrative(&src, &Settings::default());
     }
 
+    /// Numbers too large for any budget, with every unit and in tables, are not figures; none
+    /// makes a check's arithmetic overflow (fuzzing found "2222…2千元" overflowing when scaled).
+    #[test]
+    fn huge_numbers_never_make_a_check_overflow(
+        parts in prop::collection::vec(
+            prop_oneof![
+                Just("年初预算为".to_string()), Just("全年预算为".to_string()),
+                Just("决算数为".to_string()), Just("预算调整数为".to_string()),
+                Just("，".to_string()), Just("。".to_string()), Just("得分为".to_string()),
+                Just("分值".to_string()), Just("执行率为".to_string()), Just("其中：".to_string()),
+                Just("千元".to_string()), Just("万元".to_string()), Just("亿元".to_string()),
+                Just("万亿元".to_string()), Just("元".to_string()), Just("分".to_string()),
+                Just("%".to_string()),
+                Just("\n| 项目资金 | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n".to_string()),
+                Just("| 年度资金总额 | ".to_string()), Just(" | ".to_string()), Just(" |\n".to_string()),
+                "[1-9][0-9]{12,29}(\\.[0-9]{1,4})?", "[0-9]{1,4}(\\.[0-9]{1,2})?",
+            ],
+            0..50,
+        )
+    ) {
+        let src = Source::new("big.txt".into(), parts.concat());
+        let _ = suanpan::check_narrative(&src, &Settings::default());
+    }
+
     #[test]
     fn report_like_text_with_random_figures_never_panics(
         parts in prop::collection::vec(
@@ -99,4 +123,18 @@ proptest! {
         let _ = suanpan::source::docx::text_of(&docx);
         let _ = suanpan::source::sheet::parse(&docx, "xlsx");
     }
+}
+
+/// The fuzzing find itself: a 29-digit amount in 千元, scaled to 元, overflowed `Decimal`.
+#[test]
+fn the_overflowing_amount_found_by_fuzzing_is_no_figure() {
+    let bytes = include_bytes!("../fixtures/broken/fuzz-panic-narrative-overflow.txt");
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let src = Source::new("fuzz.txt".into(), text);
+    let codes: Vec<&str> = suanpan::check_narrative(&src, &Settings::default())
+        .iter()
+        .map(|f| f.rule.code)
+        .collect();
+    // No figure is read from it: the report says so (SP0003), and nothing overflows.
+    assert_eq!(codes, ["SP0003"]);
 }

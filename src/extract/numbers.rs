@@ -4,7 +4,7 @@
 //! (财预〔2020〕10号), section numbers (1., (1)), phone numbers, ordinals (第3), 65周年, and
 //! parts of identifiers (_Toc28838).
 
-use crate::quantity::Unit;
+use crate::quantity::{Unit, is_figure_sized};
 use regex::Regex;
 use rust_decimal::Decimal;
 use std::borrow::Cow;
@@ -361,25 +361,28 @@ pub fn figures(text: &str) -> Vec<Figure> {
                 continue;
             }
         }
-        // 元 in 千元 scales by a thousand.
         let raw: Cow<'_, str> = if num.contains(',') {
             Cow::Owned(num.replace(',', ""))
         } else {
             Cow::Borrowed(num)
         };
-        let Ok(mut value) = Decimal::from_str(&raw) else {
+        let Ok(value) = Decimal::from_str(&raw) else {
             continue;
         };
         let decimals = raw
             .split_once('.')
             .map(|(_, f)| f.len() as u32)
             .unwrap_or(0);
-        if unit_text == "千元" {
-            value *= Decimal::from(1000);
-        }
-        if unit_text == "万亿元" {
-            value *= Decimal::from(10_000);
-        }
+        // 元 in 千元 scales by a thousand, 万亿元 by ten thousand 亿元; a number too large to
+        // be a figure is none.
+        let scale = match unit_text {
+            "千元" => Decimal::from(1000),
+            "万亿元" => Decimal::from(10_000),
+            _ => Decimal::ONE,
+        };
+        let Some(value) = value.checked_mul(scale).filter(|v| is_figure_sized(*v)) else {
+            continue;
+        };
         let mut unit = unit;
         if unit == Unit::Plain {
             end = num_end;

@@ -6,6 +6,7 @@
 //! numeric cell holding words ("八十", "90分") is reported, the rest of the table still read.
 
 use crate::extract::normalize::normalize;
+use crate::quantity::is_figure_sized;
 use crate::source::sheet::{Sheet, Value};
 use regex::Regex;
 use rust_decimal::Decimal;
@@ -483,6 +484,8 @@ fn read_number(v: &Value) -> (Option<(Decimal, u32, bool)>, bool) {
                 None => (body, false),
             };
             match Decimal::from_str(body) {
+                // Too large to be a figure: not read, as a sheet's number that large is not.
+                Ok(d) if !is_figure_sized(d) => (None, false),
                 Ok(d) => {
                     let decimals = body
                         .split_once('.')

@@ -4,6 +4,7 @@
 //! findings point back into the text.
 
 use super::table::{WordHash, builtin, key_of};
+use crate::quantity::is_figure_sized;
 use crate::source::sheet::{Sheet, Value};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
@@ -27,11 +28,11 @@ fn value(text: &str) -> Value {
         return Value::Empty;
     }
     match Decimal::from_str(&t.replace(',', "")) {
-        Ok(d) => Value::Number(
+        Ok(d) if is_figure_sized(d) => Value::Number(
             d,
             t.split_once('.').map(|(_, f)| f.len() as u32).unwrap_or(0),
         ),
-        Err(_) => Value::Text(t.to_string()),
+        _ => Value::Text(t.to_string()),
     }
 }
 

@@ -8,6 +8,7 @@
 
 use super::InputError;
 use crate::diagnostic::Text;
+use crate::quantity::is_figure_sized;
 use calamine::{Data, Reader};
 use rust_decimal::Decimal;
 use std::io::Cursor;
@@ -254,7 +255,8 @@ fn range_cells<R: std::io::Read + std::io::Seek>(
 fn value_of(d: &Data) -> Value {
     match d {
         Data::Empty => Value::Empty,
-        Data::Int(i) => Value::Number(Decimal::from(*i), 0),
+        Data::Int(i) if is_figure_sized(Decimal::from(*i)) => Value::Number(Decimal::from(*i), 0),
+        Data::Int(i) => Value::Other(i.to_string()),
         Data::Float(f) => number(*f).unwrap_or_else(|| Value::Other(f.to_string())),
         Data::String(s) => Value::Text(s.clone()),
         Data::Bool(b) => Value::Bool(*b),
@@ -263,7 +265,8 @@ fn value_of(d: &Data) -> Value {
     }
 }
 
-/// An f64 as the decimal its shortest round-trip text says (0.1 → 0.1, not 0.1000000000000000055…).
+/// An f64 as the decimal its shortest round-trip text says (0.1 → 0.1, not 0.1000000000000000055…);
+/// None beyond the size of any figure (`is_figure_sized`).
 fn number(f: f64) -> Option<Value> {
     if !f.is_finite() {
         return None;
@@ -271,7 +274,8 @@ fn number(f: f64) -> Option<Value> {
     let text = format!("{f}");
     let d = Decimal::from_str(&text)
         .or_else(|_| Decimal::from_scientific(&text))
-        .ok()?;
+        .ok()
+        .filter(|d| is_figure_sized(*d))?;
     let decimals = text
         .split_once('.')
         .map(|(_, f)| f.len() as u32)
@@ -482,6 +486,25 @@ fn check_zip(bytes: &[u8]) -> Result<(), InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cell_numbers_beyond_any_figure_are_not_numbers() {
+        let hundred_trillion = 100_000_000_000_000_i64;
+        assert_eq!(
+            value_of(&Data::Int(hundred_trillion)),
+            Value::Number(Decimal::from(hundred_trillion), 0)
+        );
+        assert!(matches!(
+            value_of(&Data::Int(hundred_trillion + 1)),
+            Value::Other(_)
+        ));
+        assert!(matches!(value_of(&Data::Float(1e20)), Value::Other(_)));
+        assert!(matches!(value_of(&Data::Float(-1e27)), Value::Other(_)));
+        assert_eq!(
+            value_of(&Data::Float(0.1)),
+            Value::Number(Decimal::new(1, 1), 1)
+        );
+    }
 
     #[test]
     fn floats_become_their_shortest_decimal() {
