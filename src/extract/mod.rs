@@ -4,6 +4,7 @@
 pub mod narrative;
 pub mod normalize;
 pub mod numbers;
+mod scan;
 pub mod table;
 pub mod text_table;
 pub mod vocab;

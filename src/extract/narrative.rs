@@ -10,6 +10,7 @@
 
 use super::normalize::{Normalized, normalize};
 use super::numbers::{Figure, figures};
+use super::scan::{lines_of, merged};
 use super::vocab::{self, Vocabulary};
 use crate::diagnostic::{Place, Source};
 use crate::fact::{Concept, Fact, Located, Period};
@@ -761,12 +762,11 @@ fn has_quote_or_space(s: &str) -> bool {
     let bytes = s.as_bytes();
     bytes.iter().enumerate().any(|(i, &b)| match b {
         b'"' | b'\'' | b' ' | b'\t' => true,
-        0xE2 => bytes.get(i + 1..i + 3).is_some_and(|t| {
-            t[0] == 0x80 && (0x98..=0x9D).contains(&t[1]) && t[1] != 0x9A && t[1] != 0x9B
-        }),
-        0xE3 => bytes
-            .get(i + 1..i + 3)
-            .is_some_and(|t| t[0] == 0x80 && matches!(t[1], 0x8C | 0x8D)),
+        0xE2 => matches!(
+            bytes.get(i + 1..i + 3),
+            Some([0x80, 0x98 | 0x99 | 0x9C | 0x9D])
+        ),
+        0xE3 => matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x8C | 0x8D])),
         _ => false,
     })
 }
@@ -1005,15 +1005,9 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
     // Two byte searches, merged: the ends are ASCII or 。, and a UTF-8 encoding never occurs
     // inside another char's, so every match is a whole char.
     let bytes = text.as_bytes();
-    let mut ascii = memchr::memchr3_iter(b'!', b'?', b'\n', bytes).peekable();
-    let mut stops = memchr::memmem::find_iter(bytes, "。".as_bytes()).peekable();
-    loop {
-        let (i, len) = match (ascii.peek(), stops.peek()) {
-            (Some(&a), Some(&b)) if a < b => (ascii.next().unwrap_or(a), 1),
-            (_, Some(&b)) => (stops.next().unwrap_or(b), 3),
-            (Some(&a), None) => (ascii.next().unwrap_or(a), 1),
-            (None, None) => break,
-        };
+    let ascii = memchr::memchr3_iter(b'!', b'?', b'\n', bytes).map(|i| (i, 1));
+    let stops = memchr::memmem::find_iter(bytes, "。".as_bytes()).map(|i| (i, 3));
+    for (i, len) in merged(ascii, stops) {
         if i > start {
             out.push((start, i));
         }
@@ -1031,30 +1025,14 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
 /// too, but far less often than lead bytes start them).
 fn clauses(text: &str, s: usize, e: usize, figs: &[Figure]) -> Vec<(usize, usize)> {
     let bytes = &text.as_bytes()[s..e];
-    let mut ascii = memchr::memchr3_iter(b',', b';', b':', bytes).map(|i| (i, 1));
-    let mut wide = memchr::memchr3_iter(0x8C, 0x9B, 0x81, bytes).filter_map(|i| {
+    let ascii = memchr::memchr3_iter(b',', b';', b':', bytes).map(|i| (i, 1));
+    let wide = memchr::memchr3_iter(0x8C, 0x9B, 0x81, bytes).filter_map(|i| {
         let mark = bytes.get(i.checked_sub(2)?..=i)?;
         matches!(mark, [0xEF, 0xBC, 0x8C | 0x9B] | [0xE3, 0x80, 0x81]).then(|| (i - 2, 3))
     });
-    let (mut next_ascii, mut next_wide) = (ascii.next(), wide.next());
     let mut out = Vec::new();
     let mut start = s;
-    loop {
-        let (at, len) = match (next_ascii, next_wide) {
-            (Some(a), Some(w)) if a.0 < w.0 => {
-                next_ascii = ascii.next();
-                a
-            }
-            (_, Some(w)) => {
-                next_wide = wide.next();
-                w
-            }
-            (Some(a), None) => {
-                next_ascii = ascii.next();
-                a
-            }
-            (None, None) => break,
-        };
+    for (at, len) in merged(ascii, wide) {
         let at = s + at;
         if !figs.iter().any(|f| f.start <= at && at < f.end) {
             out.push((start, at));
@@ -1089,17 +1067,7 @@ fn outline(text: &str) -> Vec<Heading> {
         .map(|p| Regex::new(p).expect("valid regex"))
     });
     let mut out = Vec::new();
-    // (start, end) of each line, without its '\n', from one search for line ends.
-    let mut offset = 0;
-    let lines = memchr::memchr_iter(b'\n', text.as_bytes())
-        .chain(std::iter::once(text.len()))
-        .map(move |end| {
-            let line = (offset, end);
-            offset = end + 1;
-            line
-        });
-    for (offset, end) in lines.filter(|&(start, _)| start < text.len()) {
-        let body = &text[offset..end];
+    for (offset, body) in lines_of(text) {
         // Every marker opens (after spaces, and Markdown's # or **) as a list marker does.
         let may_mark = may_open_with_marker(body) || body.trim_start().starts_with(['#', '*']);
         if let Some(i) = markers.iter().position(|m| may_mark && m.is_match(body)) {

@@ -6,6 +6,7 @@
 //! The Chinese comma and semicolon (，；) are kept: turning "100，200" into "100,200" would
 //! make a list of two figures look like one figure with a thousands separator.
 
+use super::scan::merged;
 use std::sync::OnceLock;
 
 pub struct Normalized {
@@ -118,15 +119,9 @@ fn changes_at(bytes: &[u8], i: usize) -> bool {
 /// or a full-width form (EF). Continuation bytes (80–BF) are none of these, so two vectorised
 /// byte searches find every candidate, and most of the text is never looked at byte by byte.
 fn changes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    let mut ascii = memchr::memchr3_iter(b'\r', b'[', b'\n', bytes).peekable();
-    let mut leads = memchr::memchr3_iter(0xC2, 0xE3, 0xEF, bytes).peekable();
-    std::iter::from_fn(move || match (ascii.peek(), leads.peek()) {
-        (Some(&a), Some(&l)) if a < l => ascii.next(),
-        (_, Some(_)) => leads.next(),
-        (Some(_), None) => ascii.next(),
-        (None, None) => None,
-    })
-    .filter(|&i| changes_at(bytes, i))
+    let ascii = memchr::memchr3_iter(b'\r', b'[', b'\n', bytes);
+    let leads = memchr::memchr3_iter(0xC2, 0xE3, 0xEF, bytes);
+    merged(ascii, leads).filter(|&i| changes_at(bytes, i))
 }
 
 struct Builder {

@@ -3,6 +3,7 @@
 //! becomes a grid checked with the sheet templates; every cell remembers its byte range so that
 //! findings point back into the text.
 
+use super::scan::lines_of;
 use super::table::{WordHash, builtin, key_of};
 use crate::quantity::is_figure_sized;
 use crate::source::sheet::{Sheet, Value};
@@ -109,21 +110,6 @@ fn header_words() -> &'static HashSet<String, WordHash> {
             .iter()
             .flat_map(|t| t.columns.values().flatten().cloned())
             .collect()
-    })
-}
-
-/// The lines of a text, with their byte offsets and without their line breaks (as
-/// `split_inclusive('\n')` and trimming CR and LF at the end would give them).
-fn lines_of(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).map(|nl| nl + 1);
-    let mut start = 0;
-    ends.chain([text.len()]).filter_map(move |end| {
-        // A '\n' is a char of its own, so every `end` is a char boundary; only the last piece
-        // can be empty (a text ending in '\n'), and it is no line.
-        let line = text.get(start..end).filter(|l| !l.is_empty());
-        let at = start;
-        start = end;
-        line.map(|l| (at, l.trim_end_matches(['\n', '\r'])))
     })
 }
 
