@@ -218,6 +218,7 @@ impl Interval {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     #[test]
     fn figures_are_at_most_a_hundred_trillion() {
@@ -226,7 +227,6 @@ mod tests {
         assert!(!is_figure_sized(max + Decimal::new(1, 2)));
         assert!(!is_figure_sized(Decimal::MAX) && !is_figure_sized(Decimal::MIN));
     }
-    use std::str::FromStr;
 
     fn q(s: &str, unit: Unit) -> Quantity {
         let v = Decimal::from_str(s).unwrap();

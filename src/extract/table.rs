@@ -315,23 +315,27 @@ fn is_own_key(text: &str) -> bool {
         k
     }
     static KINDS: [u8; 256] = kinds();
-    let bytes = text.as_bytes();
-    !bytes
-        .iter()
+    !text
+        .bytes()
         .enumerate()
-        .any(|(i, &b)| {
-            match KINDS[b as usize] {
-        0 => false,
-        1 => true,
-        _ => text.get(i..).and_then(|t| t.chars().next()).is_some_and(|c| {
-            c.is_whitespace()
-                || matches!(
-                    c,
-                    '\u{FF01}'..='\u{FF0B}' | '\u{FF0D}'..='\u{FF1A}' | '\u{FF1C}'..='\u{FF5E}'
-                )
-        }),
-    }
+        .any(|(i, b)| match KINDS[usize::from(b)] {
+            0 => false,
+            1 => true,
+            _ => text
+                .get(i..)
+                .and_then(|t| t.chars().next())
+                .is_some_and(changes_in_key),
         })
+}
+
+/// Whether making a key changes a char that is not ASCII: a Unicode space is dropped, a
+/// full-width form made ASCII (but for ，and ；, which normalisation keeps).
+fn changes_in_key(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '\u{FF01}'..='\u{FF0B}' | '\u{FF0D}'..='\u{FF1A}' | '\u{FF1C}'..='\u{FF5E}'
+        )
 }
 
 /// The header key of a text that is not its own key.
