@@ -132,7 +132,11 @@ pub fn for_each_checked(
             })
             .collect();
         for (findings, summary) in results {
-            sink(findings, summary);
+            // Summaries live until the run ends: copied here, on the calling thread, so that
+            // no worker's heap keeps small long-lived blocks between its large short-lived ones.
+            let kept = summary.clone();
+            drop(summary);
+            sink(findings, kept);
         }
     }
 }
