@@ -177,6 +177,24 @@ impl Run {
             return ExitCode::from(2);
         }
         let bundles = suanpan::bundles(&self.paths);
+        // A folder without report files is no error (exit 0), but a CI job pointed at the
+        // wrong folder should say so rather than pass in silence.
+        if bundles.is_empty() {
+            let shown: Vec<String> = self.paths.iter().map(|p| p.display().to_string()).collect();
+            eprintln!(
+                "suanpan: {}",
+                match lang {
+                    Lang::Zh => format!(
+                        "{} 下没有找到报告文件（.txt .md .docx .xlsx .xlsm .xls .xlsb .ods）",
+                        shown.join("、")
+                    ),
+                    Lang::En => format!(
+                        "no report files (.txt .md .docx .xlsx .xlsm .xls .xlsb .ods) found under {}",
+                        shown.join(", ")
+                    ),
+                }
+            );
+        }
         // suanpan never writes to its inputs: refuse an output file that is one of them.
         if let Some(out) = self.output.as_ref().and_then(|o| o.canonicalize().ok()) {
             let is_input = bundles

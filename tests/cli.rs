@@ -537,3 +537,34 @@ fn sheet_findings_in_every_format() {
         "{line}"
     );
 }
+
+/// A folder holding only files the walk skips: no findings and exit 0, but standard error says
+/// that nothing was found, so a CI job pointed at the wrong folder does not pass in silence.
+#[test]
+fn a_folder_without_report_files_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["~$自评表.xlsx", ".隐藏.txt", "草稿.tmp", "照片.jpg"] {
+        std::fs::write(dir.path().join(name), "x").unwrap();
+    }
+    let o = suanpan_in(dir.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("suanpan: . 下没有找到报告文件"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).contains("检查了 0 个文件"), "{}", stdout(&o));
+    let o = suanpan_in(
+        dir.path(),
+        &["check", ".", "--lang", "en", "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no report files"), "{}", stderr(&o));
+    let doc: Value = serde_json::from_slice(&o.stdout).expect("a json document");
+    assert_eq!(
+        doc["diagnostics"].as_array().map(Vec::len),
+        Some(0),
+        "{doc}"
+    );
+    assert_eq!(doc["summary"]["files"], 0, "{doc}");
+}
