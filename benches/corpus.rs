@@ -295,7 +295,7 @@ fn streamed_check(paths: &[PathBuf]) -> usize {
     let settings = Settings::default();
     let bundles = suanpan::bundles(paths);
     let mut sink = std::io::sink();
-    let mut summaries = Vec::new();
+    let mut summaries = suanpan::Summaries::with_capacity(bundles.len());
     let mut findings = 0;
     suanpan::for_each_checked(&bundles, &settings, &|| {}, |f, summary| {
         findings += f.len();
@@ -319,7 +319,7 @@ fn streamed_json(paths: &[PathBuf]) -> usize {
     let Ok(mut doc) = suanpan::render::json::JsonWriter::begin(std::io::sink(), lang) else {
         return 0;
     };
-    let mut summaries = Vec::new();
+    let mut summaries = suanpan::Summaries::with_capacity(run.len());
     let (mut findings, mut files) = (0, 0);
     suanpan::for_each_checked(&run, &settings, &|| {}, |f, summary| {
         findings += f.len();

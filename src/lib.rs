@@ -13,12 +13,14 @@ pub mod quantity;
 pub mod render;
 pub mod settings;
 pub mod source;
+pub mod summaries;
 
 use diagnostic::{Finding, Place, Severity, Source, Text};
 use settings::Settings;
 use source::{InputError, Kind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+pub use summaries::{Summaries, SummaryRow};
 
 /// The outcome of a run: every finding, in a deterministic order, how many files were read, and
 /// a summary of each report bundle (in bundle order).
@@ -26,7 +28,7 @@ use std::sync::Arc;
 pub struct Report {
     pub findings: Vec<Finding>,
     pub files: usize,
-    pub bundles: Vec<BundleSummary>,
+    pub bundles: Summaries,
 }
 
 impl Report {
@@ -47,7 +49,8 @@ impl Report {
     }
 }
 
-/// What the batch summary says about one report bundle.
+/// What the batch summary says about one report bundle, as a checking thread hands it on (a run
+/// keeps it in `Summaries`).
 #[derive(Debug, Clone, Default)]
 pub struct BundleSummary {
     /// A short name: the common path of its files without extension, or their folder.
@@ -88,7 +91,10 @@ pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Report {
 /// order, whatever the thread timing; `done` is called once per finished bundle (progress).
 /// Settings are applied here: rule selection, per-path ignores, severity overrides.
 pub fn check_bundles(bundles: &[Bundle], settings: &Settings, done: &(dyn Fn() + Sync)) -> Report {
-    let mut report = Report::default();
+    let mut report = Report {
+        bundles: Summaries::with_capacity(bundles.len()),
+        ..Report::default()
+    };
     for_each_checked(bundles, settings, done, |findings, summary| {
         report.files += summary.files;
         report.findings.extend(findings);
@@ -132,11 +138,7 @@ pub fn for_each_checked(
             })
             .collect();
         for (findings, summary) in results {
-            // Summaries live until the run ends: copied here, on the calling thread, so that
-            // no worker's heap keeps small long-lived blocks between its large short-lived ones.
-            let kept = summary.clone();
-            drop(summary);
-            sink(findings, kept);
+            sink(findings, summary);
         }
     }
 }

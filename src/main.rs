@@ -244,7 +244,10 @@ impl Run {
             // Each bundle's findings are written as soon as it and the bundles before it are
             // done, so memory does not grow with the number of reports.
             Format::Human | Format::Line => {
-                let mut summary = suanpan::Report::default();
+                let mut summary = suanpan::Report {
+                    bundles: suanpan::Summaries::with_capacity(bundles.len()),
+                    ..suanpan::Report::default()
+                };
                 let mut failed = false;
                 suanpan::for_each_checked(
                     &bundles,
@@ -318,15 +321,13 @@ impl Run {
                 None
             }
         };
-        let mut summaries: Vec<Option<suanpan::BundleSummary>> = vec![None; count];
+        let mut summaries = suanpan::Summaries::with_capacity(count);
         let (mut files, mut failed) = (0, false);
         suanpan::for_each_checked(&run, settings, &|| bar.inc(1), |findings, summary| {
             failed |= findings.iter().any(|f| f.severity >= self.fail_on);
             files += summary.files;
             let (index, ready) = order.push(findings);
-            if let Some(slot) = summaries.get_mut(index) {
-                *slot = Some(summary);
-            }
+            summaries.push_at(index, summary);
             write_findings(&mut doc, &ready, bar, write_error);
         });
         write_findings(&mut doc, &order.finish(), bar, write_error);
@@ -338,7 +339,7 @@ impl Run {
         let summary = suanpan::Report {
             findings: Vec::new(),
             files,
-            bundles: summaries.into_iter().flatten().collect(),
+            bundles: summaries,
         };
         (failed, summary)
     }

@@ -568,3 +568,46 @@ fn a_folder_without_report_files_says_so() {
     );
     assert_eq!(doc["summary"]["files"], 0, "{doc}");
 }
+
+/// Machine formats check bundles in the order of the whole report (`d-x/…` before `d/…`,
+/// `d/sub/…` before `d/z…`), yet their summary on standard error lists the reports as the human
+/// output does: folder by folder.
+#[test]
+fn machine_formats_summarise_reports_in_the_human_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let sentence = "2024年度年初预算为100万元，预算调整增加20万元，全年预算为130万元。";
+    for f in ["d/a", "d/sub/b", "d-x/c", "d/z", "d/sub/a2", "d-x/b"] {
+        let path = dir.path().join(format!("{f}.txt"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, sentence).unwrap();
+    }
+    let human = stdout(&suanpan_in(dir.path(), &["check", "."]));
+    let table = &human[human.find("报告汇总").expect("a summary")..];
+    let order: Vec<&str> = table
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().nth(4))
+        .take(6)
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "./d/a",
+            "./d/z",
+            "./d/sub/a2",
+            "./d/sub/b",
+            "./d-x/b",
+            "./d-x/c"
+        ],
+        "{human}"
+    );
+    for format in ["json", "sarif"] {
+        let o = suanpan_in(dir.path(), &["check", ".", "--format", format]);
+        assert_eq!(stderr(&o), table, "{format}");
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{format}: each report has an error"
+        );
+    }
+}

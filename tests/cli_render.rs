@@ -71,7 +71,8 @@ fn report() -> Report {
             warnings: 0,
             infos: 1,
             unreadable: Vec::new(),
-        }],
+        }]
+        .into(),
     }
 }
 

@@ -152,6 +152,6 @@ pub(crate) fn sample() -> crate::Report {
     crate::Report {
         findings: vec![f1, f2, f3, f4],
         files: 3,
-        bundles: Vec::new(),
+        bundles: crate::Summaries::default(),
     }
 }

@@ -16,13 +16,13 @@ pub fn render(report: &Report, lang: Lang) -> String {
             Lang::Zh => "  错误  警告  提示   自评分  报告\n",
             Lang::En => "  errs  warn  info    score  report\n",
         });
-        for b in &report.bundles {
-            let score = b.stated_score.as_deref().unwrap_or("—");
+        for b in report.bundles.iter() {
+            let score = b.stated_score.unwrap_or("—");
             out.push_str(&format!(
                 "  {:>4}  {:>4}  {:>4}  {:>7}  {}",
                 b.errors, b.warnings, b.infos, score, b.name
             ));
-            if let Some(t) = &b.title {
+            if let Some(t) = b.title {
                 out.push_str(&format!("  《{t}》"));
             }
             out.push('\n');
