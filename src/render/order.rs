@@ -20,12 +20,15 @@ use crate::diagnostic::Finding;
 use std::collections::BTreeMap;
 
 pub struct ReportOrder {
-    /// Every input file's displayed path, sorted, without repeats.
-    paths: Vec<String>,
+    /// Every input file's displayed path, sorted, without repeats. Kept for the whole run, so
+    /// kept compactly: one string and where each path ends in it.
+    paths: Paths,
     /// For each of them, how many of the bundles holding it are still to be delivered.
     owners_left: Vec<usize>,
-    /// For each bundle (by its index in the caller's slice), its files as indices into `paths`.
-    files_of: Vec<Vec<usize>>,
+    /// For each bundle (by its index in the caller's slice), its files as indices into `paths`:
+    /// `files[files_from[b]..files_from[b + 1]]`.
+    files: Vec<usize>,
+    files_from: Vec<usize>,
     /// The bundles, as indices into the caller's slice, in the order they are to be checked.
     run: Vec<usize>,
     /// How many bundles have been delivered.
@@ -44,31 +47,36 @@ impl ReportOrder {
             .iter()
             .map(|b| b.files.iter().map(|f| f.display().to_string()).collect())
             .collect();
-        let mut paths: Vec<String> = shown.iter().flatten().cloned().collect();
-        paths.sort();
-        paths.dedup();
+        let mut sorted: Vec<&str> = shown.iter().flatten().map(String::as_str).collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let paths = Paths::new(&sorted);
         let mut owners_left = vec![0; paths.len()];
-        let files_of: Vec<Vec<usize>> = shown
-            .iter()
-            .map(|files| {
-                let mut ids: Vec<usize> = files
-                    .iter()
-                    .filter_map(|f| paths.binary_search(f).ok())
-                    .collect();
-                ids.sort_unstable();
-                ids.dedup();
-                for &i in &ids {
-                    owners_left[i] += 1;
-                }
-                ids
-            })
-            .collect();
+        let (mut files, mut files_from) = (Vec::new(), Vec::with_capacity(bundles.len() + 1));
+        for shown_files in &shown {
+            files_from.push(files.len());
+            let mut ids: Vec<usize> = shown_files.iter().filter_map(|f| paths.find(f)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for &i in &ids {
+                owners_left[i] += 1;
+            }
+            files.extend(ids);
+        }
+        files_from.push(files.len());
+        let first_file = |b: usize| {
+            files
+                .get(files_from[b]..files_from[b + 1])?
+                .first()
+                .copied()
+        };
         let mut run: Vec<usize> = (0..bundles.len()).collect();
-        run.sort_by_key(|&b| (files_of[b].first().copied(), b));
+        run.sort_by_key(|&b| (first_file(b), b));
         ReportOrder {
             paths,
             owners_left,
-            files_of,
+            files,
+            files_from,
             run,
             delivered: 0,
             next: 0,
@@ -99,15 +107,15 @@ impl ReportOrder {
         let bundle = self.run.get(self.delivered).copied().unwrap_or(usize::MAX);
         self.delivered += 1;
         for f in findings {
-            match self.paths.binary_search(&f.source.display_path()) {
-                Ok(i) => self.waiting.entry(i).or_default().push((bundle, f)),
-                Err(_) => self.strays.push((bundle, f)),
+            match self.paths.find(&f.source.display_path()) {
+                Some(i) => self.waiting.entry(i).or_default().push((bundle, f)),
+                None => self.strays.push((bundle, f)),
             }
         }
-        if let Some(files) = self.files_of.get_mut(bundle).map(std::mem::take) {
-            for i in files {
-                self.owners_left[i] = self.owners_left[i].saturating_sub(1);
-            }
+        let from = self.files_from.get(bundle).copied().unwrap_or(0);
+        let to = self.files_from.get(bundle + 1).copied().unwrap_or(from);
+        for &i in self.files.get(from..to).unwrap_or_default() {
+            self.owners_left[i] = self.owners_left[i].saturating_sub(1);
         }
         let mut ready = Vec::new();
         while self.next < self.paths.len() && self.owners_left[self.next] == 0 {
@@ -130,6 +138,50 @@ impl ReportOrder {
         let mut rest: Vec<(usize, Finding)> = self.waiting.into_values().flatten().collect();
         rest.extend(self.strays);
         sorted(rest).collect()
+    }
+}
+
+/// Sorted paths in one string.
+struct Paths {
+    text: String,
+    /// Where each path ends in `text`; it starts where the one before ends.
+    ends: Vec<usize>,
+}
+
+impl Paths {
+    fn new(sorted: &[&str]) -> Paths {
+        let mut text = String::with_capacity(sorted.iter().map(|p| p.len()).sum());
+        let ends = sorted
+            .iter()
+            .map(|p| {
+                text.push_str(p);
+                text.len()
+            })
+            .collect();
+        Paths { text, ends }
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = i.checked_sub(1).map_or(0, |j| self.ends[j]);
+        self.text.get(start..self.ends[i]).unwrap_or_default()
+    }
+
+    /// The index of a path, by binary search.
+    fn find(&self, path: &str) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.get(mid).cmp(path) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
     }
 }
 
