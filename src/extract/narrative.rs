@@ -138,7 +138,7 @@ impl<'a> Reader<'a> {
             st.money_concept = last.money_concept;
         }
         let mut fi = 0;
-        for (cs, ce) in clauses(self.text, s, e, figs) {
+        for (cs, ce) in clauses(self.text, s, e, figs, |at| self.labels_figure(s, at, figs)) {
             let clause = &self.text[cs..ce];
             let first_fig = fi;
             while fi < figs.len() && figs[fi].start < ce {
@@ -190,6 +190,23 @@ impl<'a> Reader<'a> {
             }
         }
         st
+    }
+
+    /// Whether the colon at `at` stands between a label and its figure ("年初预算数：600万元",
+    /// "综合得分：92.5分", "预算执行率：80%"): a figure follows it (after spaces), and the words
+    /// before it, in the sentence from `s`, end with a concept term or a rate word (and perhaps
+    /// connecting words: "年初预算数为："). Such a colon
+    /// does not cut the clause, so the figure is read with its label as after 为.
+    fn labels_figure(&self, s: usize, at: usize, figs: &[Figure]) -> bool {
+        let after = &self.text[at + 1..];
+        let next = at + 1 + (after.len() - after.trim_start_matches([' ', '\t']).len());
+        if !figs.iter().any(|f| f.start == next) {
+            return false;
+        }
+        let label = &self.text[s..at];
+        // "年初预算数为：" as well: the term may be followed by connecting words.
+        label.trim_end_matches(['为', '是']).ends_with('率')
+            || self.nearest_term(label, vocab::Terms::All).is_some()
     }
 
     fn classify(
@@ -1019,11 +1036,18 @@ fn sentences(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Clause ranges within a sentence: cut at ，,；;:、 outside figures. The marks are found by
+/// Clause ranges within a sentence: cut at ，,；;:、 outside figures, but not at a colon for
+/// which `joins` holds (a label and its figure: "年初预算数：600万元"). The marks are found by
 /// two vectorised byte searches: the ASCII ones, and the last bytes of ，(EF BC 8C), ；(EF BC 9B)
 /// and 、(E3 80 81), whose first two bytes are then compared (those last bytes end other chars
 /// too, but far less often than lead bytes start them).
-fn clauses(text: &str, s: usize, e: usize, figs: &[Figure]) -> Vec<(usize, usize)> {
+fn clauses(
+    text: &str,
+    s: usize,
+    e: usize,
+    figs: &[Figure],
+    joins: impl Fn(usize) -> bool,
+) -> Vec<(usize, usize)> {
     let bytes = &text.as_bytes()[s..e];
     let ascii = memchr::memchr3_iter(b',', b';', b':', bytes).map(|i| (i, 1));
     let wide = memchr::memchr3_iter(0x8C, 0x9B, 0x81, bytes).filter_map(|i| {
@@ -1034,7 +1058,8 @@ fn clauses(text: &str, s: usize, e: usize, figs: &[Figure]) -> Vec<(usize, usize
     let mut start = s;
     for (at, len) in merged(ascii, wide) {
         let at = s + at;
-        if !figs.iter().any(|f| f.start <= at && at < f.end) {
+        let joined = bytes[at - s] == b':' && joins(at);
+        if !joined && !figs.iter().any(|f| f.start <= at && at < f.end) {
             out.push((start, at));
             start = at + len;
         }
@@ -1220,7 +1245,7 @@ mod tests {
                 }
             }
             expected.push((start, text.len()));
-            proptest::prop_assert_eq!(clauses(&text, 0, text.len(), &figs), expected);
+            proptest::prop_assert_eq!(clauses(&text, 0, text.len(), &figs, |_| false), expected);
         }
 
         /// The years counted by hand are those the year pattern finds.
