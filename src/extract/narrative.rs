@@ -177,11 +177,23 @@ impl<'a> Reader<'a> {
             }
             let mut prev_end = cs;
             for f in in_clause {
+                let prefix_start = prev_end;
                 let prefix = &self.text[prev_end..f.start];
                 let after = &self.text[f.end..ce];
                 prev_end = f.end;
                 let assigned = respectively.get(&f.start).cloned();
-                if let Some(d) = self.classify(si, f, prefix, after, assigned, &mut st) {
+                // A later figure of the clause with a known subject named right before it (or
+                // before its concept word) is that subject's: "人员经费250万元和公用经费40万元".
+                let named = if prefix_start != cs && assigned.is_none() {
+                    self.subject_right_before(prefix)
+                } else {
+                    None
+                };
+                if let Some(mut d) = self.classify(si, f, prefix, after, assigned, &mut st) {
+                    if let Some(subject) = named.filter(|_| d.figure.unit.is_money()) {
+                        d.part_of = st.part_of.clone().filter(|p| *p != subject);
+                        d.subject = subject;
+                    }
                     if d.figure.unit.is_money() && d.concept != Concept::Change {
                         st.money_concept = Some(d.concept);
                     }
@@ -207,6 +219,16 @@ impl<'a> Reader<'a> {
         // "年初预算数为：" as well: the term may be followed by connecting words.
         label.trim_end_matches(['为', '是']).ends_with('率')
             || self.nearest_term(label, vocab::Terms::All).is_some()
+    }
+
+    /// The known subject named at the end of `prefix`, or before a money concept word that
+    /// ends it: "和公用经费", "和公用经费决算为".
+    fn subject_right_before(&self, prefix: &str) -> Option<String> {
+        let named = clean_subject_text(prefix);
+        let (_, end, subject) = self.vocab.find_subject(&named)?;
+        let rest = &named[end..];
+        let adjacent = is_connector(rest) || self.money_term(rest).is_some_and(|(_, at)| at == 0);
+        adjacent.then(|| subject.name.clone())
     }
 
     fn classify(
