@@ -506,8 +506,9 @@ impl<'a> Reader<'a> {
             // No concept word in the list: the figures take the sentence's concept so far
             // ("三公经费决算数为5.55万元，因公出国(境)费、…分别为…").
             match own.clone().or_else(|| shared.clone()) {
+                // An item names its own subject even when a concept word is part of the name
+                // ("基本支出和项目支出分别为…": 支出 is one).
                 Some(t) => {
-                    let subject = if own.is_some() { None } else { subject };
                     out.insert(f.start, (Some(t.concept), t.negative, subject));
                 }
                 None if subject.is_some() => {
