@@ -529,7 +529,12 @@ impl<'a> Reader<'a> {
     /// hold no sentence-ending punctuation, so each match lies within one sentence.
     fn read_grades(&self, sentences: &[(usize, usize)], out: &mut Vec<Draft>) {
         for caps in self.grade_re.captures_iter(self.text) {
-            let Some(word) = caps.name("word") else {
+            // The grade after its word ("等级为优"), or before it ("为优秀等级"), but not in
+            // a description of the bands ("90分以上为优秀等级").
+            let Some(word) = caps.name("word").or_else(|| {
+                let whole = caps.get(0)?;
+                (!describes_band(&self.text[..whole.start()])).then(|| caps.name("before"))?
+            }) else {
                 continue;
             };
             let start = word.start();
@@ -554,6 +559,16 @@ impl<'a> Reader<'a> {
             });
         }
     }
+}
+
+/// Whether the text before "为优秀等级" ends as a description of the grade bands does:
+/// "90分（含）以上", "60分以下", "80—90分", "不足60分".
+fn describes_band(before: &str) -> bool {
+    let before = before.trim_end();
+    before.ends_with(|c: char| c.is_ascii_digit() || matches!(c, ')' | '）'))
+        || ["以上", "以下", "分", "以内", "之间", "不足", "低于", "高于"]
+            .iter()
+            .any(|w| before.ends_with(w))
 }
 
 /// Words that may stand between a concept term and its figure.
@@ -978,7 +993,7 @@ fn grade_re(settings: &Settings) -> Arc<Regex> {
         .join("|");
     let re = Arc::new(
         Regex::new(&format!(
-        r"(?:等级|等次|评级|级别|评价结果|自评结果|评定为|评为|认定为|确定为)(?:为|是|:|评定为|评为|确定为|属于|达到|属)?[^\S\n]*[“「]?(?P<word>{alt})"
+        r#"(?:(?:等级|等次|评级|级别|评价结果|自评结果|评价结论|自评结论|评定为|评为|认定为|确定为)(?:为|是|:|评定为|评为|确定为|属于|达到|属)?[^\S\n]*[“「‘"']?(?P<word>{alt})|(?:为|属于|属|评为|评定为)[^\S\n]*[“「‘"']?(?P<before>{alt})[”」’"']?(?:等级|等次|档次))"#
     ))
         .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex")),
     );
