@@ -191,7 +191,11 @@ fn sum_words(initial: &Fact, adjustments: &[&Fact]) -> (String, String) {
     let mut en = format!("initial budget {}", super::util::shown(initial));
     for a in adjustments {
         let q = a.quantity;
-        let abs = crate::quantity::Quantity::new(q.value.abs(), q.precision, q.unit);
+        // As written, where it was written (a cut's sign is in its word, not its digits).
+        let abs = match a.at.place {
+            crate::diagnostic::Place::Text { .. } => super::util::shown(a),
+            _ => crate::quantity::Quantity::new(q.value.abs(), q.precision, q.unit).to_string(),
+        };
         if q.value.is_sign_negative() {
             zh.push_str(&format!(" − 调减 {abs}"));
             en.push_str(&format!(" − cut {abs}"));

@@ -41,14 +41,43 @@ pub fn shown(f: &Fact) -> String {
     }
 }
 
-/// A computed value in a fact's unit class: money in 万元, others in their own unit.
+/// A computed value in a fact's unit class: money (computed in 万元) in 万元, others in their
+/// own unit. Money shown to 4 places or more in 万元 came from figures written in 元 ("500,000.00
+/// 元" is 50.000000万元), and is shown in 元 as they were, with thousands separators.
 pub fn amount(v: Decimal, places: u32, unit: Unit) -> String {
-    let suffix = if unit.is_money() {
-        "万元"
-    } else {
-        unit.symbol()
-    };
-    format!("{}{}", format_fixed(v, places), suffix)
+    if !unit.is_money() {
+        return format!("{}{}", format_fixed(v, places), unit.symbol());
+    }
+    match places.checked_sub(4) {
+        Some(yuan_places) => format!(
+            "{}元",
+            grouped(&format_fixed(v * Decimal::from(10_000), yuan_places))
+        ),
+        None => format!("{}万元", format_fixed(v, places)),
+    }
+}
+
+/// A formatted number with thousands separators in its whole part: "-6500000.00" →
+/// "-6,500,000.00".
+fn grouped(number: &str) -> String {
+    let (sign, digits) = number
+        .strip_prefix('-')
+        .map_or(("", number), |rest| ("-", rest));
+    let (whole, fraction) = digits
+        .split_once('.')
+        .map_or((digits, None), |(w, f)| (w, Some(f)));
+    let mut out = String::from(sign);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = fraction {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
 }
 
 /// The interval a fact stands for, money in 万元.
@@ -136,4 +165,32 @@ pub fn named(f: &Fact) -> (String, String) {
         format!("{}{pz}{} {}", subject_zh(f), f.concept.zh(), shown(f)),
         format!("{}{pe}{} {}", subject_en(f), f.concept.en(), shown(f)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_from_yuan_figures_is_shown_in_yuan() {
+        let wan = |s: &str| s.parse::<Decimal>().expect("a number");
+        assert_eq!(amount(wan("650.000000"), 6, Unit::Yuan), "6,500,000.00元");
+        assert_eq!(amount(wan("-10.000000"), 6, Unit::Wan), "-100,000.00元");
+        assert_eq!(amount(wan("0.0123"), 4, Unit::Yuan), "123元");
+        assert_eq!(amount(wan("650.5"), 2, Unit::Wan), "650.50万元");
+        assert_eq!(amount(wan("98.4615"), 4, Unit::Percent), "98.4615%");
+    }
+
+    #[test]
+    fn thousands_separators() {
+        for (plain, shown) in [
+            ("0", "0"),
+            ("123", "123"),
+            ("1234", "1,234"),
+            ("-123456.78", "-123,456.78"),
+            ("1234567", "1,234,567"),
+        ] {
+            assert_eq!(grouped(plain), shown);
+        }
+    }
 }
