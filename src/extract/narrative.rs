@@ -71,6 +71,8 @@ struct SentenceState {
     indicator: Option<String>,
     /// The indicator named before 其中: scores after it are its sub-scores.
     parent_indicator: Option<String>,
+    /// Whether the clause being read holds the 其中 (its scores are parts whatever their level).
+    of_which_here: bool,
     /// The concept of the last amount in the sentence: "公务接待费0.76万元" after "三公经费决算
     /// 3.76万元，其中" is a 决算 too.
     money_concept: Option<Concept>,
@@ -150,6 +152,7 @@ impl<'a> Reader<'a> {
                 (in_clause.is_empty() && clause.ends_with('中') && clause.chars().count() <= 12)
                     .then(|| clause.len() - '中'.len_utf8())
             });
+            st.of_which_here = of_which.is_some();
             if let Some(pos) = of_which {
                 // Subjects named after 其中 are parts of the one named before it.
                 let before = &clause[..pos];
@@ -157,7 +160,13 @@ impl<'a> Reader<'a> {
                     st.subject = subj;
                 }
                 st.part_of = Some(st.subject.clone());
-                st.parent_indicator = st.indicator.clone();
+                // "产出指标中，数量指标得分20分": the indicator named before 中 is the parent.
+                let named = indicator_name(before);
+                st.parent_indicator = if named.ends_with("指标") || is_first_level(&named) {
+                    Some(named)
+                } else {
+                    st.indicator.clone()
+                };
             }
             if in_clause.is_empty() {
                 // "(一)决策指标，权重20分，自评得分19分": a clause that only names an indicator
@@ -383,6 +392,18 @@ impl<'a> Reader<'a> {
                 } else {
                     draft.concept = Concept::Score;
                     draft.subject = name.clone();
+                    // A first-level indicator after another one's parts is its sibling: the
+                    // 其中 list has ended ("…时效指标得分10分；效益指标得分28分").
+                    // Named right after 其中, it is a part all the same ("效益指标得分19分，其中
+                    // 满意度指标得分9分": 满意度 is under 效益 in the department template).
+                    if !st.of_which_here
+                        && st
+                            .parent_indicator
+                            .as_ref()
+                            .is_some_and(|p| is_first_level(p) && is_first_level(&name))
+                    {
+                        st.parent_indicator = None;
+                    }
                     if st.parent_indicator.as_ref().is_some_and(|p| *p != name) {
                         draft.part_of = st.parent_indicator.clone();
                     }
@@ -716,6 +737,17 @@ fn indicator_name(raw: &str) -> String {
         }
     }
     name.to_string()
+}
+
+/// Whether an indicator is a first-level one of the national templates (财预〔2020〕10号:
+/// 产出, 效益, 满意度 and 预算执行率; the department template's 决策 and 过程), which is never
+/// another's part.
+fn is_first_level(name: &str) -> bool {
+    let stem = name.strip_suffix("指标").unwrap_or(name);
+    matches!(
+        stem,
+        "决策" | "过程" | "产出" | "效益" | "满意度" | "预算执行率" | "预算执行"
+    )
 }
 
 /// A clause that is only an indicator's name: a numbered label ("(一)决策指标") or a short name
