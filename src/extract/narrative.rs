@@ -73,6 +73,9 @@ struct SentenceState {
     parent_indicator: Option<String>,
     /// Whether the clause being read holds the 其中 (its scores are parts whatever their level).
     of_which_here: bool,
+    /// The year the sentence's words last named ("2023年全年预算180万元，实际支出170万元": the
+    /// 170 is 2023's too).
+    period: Option<Period>,
     /// The concept of the last amount in the sentence: "公务接待费0.76万元" after "三公经费决算
     /// 3.76万元，其中" is a 决算 too.
     money_concept: Option<Concept>,
@@ -138,6 +141,7 @@ impl<'a> Reader<'a> {
             st.subject = last.subject;
             st.indicator = last.indicator;
             st.money_concept = last.money_concept;
+            st.period = last.period;
         }
         let mut fi = 0;
         for (cs, ce) in clauses(self.text, s, e, figs, |at| self.labels_figure(s, at, figs)) {
@@ -169,6 +173,10 @@ impl<'a> Reader<'a> {
                 };
             }
             if in_clause.is_empty() {
+                // "2023年，全年预算…": a year named in a clause of its own holds for the next.
+                if let Some(p) = self.named_period(clause) {
+                    st.period = Some(p);
+                }
                 // "(一)决策指标，权重20分，自评得分19分": a clause that only names an indicator
                 // makes it the one the following scores and weights belong to.
                 if let Some(name) = indicator_label(clause) {
@@ -278,7 +286,7 @@ impl<'a> Reader<'a> {
                 } else if let Some((term, term_start)) = self.money_term(prefix) {
                     draft.concept = term.concept;
                     draft.negative = term.negative;
-                    draft.period = self.period(&prefix[..term_start]);
+                    draft.period = self.period_in_sentence(&prefix[..term_start], st);
                 } else {
                     // A new subject with no concept word of its own takes the sentence's last
                     // concept, but only when the subject is named right before the figure.
@@ -308,6 +316,7 @@ impl<'a> Reader<'a> {
                     let base = rate_base(prefix)?;
                     draft.concept = Concept::Rate;
                     draft.base = Some(base);
+                    draft.period = self.period_in_sentence(prefix, st);
                 }
             }
             Unit::Points => return self.classify_points(draft, prefix, after, st),
@@ -452,6 +461,23 @@ impl<'a> Reader<'a> {
             return Some(String::new());
         }
         is_project_like(before).then(|| before.to_string())
+    }
+
+    /// The year of a figure whose words before it are `text`: the one they name, which then
+    /// holds for the rest of the sentence; else the one the sentence named last; else this year.
+    fn period_in_sentence(&self, text: &str, st: &mut SentenceState) -> Period {
+        match self.named_period(text) {
+            Some(p) => {
+                st.period = Some(p);
+                p
+            }
+            None => st.period.unwrap_or(Period::Current),
+        }
+    }
+
+    /// The year words name, if they name one (本年 and 2024年 name this year).
+    fn named_period(&self, text: &str) -> Option<Period> {
+        (text.contains('年') || text.contains("同期")).then(|| self.period(text))
     }
 
     /// The year the words before a figure's concept put it in, relative to the report's year.
