@@ -144,6 +144,7 @@ impl<'a> Reader<'a> {
             st.period = last.period;
         }
         let mut fi = 0;
+        let first_draft = out.len();
         for (cs, ce) in clauses(self.text, s, e, figs, |at| self.labels_figure(s, at, figs)) {
             let clause = &self.text[cs..ce];
             let first_fig = fi;
@@ -210,6 +211,19 @@ impl<'a> Reader<'a> {
                     if let Some(subject) = named.filter(|_| d.figure.unit.is_money()) {
                         d.part_of = st.part_of.clone().filter(|p| *p != subject);
                         d.subject = subject;
+                    }
+                    // "其中基本支出300万元（人员经费250万元，公用经费50万元）": a part whose
+                    // own whole (by the vocabulary) was just stated is that whole's part.
+                    if let Some(whole) = self
+                        .vocab
+                        .subject(&d.subject)
+                        .and_then(|e| e.part_of.as_ref())
+                        && d.part_of.as_ref().is_some_and(|p| p != whole)
+                        && out[first_draft..]
+                            .iter()
+                            .any(|o| o.subject == *whole && o.figure.unit.is_money())
+                    {
+                        d.part_of = Some(whole.clone());
                     }
                     if d.figure.unit.is_money() && d.concept != Concept::Change {
                         st.money_concept = Some(d.concept);
