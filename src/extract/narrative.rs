@@ -31,7 +31,7 @@ pub fn extract(src: &Arc<Source>, settings: &Settings) -> Vec<Fact> {
         figures: figures(&norm.text),
         year: report_year(&norm.text),
         groups: score_groups(&headings),
-        grade_re: grade_re(settings),
+        grades: grade_patterns(settings),
     };
     let mut drafts = reader.read();
     mark_subtotals(&mut drafts, &headings, norm.text.len());
@@ -60,7 +60,7 @@ struct Reader<'a> {
     year: Option<u32>,
     /// (start offset, group id) of each score group, in order.
     groups: Vec<(usize, usize)>,
-    grade_re: Arc<Regex>,
+    grades: Arc<GradePatterns>,
 }
 
 /// What the clauses of one sentence have established so far.
@@ -202,13 +202,13 @@ impl<'a> Reader<'a> {
                 let assigned = respectively.get(&f.start).cloned();
                 // A later figure of the clause with a known subject named right before it (or
                 // before its concept word) is that subject's: "人员经费250万元和公用经费40万元".
-                let named = if prefix_start != cs && assigned.is_none() {
+                let named = if prefix_start != cs && assigned.is_none() && f.unit.is_money() {
                     self.subject_right_before(prefix)
                 } else {
                     None
                 };
                 if let Some(mut d) = self.classify(si, f, prefix, after, assigned, &mut st) {
-                    if let Some(subject) = named.filter(|_| d.figure.unit.is_money()) {
+                    if let Some(subject) = named {
                         d.part_of = st.part_of.clone().filter(|p| *p != subject);
                         d.subject = subject;
                     }
@@ -491,30 +491,45 @@ impl<'a> Reader<'a> {
 
     /// The year words name, if they name one (本年 and 2024年 name this year).
     fn named_period(&self, text: &str) -> Option<Period> {
-        (text.contains('年') || text.contains("同期")).then(|| self.period(text))
+        if text.contains('年') {
+            Some(self.period(text))
+        } else {
+            has_same_period(text).then_some(Period::Previous)
+        }
     }
 
     /// The year the words before a figure's concept put it in, relative to the report's year.
     fn period(&self, text: &str) -> Period {
-        // Every word and year below holds 年 but 同期; most prefixes hold neither.
-        if !text.contains('年') && !text.contains("同期") {
+        // 同期 means last year's; every other word and year below holds 年, so they are read
+        // around each 年: 上年(度), 上一年, 去年 (last year), 明年, 下一年, 下年度 (next).
+        if has_same_period(text) {
+            return Period::Previous;
+        }
+        let nian: Vec<usize> = text.match_indices('年').map(|(i, _)| i).collect();
+        if nian.is_empty() {
             return Period::Current;
         }
-        if ["上年", "上一年", "去年", "上年度", "同期"]
+        let before = |i: usize, w: &str| text[..i].ends_with(w);
+        if nian
             .iter()
-            .any(|w| text.contains(w))
+            .any(|&i| before(i, "上") || before(i, "去") || before(i, "上一"))
         {
             return Period::Previous;
         }
-        if ["明年", "下一年", "下年度"]
-            .iter()
-            .any(|w| text.contains(w))
-        {
+        if nian.iter().any(|&i| {
+            before(i, "明")
+                || before(i, "下一")
+                || (before(i, "下") && text[i..].starts_with("年度"))
+        }) {
             return Period::Next;
         }
         let Some(year) = self.year else {
             return Period::Current;
         };
+        // A year is written in digits; most words with 年 (年度, 年初) hold none.
+        if !text.bytes().any(|b| b.is_ascii_digit()) {
+            return Period::Current;
+        }
         let years: Vec<u32> = year_re()
             .captures_iter(text)
             .filter_map(|c| c.get(1)?.as_str().parse::<u32>().ok())
@@ -589,16 +604,23 @@ impl<'a> Reader<'a> {
     /// Grades, in one pass over the text: the pattern cannot cross a line end, and its words
     /// hold no sentence-ending punctuation, so each match lies within one sentence.
     fn read_grades(&self, sentences: &[(usize, usize)], out: &mut Vec<Draft>) {
-        for caps in self.grade_re.captures_iter(self.text) {
-            // The grade after its word ("等级为优"), or before it ("为优秀等级"), but not in
-            // a description of the bands ("90分以上为优秀等级").
-            let Some(word) = caps.name("word").or_else(|| {
-                let whole = caps.get(0)?;
-                (!describes_band(&self.text[..whole.start()])).then(|| caps.name("before"))?
-            }) else {
-                continue;
-            };
-            let start = word.start();
+        // The grade after its word ("等级为优"), from the pattern, and before it ("为优秀等级"),
+        // found from the word, which is rare, then read backwards.
+        let mut found: Vec<(usize, usize)> = self
+            .grades
+            .after_word
+            .captures_iter(self.text)
+            .filter_map(|c| c.name("word"))
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        for level in ["等级", "等次", "档次"] {
+            for at in memchr::memmem::find_iter(self.text.as_bytes(), level.as_bytes()) {
+                found.extend(grade_before(self.text, at, &self.grades.words));
+            }
+        }
+        found.sort_unstable();
+        found.dedup_by_key(|&mut (start, _)| start);
+        for (start, end) in found {
             let si = sentences.partition_point(|&(_, e)| e <= start);
             out.push(Draft {
                 concept: Concept::Grade,
@@ -607,19 +629,26 @@ impl<'a> Reader<'a> {
                 period: Period::Current,
                 figure: Figure {
                     start,
-                    end: word.end(),
+                    end,
                     value: Decimal::ZERO,
                     decimals: 0,
                     unit: Unit::Plain,
                 },
                 negative: false,
                 base: None,
-                word: Some(word.as_str().to_string()),
+                word: Some(self.text[start..end].to_string()),
                 sentence: si,
                 group: self.group_of(start),
             });
         }
     }
+}
+
+/// Whether a text holds 同期 ("the same period", last year's): found from its first char, which
+/// is cheaper than a substring searcher for the short texts before figures.
+fn has_same_period(text: &str) -> bool {
+    text.match_indices('同')
+        .any(|(i, _)| text[i + '同'.len_utf8()..].starts_with('期'))
 }
 
 /// Whether the text before "为优秀等级" ends as a description of the grade bands does:
@@ -1039,10 +1068,17 @@ fn report_year(text: &str) -> Option<u32> {
 }
 
 /// The grade pattern for the bands in force, built once per set of grade words.
-fn grade_re(settings: &Settings) -> Arc<Regex> {
+/// The grade words of the configured bands (longest first) and the pattern of a grade stated
+/// after its word ("评价等级为“良”", "自评结论为优秀").
+struct GradePatterns {
+    words: Vec<String>,
+    after_word: Regex,
+}
+
+fn grade_patterns(settings: &Settings) -> Arc<GradePatterns> {
     // Shared, not cloned: a cloned Regex starts with empty search caches, and would
     // rebuild its lazy DFA states for every document.
-    type Cache = std::sync::Mutex<Vec<(Vec<String>, Arc<Regex>)>>;
+    type Cache = std::sync::Mutex<Vec<Arc<GradePatterns>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let words: Vec<String> = settings
         .grades
@@ -1055,22 +1091,41 @@ fn grade_re(settings: &Settings) -> Arc<Regex> {
         Ok(c) => c,
         Err(poisoned) => poisoned.into_inner(),
     };
-    if let Some((_, re)) = cache.iter().find(|(w, _)| *w == words) {
-        return re.clone();
+    if let Some(p) = cache.iter().find(|p| p.words == words) {
+        return p.clone();
     }
     let alt = words
         .iter()
         .map(|w| regex::escape(w))
         .collect::<Vec<_>>()
         .join("|");
-    let re = Arc::new(
-        Regex::new(&format!(
-        r#"(?:(?:等级|等次|评级|级别|评价结果|自评结果|评价结论|自评结论|评定为|评为|认定为|确定为)(?:为|是|:|评定为|评为|确定为|属于|达到|属)?[^\S\n]*[“「‘"']?(?P<word>{alt})|(?:为|属于|属|评为|评定为)[^\S\n]*[“「‘"']?(?P<before>{alt})[”」’"']?(?:等级|等次|档次))"#
+    let after_word = Regex::new(&format!(
+        r#"(?:等级|等次|评级|级别|评价结果|自评结果|评价结论|自评结论|评定为|评为|认定为|确定为)(?:为|是|:|评定为|评为|确定为|属于|达到|属)?[^\S\n]*[“「‘"']?(?P<word>{alt})"#
     ))
-        .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex")),
-    );
-    cache.push((words, re.clone()));
-    re
+    .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex"));
+    let patterns = Arc::new(GradePatterns { words, after_word });
+    cache.push(patterns.clone());
+    patterns
+}
+
+/// A grade named before the level word at `level_at` ("为优秀等级", "属于“优”等级"): its range,
+/// unless the words before it describe a band ("90分以上为优秀等级").
+fn grade_before(text: &str, level_at: usize, words: &[String]) -> Option<(usize, usize)> {
+    let before = &text[..level_at];
+    let before = before
+        .strip_suffix(['”', '」', '’', '"', '\''])
+        .unwrap_or(before);
+    let word = words.iter().find(|w| before.ends_with(w.as_str()))?;
+    let (start, end) = (before.len() - word.len(), before.len());
+    let rest = &before[..start];
+    let rest = rest
+        .strip_suffix(['“', '「', '‘', '"', '\''])
+        .unwrap_or(rest)
+        .trim_end_matches([' ', '\t']);
+    let lead = ["评定为", "评为", "属于", "属", "为"]
+        .into_iter()
+        .find(|w| rest.ends_with(w))?;
+    (!describes_band(&rest[..rest.len() - lead.len()])).then_some((start, end))
 }
 
 /// Where a two-char word (six bytes) occurs in `s`: first or last. Clauses are a few dozen
@@ -1321,6 +1376,40 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        /// The period read around each 年 is the one the word lists give (last year's words
+        /// before next year's, then the year written last).
+        #[test]
+        fn period_words_read_around_each_nian(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "上", "年", "一", "去", "明", "下", "度", "同期", "同", "期", "2023", "2025",
+                "2024", "为", "预算",
+            ]), 0..10)
+        ) {
+            let text: String = parts.concat();
+            let settings = Settings::default();
+            let reader = Reader {
+                text: &text,
+                vocab: settings.vocabulary(),
+                figures: Vec::new(),
+                year: Some(2024),
+                groups: Vec::new(),
+                grades: grade_patterns(&settings),
+            };
+            let has = |w: &&str| text.contains(*w);
+            let expected = if ["上年", "上一年", "去年", "上年度", "同期"].iter().any(has) {
+                Period::Previous
+            } else if ["明年", "下一年", "下年度"].iter().any(has) {
+                Period::Next
+            } else {
+                match year_re().captures_iter(&text).last().and_then(|c| c[1].parse::<u32>().ok()) {
+                    Some(y) if y < 2024 => Period::Previous,
+                    Some(y) if y > 2024 => Period::Next,
+                    _ => Period::Current,
+                }
+            };
+            proptest::prop_assert_eq!(reader.period(&text), expected, "{}", text);
+        }
+
         /// The word search finds what `str::find` and `str::rfind` find.
         #[test]
         fn word_search_agrees_with_str_find(
