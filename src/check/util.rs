@@ -42,13 +42,15 @@ pub fn shown(f: &Fact) -> String {
 }
 
 /// A computed value in a fact's unit class: money (computed in 万元) in 万元, others in their
-/// own unit. Money shown to 4 places or more in 万元 came from figures written in 元 ("500,000.00
-/// 元" is 50.000000万元), and is shown in 元 as they were, with thousands separators.
+/// own unit. Money about a figure written in 元 (`unit`), or needing 5 places or more in 万元
+/// (figures in 元 with fen: "500,000.00元" is 50.000000万元), is shown in 元, with thousands
+/// separators.
 pub fn amount(v: Decimal, places: u32, unit: Unit) -> String {
     if !unit.is_money() {
         return format!("{}{}", format_fixed(v, places), unit.symbol());
     }
-    match places.checked_sub(4) {
+    let in_yuan = unit == Unit::Yuan || places >= 5;
+    match places.checked_sub(4).filter(|_| in_yuan) {
         Some(yuan_places) => format!(
             "{}元",
             grouped(&format_fixed(v * Decimal::from(10_000), yuan_places))
@@ -178,6 +180,8 @@ mod tests {
         assert_eq!(amount(wan("-10.000000"), 6, Unit::Wan), "-100,000.00元");
         assert_eq!(amount(wan("0.0123"), 4, Unit::Yuan), "123元");
         assert_eq!(amount(wan("650.5"), 2, Unit::Wan), "650.50万元");
+        // 万元 written to 4 places stays in 万元.
+        assert_eq!(amount(wan("2.2222"), 4, Unit::Wan), "2.2222万元");
         assert_eq!(amount(wan("98.4615"), 4, Unit::Percent), "98.4615%");
     }
 

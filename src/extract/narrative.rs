@@ -76,6 +76,8 @@ struct SentenceState {
     /// The year the sentence's words last named ("2023年全年预算180万元，实际支出170万元": the
     /// 170 is 2023's too).
     period: Option<Period>,
+    /// Whether a figure of the sentence has been read.
+    read_any: bool,
     /// The concept of the last amount in the sentence: "公务接待费0.76万元" after "三公经费决算
     /// 3.76万元，其中" is a 决算 too.
     money_concept: Option<Concept>,
@@ -167,17 +169,19 @@ impl<'a> Reader<'a> {
                 st.part_of = Some(st.subject.clone());
                 // "产出指标中，数量指标得分20分": the indicator named before 中 is the parent.
                 let named = indicator_name(before);
-                st.parent_indicator = if named.ends_with("指标") || is_first_level(&named) {
-                    Some(named)
-                } else {
-                    st.indicator.clone()
-                };
+                // Not a collective one: "各项指标中，", "在一级指标中，".
+                let collective = named.starts_with('在')
+                    || ["各", "一级", "二级", "三级", "共性", "个性"]
+                        .iter()
+                        .any(|w| named.contains(w));
+                st.parent_indicator =
+                    if !collective && (named.ends_with("指标") || is_first_level(&named)) {
+                        Some(named)
+                    } else {
+                        st.indicator.clone()
+                    };
             }
             if in_clause.is_empty() {
-                // "2023年，全年预算…": a year named in a clause of its own holds for the next.
-                if let Some(p) = self.named_period(clause) {
-                    st.period = Some(p);
-                }
                 // "(一)决策指标，权重20分，自评得分19分": a clause that only names an indicator
                 // makes it the one the following scores and weights belong to.
                 if let Some(name) = indicator_label(clause) {
@@ -207,7 +211,9 @@ impl<'a> Reader<'a> {
                 } else {
                     None
                 };
-                if let Some(mut d) = self.classify(si, f, prefix, after, assigned, &mut st) {
+                let classified = self.classify(si, f, prefix, after, assigned, &mut st);
+                st.read_any = true;
+                if let Some(mut d) = classified {
                     if let Some(subject) = named {
                         d.part_of = st.part_of.clone().filter(|p| *p != subject);
                         d.subject = subject;
@@ -348,6 +354,24 @@ impl<'a> Reader<'a> {
     ) -> Option<Draft> {
         draft.part_of = None;
         draft.subject = String::new();
+        // "总分90分及以上者为优秀", "80至89分": a band's bound, not a score.
+        let rest = after.trim_start();
+        if [
+            "以上",
+            "以下",
+            "及以上",
+            "及以下",
+            "(含)",
+            "至",
+            "—",
+            "~",
+            "～",
+        ]
+        .iter()
+        .any(|w| rest.starts_with(w))
+        {
+            return None;
+        }
         let trimmed = prefix.trim_end();
         // "项目实施程序(15分)": a weight in brackets after the indicator's name.
         if let Some(name) = trimmed.strip_suffix('(') {
@@ -389,7 +413,12 @@ impl<'a> Reader<'a> {
             {
                 draft.concept = Concept::Weight;
             }
-            Concept::TotalScore => draft.concept = Concept::TotalScore,
+            // "产出指标自评分45分": after an indicator's name a total word is its score.
+            Concept::TotalScore
+                if !(name.ends_with("指标") && !names_the_whole(&name, raw_name)) =>
+            {
+                draft.concept = Concept::TotalScore
+            }
             Concept::Weight => {
                 draft.concept = Concept::Weight;
                 if name.is_empty() {
@@ -477,12 +506,17 @@ impl<'a> Reader<'a> {
         is_project_like(before).then(|| before.to_string())
     }
 
-    /// The year of a figure whose words before it are `text`: the one they name, which then
-    /// holds for the rest of the sentence; else the one the sentence named last; else this year.
+    /// The year of a figure whose words before it are `text`: the one they name; else the
+    /// year another figure's words in the sentence wrote in digits ("2023年全年预算180万元，实际
+    /// 支出170万元": the 170 is 2023's), or the sentence's first figure's words named ("上年同期
+    /// 全年预算180万元，实际支出170万元"); else this year. Relative words (上年, 同期) before a
+    /// later figure name only that figure's year ("本年支出550万元，上年支出500万元，全年预算600
+    /// 万元": the 600 is this year's).
     fn period_in_sentence(&self, text: &str, st: &mut SentenceState) -> Period {
         match self.named_period(text) {
             Some(p) => {
-                st.period = Some(p);
+                let holds = !st.read_any || text.bytes().any(|b| b.is_ascii_digit());
+                st.period = holds.then_some(p);
                 p
             }
             None => st.period.unwrap_or(Period::Current),
@@ -613,11 +647,21 @@ impl<'a> Reader<'a> {
             .filter_map(|c| c.name("word"))
             .map(|m| (m.start(), m.end()))
             .collect();
+        let mut before: Vec<(usize, usize)> = Vec::new();
         for level in ["等级", "等次", "档次"] {
             for at in memchr::memmem::find_iter(self.text.as_bytes(), level.as_bytes()) {
-                found.extend(grade_before(self.text, at, &self.grades.words));
+                before.extend(grade_before(self.text, at, &self.grades.words));
             }
         }
+        // A sentence that names two different grades this way describes the scale ("…的为优秀
+        // 等级，…的为良好等级"), whatever its wording.
+        let sentence_of = |start: usize| sentences.partition_point(|&(_, e)| e <= start);
+        let word = |&(s, e): &(usize, usize)| &self.text[s..e];
+        found.extend(before.iter().copied().filter(|g| {
+            !before
+                .iter()
+                .any(|o| sentence_of(o.0) == sentence_of(g.0) && word(o) != word(g))
+        }));
         found.sort_unstable();
         found.dedup_by_key(|&mut (start, _)| start);
         for (start, end) in found {
@@ -654,7 +698,9 @@ fn has_same_period(text: &str) -> bool {
 /// Whether the text before "为优秀等级" ends as a description of the grade bands does:
 /// "90分（含）以上", "60分以下", "80—90分", "不足60分".
 fn describes_band(before: &str) -> bool {
+    // "90分以上的为优秀等级", "90分及以上者为优秀等次".
     let before = before.trim_end();
+    let before = before.strip_suffix(['的', '者']).unwrap_or(before);
     before.ends_with(|c: char| c.is_ascii_digit() || matches!(c, ')' | '）'))
         || ["以上", "以下", "分", "以内", "之间", "不足", "低于", "高于"]
             .iter()
@@ -808,15 +854,12 @@ fn indicator_name(raw: &str) -> String {
     name.to_string()
 }
 
-/// Whether an indicator is a first-level one of the national templates (财预〔2020〕10号:
-/// 产出, 效益, 满意度 and 预算执行率; the department template's 决策 and 过程), which is never
-/// another's part.
+/// Whether an indicator is one of the first-level ones that are never another's part: 决策,
+/// 过程, 产出, 效益. (满意度 is first-level in the project template but under 效益 in the
+/// department one; 预算执行率 is first-level in one and under 过程 in the other.)
 fn is_first_level(name: &str) -> bool {
     let stem = name.strip_suffix("指标").unwrap_or(name);
-    matches!(
-        stem,
-        "决策" | "过程" | "产出" | "效益" | "满意度" | "预算执行率" | "预算执行"
-    )
+    matches!(stem, "决策" | "过程" | "产出" | "效益")
 }
 
 /// A clause that is only an indicator's name: a numbered label ("(一)决策指标") or a short name
