@@ -414,9 +414,7 @@ impl<'a> Reader<'a> {
                 draft.concept = Concept::Weight;
             }
             // "产出指标自评分45分": after an indicator's name a total word is its score.
-            Concept::TotalScore
-                if !(name.ends_with("指标") && !names_the_whole(&name, raw_name)) =>
-            {
+            Concept::TotalScore if !name.ends_with("指标") || names_the_whole(&name, raw_name) => {
                 draft.concept = Concept::TotalScore
             }
             Concept::Weight => {
