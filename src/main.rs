@@ -178,19 +178,29 @@ impl Run {
         }
         let bundles = suanpan::bundles(&self.paths);
         // A folder without report files is no error (exit 0), but a CI job pointed at the
-        // wrong folder should say so rather than pass in silence.
-        if bundles.is_empty() {
-            let shown: Vec<String> = self.paths.iter().map(|p| p.display().to_string()).collect();
+        // wrong folder should say so rather than pass in silence: each such path is named.
+        let empty: Vec<String> = self
+            .paths
+            .iter()
+            .filter(|p| {
+                !bundles
+                    .iter()
+                    .flat_map(|b| b.files.iter())
+                    .any(|f| f.starts_with(p))
+            })
+            .map(|p| p.display().to_string())
+            .collect();
+        if !empty.is_empty() {
             eprintln!(
                 "suanpan: {}",
                 match lang {
                     Lang::Zh => format!(
-                        "{} 下没有找到报告文件（.txt .md .docx .xlsx .xlsm .xls .xlsb .ods）",
-                        shown.join("、")
+                        "{} 下没有找到报告文件（.txt .text .md .docx .xlsx .xlsm .xls .xlsb .ods）",
+                        empty.join("、")
                     ),
                     Lang::En => format!(
-                        "no report files (.txt .md .docx .xlsx .xlsm .xls .xlsb .ods) found under {}",
-                        shown.join(", ")
+                        "no report files (.txt .text .md .docx .xlsx .xlsm .xls .xlsb .ods) found under {}",
+                        empty.join(", ")
                     ),
                 }
             );
