@@ -567,6 +567,13 @@ fn a_folder_without_report_files_says_so() {
         "{doc}"
     );
     assert_eq!(doc["summary"]["files"], 0, "{doc}");
+    // Beside a folder that has reports, the empty one is still named, and only it.
+    let clean = root().join("fixtures/narrative/rate_clean.txt");
+    let o = suanpan_in(dir.path(), &["check", clean.to_str().unwrap(), "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("suanpan: . 下没有找到报告文件"), "{err}");
+    assert!(!err.contains("rate_clean"), "{err}");
 }
 
 /// Machine formats check bundles in the order of the whole report (`d-x/…` before `d/…`,
