@@ -16,7 +16,8 @@ use std::path::PathBuf;
 pub struct Summaries {
     text: String,
     rows: Vec<Row>,
-    /// Whether the rows were kept in their order (`push_at`), as they mostly are.
+    /// Whether a row was kept after one that stands later in the run's order (`push_at`); then
+    /// `iter` sorts them. Rows mostly come in order.
     out_of_order: bool,
     /// Files that could not be read, of every report; each row holds a range of them.
     unreadable: Vec<(PathBuf, Text)>,

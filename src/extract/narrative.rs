@@ -537,18 +537,15 @@ impl<'a> Reader<'a> {
         if has_same_period(text) {
             return Period::Previous;
         }
-        let nian: Vec<usize> = text.match_indices('年').map(|(i, _)| i).collect();
-        if nian.is_empty() {
+        if !text.contains('年') {
             return Period::Current;
         }
+        let nian = || text.match_indices('年').map(|(i, _)| i);
         let before = |i: usize, w: &str| text[..i].ends_with(w);
-        if nian
-            .iter()
-            .any(|&i| before(i, "上") || before(i, "去") || before(i, "上一"))
-        {
+        if nian().any(|i| before(i, "上") || before(i, "去") || before(i, "上一")) {
             return Period::Previous;
         }
-        if nian.iter().any(|&i| {
+        if nian().any(|i| {
             before(i, "明")
                 || before(i, "下一")
                 || (before(i, "下") && text[i..].starts_with("年度"))
@@ -663,7 +660,7 @@ impl<'a> Reader<'a> {
         found.sort_unstable();
         found.dedup_by_key(|&mut (start, _)| start);
         for (start, end) in found {
-            let si = sentences.partition_point(|&(_, e)| e <= start);
+            let si = sentence_of(start);
             out.push(Draft {
                 concept: Concept::Grade,
                 subject: String::new(),
@@ -1108,7 +1105,6 @@ fn report_year(text: &str) -> Option<u32> {
         .map(|(y, _)| y)
 }
 
-/// The grade pattern for the bands in force, built once per set of grade words.
 /// The grade words of the configured bands (longest first) and the pattern of a grade stated
 /// after its word ("评价等级为“良”", "自评结论为优秀").
 struct GradePatterns {
@@ -1116,6 +1112,7 @@ struct GradePatterns {
     after_word: Regex,
 }
 
+/// The grade patterns for the bands in force, built once per set of grade words.
 fn grade_patterns(settings: &Settings) -> Arc<GradePatterns> {
     // Shared, not cloned: a cloned Regex starts with empty search caches, and would
     // rebuild its lazy DFA states for every document.
@@ -1262,9 +1259,9 @@ fn clauses(
     });
     let mut out = Vec::new();
     let mut start = s;
-    for (at, len) in merged(ascii, wide) {
-        let at = s + at;
-        let joined = bytes[at - s] == b':' && joins(at);
+    for (rel, len) in merged(ascii, wide) {
+        let at = s + rel;
+        let joined = bytes[rel] == b':' && joins(at);
         if !joined && !figs.iter().any(|f| f.start <= at && at < f.end) {
             out.push((start, at));
             start = at + len;

@@ -64,14 +64,8 @@ impl ReportOrder {
             files.extend(ids);
         }
         files_from.push(files.len());
-        let first_file = |b: usize| {
-            files
-                .get(files_from[b]..files_from[b + 1])?
-                .first()
-                .copied()
-        };
         let mut run: Vec<usize> = (0..bundles.len()).collect();
-        run.sort_by_key(|&b| (first_file(b), b));
+        run.sort_by_key(|&b| (files_of(&files, &files_from, b).first().copied(), b));
         ReportOrder {
             paths,
             owners_left,
@@ -112,9 +106,7 @@ impl ReportOrder {
                 None => self.strays.push((bundle, f)),
             }
         }
-        let from = self.files_from.get(bundle).copied().unwrap_or(0);
-        let to = self.files_from.get(bundle + 1).copied().unwrap_or(from);
-        for &i in self.files.get(from..to).unwrap_or_default() {
+        for &i in files_of(&self.files, &self.files_from, bundle) {
             self.owners_left[i] = self.owners_left[i].saturating_sub(1);
         }
         let mut ready = Vec::new();
@@ -138,6 +130,16 @@ impl ReportOrder {
         let mut rest: Vec<(usize, Finding)> = self.waiting.into_values().flatten().collect();
         rest.extend(self.strays);
         sorted(rest).collect()
+    }
+}
+
+/// A bundle's files, as indices into `paths`: `files[from[b]..from[b + 1]]`; none for a bundle
+/// out of range (a `push` beyond the run).
+fn files_of<'a>(files: &'a [usize], from: &[usize], b: usize) -> &'a [usize] {
+    let end = b.checked_add(1).and_then(|next| from.get(next));
+    match (from.get(b), end) {
+        (Some(&start), Some(&end)) => files.get(start..end).unwrap_or_default(),
+        _ => &[],
     }
 }
 
