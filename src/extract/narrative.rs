@@ -1418,12 +1418,11 @@ mod tests {
         /// before next year's, then the year written last).
         #[test]
         fn period_words_read_around_each_nian(
-            parts in proptest::collection::vec(proptest::sample::select(vec![
+            text in crate::extract::joined(&[
                 "上", "年", "一", "去", "明", "下", "度", "同期", "同", "期", "2023", "2025",
                 "2024", "为", "预算",
-            ]), 0..10)
+            ], 10)
         ) {
-            let text: String = parts.concat();
             let settings = Settings::default();
             let reader = Reader {
                 text: &text,
@@ -1451,11 +1450,10 @@ mod tests {
         /// The word search finds what `str::find` and `str::rfind` find.
         #[test]
         fn word_search_agrees_with_str_find(
-            parts in proptest::collection::vec(proptest::sample::select(vec![
+            text in crate::extract::joined(&[
                 "其中", "其", "中", "分别", "分", "别", "，", "a", "基本支出", "为", "“其中”",
-            ]), 0..12)
+            ], 12)
         ) {
-            let text: String = parts.concat();
             proptest::prop_assert_eq!(find_of_which(&text), text.find("其中"));
             proptest::prop_assert_eq!(rfind_of_which(&text), text.rfind("其中"));
             proptest::prop_assert_eq!(find_word(&text, RESPECTIVELY, false), text.find("分别"));
@@ -1464,12 +1462,11 @@ mod tests {
         /// Clauses cut on bytes are the clauses cut char by char, figures kept whole.
         #[test]
         fn clauses_cut_on_bytes_agree_with_chars(
-            parts in proptest::collection::vec(proptest::sample::select(vec![
+            text in crate::extract::joined(&[
                 "，", ",", "；", ";", ":", "、", "。", "“", "1,234.5万元", "为", "a", "其中",
                 "：", "〔", "，，",
-            ]), 0..12)
+            ], 12)
         ) {
-            let text: String = parts.concat();
             let figs = figures(&text);
             let mut expected = Vec::new();
             let mut start = 0;
@@ -1488,11 +1485,10 @@ mod tests {
         /// The years counted by hand are those the year pattern finds.
         #[test]
         fn report_year_reads_what_the_year_pattern_finds(
-            parts in proptest::collection::vec(proptest::sample::select(vec![
+            text in crate::extract::joined(&[
                 "2024", "2023", "1999", "2100", "12024", "20", "24", "年", "年度", "度", "为", "，",
-            ]), 0..10)
+            ], 10)
         ) {
-            let text: String = parts.concat();
             let mut counts: HashMap<u32, usize> = HashMap::new();
             for c in year_re().captures_iter(&text) {
                 let y: u32 = c[1].parse().unwrap();
@@ -1509,12 +1505,11 @@ mod tests {
         /// The hand-read lead of a subject is what its pattern matches.
         #[test]
         fn lead_len_agrees_with_its_pattern(
-            parts in proptest::collection::vec(proptest::sample::select(vec![
+            text in crate::extract::joined(&[
                 "1", "12", "123", "2024", "20245", ".", "、", "(", ")", "年", "度", "本年度", "本",
                 "全年", "年度", "项目", "三公经费",
-            ]), 0..7)
+            ], 7)
         ) {
-            let text: String = parts.concat();
             let re = Regex::new(
                 r"^(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\))?(?:[0-9]{4}年度?|本年度|本年|全年|年度)?",
             )
@@ -1526,12 +1521,11 @@ mod tests {
         /// The byte test for quotes and spaces agrees with the char test.
         #[test]
         fn quote_test_on_bytes_agrees_with_chars(
-            parts in proptest::collection::vec(proptest::sample::select(vec![
+            text in crate::extract::joined(&[
                 "“", "”", "‘", "’", "‚", "‛", "「", "」", "『", "。", "、", "\"", "'", " ", "\t",
                 "\u{3000}", "a", "项目", "—", "…",
-            ]), 0..8)
+            ], 8)
         ) {
-            let text: String = parts.concat();
             proptest::prop_assert_eq!(has_quote_or_space(&text), text.contains(is_quote_or_space));
         }
     }

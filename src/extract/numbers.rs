@@ -418,12 +418,11 @@ mod tests {
         /// classifier, not after 第: what a plain char-by-char reading finds.
         #[test]
         fn chinese_counts_are_numeral_runs_before_classifiers(
-            parts in proptest::collection::vec(proptest::sample::select(vec![
+            text in crate::extract::joined(&[
                 "一", "二", "两", "十", "百", "零", "七", "第", "人", "次", "人次", "批", "批次",
                 "个", "项", "场", "期", "名", "户次", "所", "开展", "工作", "，", "1", "a", "。",
-            ]), 0..16)
+            ], 16)
         ) {
-            let text: String = parts.concat();
             let mut found = Vec::new();
             chinese_counts(&text, &mut found);
             let found: Vec<(usize, usize, Decimal)> =
@@ -457,12 +456,11 @@ mod tests {
         /// The hand scan finds exactly what the figure pattern it replaced found.
         #[test]
         fn the_number_scan_is_the_figure_pattern(
-            parts in proptest::collection::vec(proptest::sample::select(vec![
+            text in crate::extract::joined(&[
                 "1", "23", "456", "7890", ",", ".", " ", "\t", "万", "元", "万元", "亿", "%",
                 "‰", "分", "个百分点", "千元", "万亿元", "x", "年", "。", "１",
-            ]), 0..40)
+            ], 40)
         ) {
-            let text: String = parts.concat();
             let re = Regex::new(
                 r"(?x)
                 (?P<num> [0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)? | [0-9]+(?:\.[0-9]+)? )
