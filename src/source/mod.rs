@@ -3,6 +3,7 @@
 pub mod docx;
 pub mod sheet;
 pub mod text;
+mod theme;
 
 use crate::diagnostic::Text;
 use std::path::Path;

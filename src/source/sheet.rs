@@ -126,7 +126,11 @@ fn parse_unguarded(bytes: &[u8], ext: &str) -> Result<Workbook, InputError> {
     if ext == "xls" || (!zipped && bytes.starts_with(OLE_MAGIC)) {
         check_compound_file(bytes)?;
     }
-    let cursor = Cursor::new(bytes);
+    // calamine would parse the colour theme, which suanpan never reads (`theme`).
+    let unthemed = matches!(ext, "xlsx" | "xlsm")
+        .then(|| super::theme::without_theme(bytes))
+        .flatten();
+    let cursor = Cursor::new(unthemed.as_deref().unwrap_or(bytes));
     let opened = match ext {
         "xlsx" | "xlsm" => calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor)
             .map(calamine::Sheets::Xlsx)
