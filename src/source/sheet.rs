@@ -202,7 +202,7 @@ fn xlsx_cells(xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Sh
         if r >= MAX_ROWS || c >= MAX_COLS {
             continue;
         }
-        let value = value_of(&Data::from(cell.value));
+        let value = value_of(Data::from(cell.value));
         if value.is_empty() {
             if cell.formula.is_some() {
                 uncached.push(cell.pos);
@@ -231,7 +231,7 @@ fn range_cells<R: std::io::Read + std::io::Seek>(
     let mut cells: Vec<Vec<Value>> = vec![Vec::new(); r0 as usize];
     for row in range.rows().take(MAX_ROWS) {
         let mut out = vec![Value::Empty; c0 as usize];
-        out.extend(row.iter().take(MAX_COLS).map(value_of));
+        out.extend(row.iter().take(MAX_COLS).map(|d| value_of(d.clone())));
         while out.last().is_some_and(Value::is_empty) {
             out.pop();
         }
@@ -256,14 +256,14 @@ fn range_cells<R: std::io::Read + std::io::Seek>(
     Ok((cells, uncached))
 }
 
-fn value_of(d: &Data) -> Value {
+fn value_of(d: Data) -> Value {
     match d {
         Data::Empty => Value::Empty,
-        Data::Int(i) if is_figure_sized(Decimal::from(*i)) => Value::Number(Decimal::from(*i), 0),
+        Data::Int(i) if is_figure_sized(Decimal::from(i)) => Value::Number(Decimal::from(i), 0),
         Data::Int(i) => Value::Other(i.to_string()),
-        Data::Float(f) => number(*f).unwrap_or_else(|| Value::Other(f.to_string())),
-        Data::String(s) => Value::Text(s.clone()),
-        Data::Bool(b) => Value::Bool(*b),
+        Data::Float(f) => number(f).unwrap_or_else(|| Value::Other(f.to_string())),
+        Data::String(s) => Value::Text(s),
+        Data::Bool(b) => Value::Bool(b),
         Data::Error(e) => Value::Other(format!("{e}")),
         other => Value::Other(other.to_string()),
     }
@@ -274,6 +274,11 @@ fn value_of(d: &Data) -> Value {
 fn number(f: f64) -> Option<Value> {
     if !f.is_finite() {
         return None;
+    }
+    // Whole numbers (most cells) need no text: 650.0 is 650, no decimals. (-0.0 takes the text
+    // path, as before, to keep its sign.)
+    if f.fract() == 0.0 && f.abs() <= 1e14 && f.is_sign_positive() {
+        return Some(Value::Number(Decimal::from(f as i64), 0));
     }
     let text = format!("{f}");
     let d = Decimal::from_str(&text)
@@ -495,19 +500,32 @@ mod tests {
     fn cell_numbers_beyond_any_figure_are_not_numbers() {
         let hundred_trillion = 100_000_000_000_000_i64;
         assert_eq!(
-            value_of(&Data::Int(hundred_trillion)),
+            value_of(Data::Int(hundred_trillion)),
             Value::Number(Decimal::from(hundred_trillion), 0)
         );
         assert!(matches!(
-            value_of(&Data::Int(hundred_trillion + 1)),
+            value_of(Data::Int(hundred_trillion + 1)),
             Value::Other(_)
         ));
-        assert!(matches!(value_of(&Data::Float(1e20)), Value::Other(_)));
-        assert!(matches!(value_of(&Data::Float(-1e27)), Value::Other(_)));
+        assert!(matches!(value_of(Data::Float(1e20)), Value::Other(_)));
+        assert!(matches!(value_of(Data::Float(-1e27)), Value::Other(_)));
         assert_eq!(
-            value_of(&Data::Float(0.1)),
+            value_of(Data::Float(0.1)),
             Value::Number(Decimal::new(1, 1), 1)
         );
+    }
+
+    #[test]
+    fn whole_floats_read_as_their_text_says() {
+        let by_text = |f: f64| {
+            let d = Decimal::from_str(&format!("{f}")).unwrap();
+            Some(Value::Number(d, 0))
+        };
+        for f in [0.0, 1.0, 88.0, 650.0, 123_456_789_012.0, 1e14] {
+            assert_eq!(number(f), by_text(f), "{f}");
+        }
+        assert_eq!(number(1e14 + 1.0), None);
+        assert_eq!(number(-3.0), by_text(-3.0));
     }
 
     #[test]
