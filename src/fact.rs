@@ -37,6 +37,14 @@ pub enum Concept {
 }
 
 impl Concept {
+    /// 年初预算, 全年预算 or a plain 预算.
+    pub fn is_budget(self) -> bool {
+        matches!(
+            self,
+            Concept::InitialBudget | Concept::FullYearBudget | Concept::Budget
+        )
+    }
+
     pub fn zh(self) -> &'static str {
         match self {
             Concept::InitialBudget => "年初预算",

@@ -6,6 +6,7 @@ use super::util::{finding, iv, named, shown, subject_en, val, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::{Concept, Fact};
 use crate::quantity::{Interval, format_fixed};
+use crate::settings::Tolerance;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 pub static MISMATCH: Rule = Rule {
@@ -21,7 +22,9 @@ pub static MISMATCH: Rule = Rule {
 检查什么：文中写出的完成率、执行率是否等于 决算（执行）数 ÷ 文中所说的基数。基数按措辞确定：\n\
 “完成年初预算数的X%”→ 年初预算；“执行率”“完成全年预算的X%”→ 全年预算（未写全年预算时按\n\
 年初预算 + 预算调整推算）；“完成预算数的X%”→ 全年预算，没有则年初预算。所说的基数文中\n\
-没有写出时，改用同一主体已写出的预算数，并在消息中注明。\n\n\
+没有写出时，改用同一主体已写出的预算数，并在消息中注明。其中列表之后的比率（“实际支出480万元，\n\
+其中基本支出300万元，项目支出180万元，预算执行率96%”）按最后一个部分读取；对该部分不成立、\n\
+对合计成立时，视为合计的比率。\n\n\
 为什么：执行率 = 执行数 ÷ 预算数 × 100%，是绩效自评中最常被引用的数字，算错或抄错会\n\
 直接影响“预算执行”指标的得分。\n\n\
 怎么算：所有数字按书写精度视为区间；只有任何取值都无法得到所写比率时才报错。\n\n\
@@ -32,7 +35,8 @@ What: a stated completion or execution rate must equal actual spending ÷ the ba
 \"完成年初预算数的X%\" → initial budget; 执行率 or \"完成全年预算的X%\" → full-year budget (implied as \
 initial + adjustment when not stated); \"完成预算数的X%\" → full-year budget, else initial budget. \
 When the named base is not stated for the subject, the budget that is stated is used and the \
-message says so.\n\n\
+message says so. A rate written after a 其中 list is read as the last part's; when it does not \
+hold for that part but does for the whole, it is the whole's.\n\n\
 Why: execution rate = spending ÷ budget is the most quoted figure of a self-evaluation and drives \
 the score of the budget-execution indicator.\n\n\
 How: all figures are intervals of the values that round to them; only when no values give the \
@@ -71,30 +75,12 @@ ratio lies in [114.0043%, 114.0070%], which touches 114.00% ± 0.005 → info.\n
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     for rate in ctx.facts.iter().filter(|f| f.concept == Concept::Rate) {
-        let Some(base_concept) = rate.base else {
-            continue;
-        };
-        let Some(actual) = super::util::find(
-            ctx.facts,
-            Concept::Actual,
-            &rate.subject,
-            rate.period,
-            Some(rate.sentence),
-        ) else {
-            continue;
-        };
-        let Some(base) = resolve_base(ctx.facts, rate, base_concept) else {
-            continue;
-        };
-        let Some(ratio) = iv(actual)
-            .divided_by(base.interval)
-            .map(|r| r.scale(Decimal::ONE_HUNDRED))
-        else {
-            continue;
-        };
-        let Some(point) = val(actual)
-            .checked_div(base.point)
-            .map(|r| r * Decimal::ONE_HUNDRED)
+        let Some(Computed {
+            actual,
+            base,
+            ratio,
+            point,
+        }) = compute(ctx.facts, rate)
         else {
             continue;
         };
@@ -103,13 +89,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let rounded = point.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
         let shown_point = format_fixed(point, places.max(2) + 2);
         let (base_zh, base_en) = base.words();
-        let truncated = point.round_dp_with_strategy(places, RoundingStrategy::ToZero);
-        let looks_truncated = truncated == stated.value;
+        let looks_truncated = looks_truncated(point, rate);
         let within_rounding = ratio.intersects(stated.interval());
-        // The ratio is in percent (×100), like the stated rate: `percent` widens it.
-        let tolerance = ctx.settings.tolerance.in_unit(stated.unit);
-        let within_tolerance = ratio.intersects(stated.interval().widen(tolerance));
-        if !within_tolerance && !looks_truncated {
+        if !within_tolerance(ratio, &ctx.settings.tolerance, rate) && !looks_truncated {
             let f = finding(
                 &MISMATCH,
                 rate,
@@ -192,6 +174,79 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             )));
         }
     }
+}
+
+/// A rate's numerator and denominator as stated, and the ratio they give (in percent).
+struct Computed<'a> {
+    actual: &'a Fact,
+    base: Base<'a>,
+    ratio: Interval,
+    point: Decimal,
+}
+
+/// A rate read as the last 其中 part's may be the whole's: "实际支出480万元，其中基本支出300万元，
+/// 项目支出180万元，预算执行率96%". When it does not hold for the part but does for the whole,
+/// it is made the whole's, before any check (or a later rate of the part) sees it.
+pub fn settle_subjects(facts: &mut [Fact], tolerance: &Tolerance) {
+    let holds = |facts: &[Fact], rate: &Fact| {
+        compute(facts, rate).is_some_and(|c| {
+            within_tolerance(c.ratio, tolerance, rate) || looks_truncated(c.point, rate)
+        })
+    };
+    for i in 0..facts.len() {
+        let rate = &facts[i];
+        let Some(whole) = rate
+            .part_of
+            .clone()
+            .filter(|_| rate.concept == Concept::Rate)
+        else {
+            continue;
+        };
+        let as_whole = Fact {
+            subject: whole,
+            part_of: None,
+            ..rate.clone()
+        };
+        if compute(facts, rate).is_some() && !holds(facts, rate) && holds(facts, &as_whole) {
+            facts[i] = as_whole;
+        }
+    }
+}
+
+/// The rate's subject's actual spending over the base its words name, for the rate's period.
+fn compute<'a>(facts: &'a [Fact], rate: &Fact) -> Option<Computed<'a>> {
+    let actual = super::util::find(
+        facts,
+        Concept::Actual,
+        &rate.subject,
+        rate.period,
+        Some(rate.sentence),
+    )?;
+    let base = resolve_base(facts, rate, rate.base?)?;
+    let ratio = iv(actual)
+        .divided_by(base.interval)
+        .map(|r| r.scale(Decimal::ONE_HUNDRED))?;
+    let point = val(actual)
+        .checked_div(base.point)
+        .map(|r| r * Decimal::ONE_HUNDRED)?;
+    Some(Computed {
+        actual,
+        base,
+        ratio,
+        point,
+    })
+}
+
+fn within_tolerance(ratio: Interval, tolerance: &Tolerance, rate: &Fact) -> bool {
+    // The ratio is in percent (×100), like the stated rate: `percent` widens it.
+    let tolerance = tolerance.in_unit(rate.quantity.unit);
+    ratio.intersects(rate.quantity.interval().widen(tolerance))
+}
+
+/// Whether the stated rate is the computed one cut (not rounded) to its decimals.
+fn looks_truncated(point: Decimal, rate: &Fact) -> bool {
+    let stated = rate.quantity;
+    point.round_dp_with_strategy(stated.precision, RoundingStrategy::ToZero) == stated.value
 }
 
 /// The denominator of a rate: a stated fact, or the implied full-year budget.

@@ -258,6 +258,15 @@ impl<'a> Reader<'a> {
             || self.nearest_term(label, vocab::Terms::All).is_some()
     }
 
+    /// Whether the concept term at `term_start` (of `term_len` bytes) in `prefix` is the end of
+    /// a known subject's name that starts before it: 支出 in "其中基本支出".
+    fn names_the_part(&self, prefix: &str, term_start: usize, term_len: usize) -> bool {
+        let upto = &prefix[..term_start + term_len];
+        self.vocab
+            .find_subject(upto)
+            .is_some_and(|(start, end, _)| end == upto.len() && start < term_start)
+    }
+
     /// The known subject named at the end of `prefix`, or before a money concept word that
     /// ends it: "和公用经费", "和公用经费决算为".
     fn subject_right_before(&self, prefix: &str) -> Option<String> {
@@ -306,6 +315,16 @@ impl<'a> Reader<'a> {
                 } else if let Some((term, term_start)) = self.money_term(prefix) {
                     draft.concept = term.concept;
                     draft.negative = term.negative;
+                    // A part of a stated whole is of the whole's kind when its own concept word
+                    // only names the part: "全年预算500万元，其中基本支出300万元" (支出 is in
+                    // 基本支出's name), "…，其中基本支出预算300万元" (a plain 预算).
+                    if draft.part_of.is_some()
+                        && let Some(whole) = st.money_concept
+                        && (self.names_the_part(prefix, term_start, term.text.len())
+                            || (term.concept == Concept::Budget && whole.is_budget()))
+                    {
+                        draft.concept = whole;
+                    }
                     draft.period = self.period_in_sentence(&prefix[..term_start], st);
                 } else {
                     // A new subject with no concept word of its own takes the sentence's last
