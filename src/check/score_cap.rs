@@ -1,7 +1,7 @@
 //! SP0106 score-over-weight: a score above its weight (or a total above full marks).
 
 use super::Context;
-use super::util::{finding, iv, shown, slack, with};
+use super::util::{finding, iv, same_indicator, shown, slack, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::Concept;
 use crate::quantity::Interval;
@@ -39,7 +39,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let Some(weight) = ctx
             .facts
             .iter()
-            .find(|f| f.concept == Concept::Weight && f.subject == score.subject)
+            .find(|f| f.concept == Concept::Weight && same_indicator(&f.subject, &score.subject))
         else {
             continue;
         };

@@ -1,7 +1,7 @@
 //! SP0105 score-sum: indicator scores against the stated total score.
 
 use super::Context;
-use super::util::{finding, iv, shown, slack, with};
+use super::util::{finding, iv, same_indicator, shown, slack, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::{Concept, Fact};
 use crate::quantity::{Interval, format_fixed};
@@ -67,7 +67,10 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .iter()
             .filter(|f| f.concept == Concept::Score && f.section == group && f.part_of.is_none())
         {
-            if scores.iter().any(|s| s.subject == f.subject) {
+            if scores
+                .iter()
+                .any(|s| same_indicator(&s.subject, &f.subject))
+            {
                 repeated += 1;
             } else {
                 scores.push(f);
@@ -150,7 +153,7 @@ fn check_subtotals(ctx: &Context, out: &mut Vec<Finding>) {
         for f in ctx.facts.iter().filter(|f| {
             f.concept == Concept::Score && f.part_of.as_deref() == Some(parent.subject.as_str())
         }) {
-            if !parts.iter().any(|p| p.subject == f.subject) {
+            if !parts.iter().any(|p| same_indicator(&p.subject, &f.subject)) {
                 parts.push(f);
             }
         }

@@ -138,6 +138,15 @@ pub fn comparable(a: &Fact, b: &Fact) -> bool {
     (ua.is_money() && ub.is_money()) || ua == ub
 }
 
+/// Whether two indicator names name the same indicator: equal, or equal but for a trailing 指标
+/// ("决策" and "决策指标", as a report may name them in two places).
+pub fn same_indicator(a: &str, b: &str) -> bool {
+    fn stem(s: &str) -> &str {
+        s.strip_suffix("指标").unwrap_or(s)
+    }
+    a == b || (!a.is_empty() && !b.is_empty() && stem(a) == stem(b))
+}
+
 /// The subject as shown in messages.
 pub fn subject_zh(f: &Fact) -> String {
     f.subject.clone()
@@ -172,6 +181,16 @@ pub fn named(f: &Fact) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_indicator_is_the_same_with_or_without_zhibiao() {
+        assert!(same_indicator("决策", "决策指标"));
+        assert!(same_indicator("决策指标", "决策指标"));
+        assert!(!same_indicator("决策", "过程指标"));
+        // The report as a whole is no indicator: "" is only itself.
+        assert!(!same_indicator("", "指标"));
+        assert!(same_indicator("", ""));
+    }
 
     #[test]
     fn money_from_yuan_figures_is_shown_in_yuan() {

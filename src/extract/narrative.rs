@@ -81,6 +81,9 @@ struct SentenceState {
     /// The concept of the last amount in the sentence: "公务接待费0.76万元" after "三公经费决算
     /// 3.76万元，其中" is a 决算 too.
     money_concept: Option<Concept>,
+    /// The concept of the last points figure in the sentence: "综合得分92.5分，其中决策指标18分"
+    /// lists scores, "总分100分，其中决策指标20分" weights.
+    points_concept: Option<Concept>,
 }
 
 impl<'a> Reader<'a> {
@@ -358,7 +361,13 @@ impl<'a> Reader<'a> {
                     draft.period = self.period_in_sentence(prefix, st);
                 }
             }
-            Unit::Points => return self.classify_points(draft, prefix, after, st),
+            Unit::Points => {
+                let d = self.classify_points(draft, prefix, after, st);
+                if let Some(d) = &d {
+                    st.points_concept = Some(d.concept);
+                }
+                return d;
+            }
             _ => return None,
         }
         Some(draft)
@@ -407,6 +416,7 @@ impl<'a> Reader<'a> {
         }
         let (term, term_start) = match self.points_term(prefix) {
             Some(t) => t,
+            None if !trimmed.ends_with('得') => return listed_points(draft, trimmed, st),
             None => {
                 // "产出指标得8分"
                 let stem = trimmed.strip_suffix('得')?;
@@ -871,6 +881,35 @@ fn indicator_name(raw: &str) -> String {
 /// Whether an indicator is one of the first-level ones that are never another's part: 决策,
 /// 过程, 产出, 效益. (满意度 is first-level in the project template but under 效益 in the
 /// department one; 预算执行率 is first-level in one and under 过程 in the other.)
+/// A points figure with no word of its own saying what it is, read from the sentence around it:
+/// - in a 其中 list after a score or weight, a first-level indicator's points are of that kind:
+///   "综合得分92.5分，其中决策指标18分，过程指标19分…" (scores), "总分100分，其中决策指标20分…"
+///   (weights);
+/// - right after an indicator's weight in brackets, its score: "决策（20分）18分".
+fn listed_points(mut draft: Draft, prefix: &str, st: &mut SentenceState) -> Option<Draft> {
+    let listed = st.points_concept?;
+    if prefix.ends_with(')') {
+        if listed != Concept::Weight {
+            return None;
+        }
+        draft.concept = Concept::Score;
+        draft.subject = st.indicator.clone().filter(|i| is_first_level(i))?;
+        return Some(draft);
+    }
+    let name = indicator_name(prefix);
+    if st.part_of.is_none() || !is_first_level(&name) {
+        return None;
+    }
+    draft.concept = match listed {
+        Concept::Score | Concept::TotalScore => Concept::Score,
+        Concept::Weight => Concept::Weight,
+        _ => return None,
+    };
+    st.indicator = Some(name.clone());
+    draft.subject = name;
+    Some(draft)
+}
+
 fn is_first_level(name: &str) -> bool {
     let stem = name.strip_suffix("指标").unwrap_or(name);
     matches!(stem, "决策" | "过程" | "产出" | "效益")
