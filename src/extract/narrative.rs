@@ -526,7 +526,10 @@ impl<'a> Reader<'a> {
         if before.chars().count() < 2 {
             return None;
         }
-        let bare = matches!(before, "项目" | "部门" | "单位" | "项目整体" | "部门整体");
+        let bare = matches!(
+            before,
+            "项目" | "部门" | "单位" | "项目整体" | "部门整体" | "资金" | "项目资金"
+        );
         if bare || is_reporting_body(before) || names_the_whole(before, before) {
             return Some(String::new());
         }
@@ -1218,7 +1221,7 @@ fn grade_before(text: &str, level_at: usize, words: &[String]) -> Option<(usize,
         .strip_suffix(['“', '「', '‘', '"', '\''])
         .unwrap_or(rest)
         .trim_end_matches([' ', '\t']);
-    let lead = ["评定为", "评为", "属于", "属", "为"]
+    let lead = ["评定为", "评为", "属于", "属", "达到", "为"]
         .into_iter()
         .find(|w| rest.ends_with(w))?;
     (!describes_band(&rest[..rest.len() - lead.len()])).then_some((start, end))
