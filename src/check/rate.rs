@@ -3,7 +3,7 @@
 use super::Context;
 use super::budget_sum::implied_full_year;
 use super::util::{finding, iv, named, shown, subject_en, val, with};
-use crate::diagnostic::{Finding, Rule, Severity, Text};
+use crate::diagnostic::{Finding, Place, Rule, Severity, Text};
 use crate::fact::{Concept, Fact};
 use crate::quantity::{Interval, format_fixed};
 use crate::settings::Tolerance;
@@ -186,31 +186,66 @@ struct Computed<'a> {
 
 /// A rate read as the last 其中 part's may be the whole's: "实际支出480万元，其中基本支出300万元，
 /// 项目支出180万元，预算执行率96%". When it does not hold for the part but does for the whole,
-/// it is made the whole's, before any check (or a later rate of the part) sees it.
+/// it is made the whole's, before any check (or a later rate of the part) sees it. So is an
+/// amount after the list that took the part's name, when with the whole's budget it gives the
+/// rate: "全年预算500万元，其中基本支出300万元，项目支出200万元，全年支出480万元，执行率96%".
+/// A rate whose clause names the part ("项目支出执行率96%") stays the part's.
 pub fn settle_subjects(facts: &mut [Fact], tolerance: &Tolerance) {
-    let holds = |facts: &[Fact], rate: &Fact| {
-        compute(facts, rate).is_some_and(|c| {
-            within_tolerance(c.ratio, tolerance, rate) || looks_truncated(c.point, rate)
-        })
+    let holds = |ratio: Interval, point: Decimal, rate: &Fact| {
+        within_tolerance(ratio, tolerance, rate) || looks_truncated(point, rate)
     };
     for i in 0..facts.len() {
         let rate = &facts[i];
-        let Some(whole) = rate
-            .part_of
-            .clone()
-            .filter(|_| rate.concept == Concept::Rate)
-        else {
+        let Some(whole) = rate.part_of.clone() else {
             continue;
         };
+        if rate.concept != Concept::Rate || names_its_subject(facts, i) {
+            continue;
+        }
+        let Some(part) = compute(facts, rate) else {
+            continue;
+        };
+        if holds(part.ratio, part.point, rate) {
+            continue;
+        }
         let as_whole = Fact {
-            subject: whole,
+            subject: whole.clone(),
             part_of: None,
             ..rate.clone()
         };
-        if compute(facts, rate).is_some() && !holds(facts, rate) && holds(facts, &as_whole) {
+        if compute(facts, &as_whole).is_some_and(|c| holds(c.ratio, c.point, rate)) {
+            facts[i] = as_whole;
+            continue;
+        }
+        let numerator = facts.iter().position(|f| std::ptr::eq(f, part.actual));
+        let Some(base) = rate.base.and_then(|b| resolve_base(facts, &as_whole, b)) else {
+            continue;
+        };
+        let Some(n) = numerator.filter(|&n| facts[n].part_of.as_ref() == Some(&whole)) else {
+            continue;
+        };
+        if divide(&facts[n], &base).is_some_and(|(ratio, point)| holds(ratio, point, rate)) {
+            facts[n].subject = whole;
+            facts[n].part_of = None;
             facts[i] = as_whole;
         }
     }
+}
+
+/// Whether the words between the fact before `i` and fact `i` name fact `i`'s subject.
+fn names_its_subject(facts: &[Fact], i: usize) -> bool {
+    let Place::Text { start, .. } = facts[i].at.place else {
+        return false;
+    };
+    let from = i
+        .checked_sub(1)
+        .and_then(|p| match facts[p].at.place {
+            Place::Text { end, .. } if end <= start => Some(end),
+            _ => None,
+        })
+        .unwrap_or(0);
+    let words = facts[i].at.source.text.get(from..start).unwrap_or("");
+    !facts[i].subject.is_empty() && words.contains(facts[i].subject.as_str())
 }
 
 /// The rate's subject's actual spending over the base its words name, for the rate's period.
@@ -223,18 +258,24 @@ fn compute<'a>(facts: &'a [Fact], rate: &Fact) -> Option<Computed<'a>> {
         Some(rate.sentence),
     )?;
     let base = resolve_base(facts, rate, rate.base?)?;
-    let ratio = iv(actual)
-        .divided_by(base.interval)
-        .map(|r| r.scale(Decimal::ONE_HUNDRED))?;
-    let point = val(actual)
-        .checked_div(base.point)
-        .map(|r| r * Decimal::ONE_HUNDRED)?;
+    let (ratio, point) = divide(actual, &base)?;
     Some(Computed {
         actual,
         base,
         ratio,
         point,
     })
+}
+
+/// Actual ÷ base in percent: the interval the stated figures allow, and the point value.
+fn divide(actual: &Fact, base: &Base) -> Option<(Interval, Decimal)> {
+    let ratio = iv(actual)
+        .divided_by(base.interval)
+        .map(|r| r.scale(Decimal::ONE_HUNDRED))?;
+    let point = val(actual)
+        .checked_div(base.point)
+        .map(|r| r * Decimal::ONE_HUNDRED)?;
+    Some((ratio, point))
 }
 
 fn within_tolerance(ratio: Interval, tolerance: &Tolerance, rate: &Fact) -> bool {

@@ -81,9 +81,17 @@ struct SentenceState {
     /// The concept of the last amount in the sentence: "公务接待费0.76万元" after "三公经费决算
     /// 3.76万元，其中" is a 决算 too.
     money_concept: Option<Concept>,
-    /// The concept of the last points figure in the sentence: "综合得分92.5分，其中决策指标18分"
-    /// lists scores, "总分100分，其中决策指标20分" weights.
-    points_concept: Option<Concept>,
+    /// The concept of the sentence's last points figure outside brackets (None when it was not
+    /// understood): "综合得分92.5分，其中决策指标18分" lists scores, "总分100分，其中决策指标
+    /// 20分" weights; "综合得分92分（满分100分），其中…" scores.
+    listed_points: Option<Concept>,
+    /// Whether the last points figure was a weight in brackets: "决策（20分）18分".
+    after_bracketed_weight: bool,
+    /// The concept of the last points figure in brackets: a 其中 inside the same brackets lists
+    /// its kind ("自评得分91分（总分100分，其中决策指标20分…）" lists weights).
+    bracketed_points: Option<Concept>,
+    /// Whether the sentence holds a 其中 (not only "X中，"): points are listed only after one.
+    points_listed: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -146,6 +154,7 @@ impl<'a> Reader<'a> {
             st.subject = last.subject;
             st.indicator = last.indicator;
             st.money_concept = last.money_concept;
+            st.listed_points = last.listed_points;
             st.period = last.period;
         }
         let mut fi = 0;
@@ -157,7 +166,16 @@ impl<'a> Reader<'a> {
                 fi += 1;
             }
             let in_clause = &figs[first_fig..fi];
-            let of_which = find_of_which(clause).or_else(|| {
+            let literal_of_which = find_of_which(clause);
+            if let Some(pos) = literal_of_which {
+                st.points_listed = true;
+                // A 其中 inside brackets lists the kind of the bracket's own points.
+                let upto = &self.text[s..cs + pos];
+                if upto.matches('(').count() > upto.matches(')').count() {
+                    st.listed_points = st.bracketed_points;
+                }
+            }
+            let of_which = literal_of_which.or_else(|| {
                 // "基本支出中，人员经费…": the clause names the whole the next ones are parts of.
                 (in_clause.is_empty() && clause.ends_with('中') && clause.chars().count() <= 12)
                     .then(|| clause.len() - '中'.len_utf8())
@@ -194,11 +212,26 @@ impl<'a> Reader<'a> {
             let head_end = in_clause.first().map(|f| f.start).unwrap_or(ce);
             let head = &self.text[cs..head_end];
             let head = rfind_of_which(head).map_or(head, |i| &head[i + "其中".len()..]);
+            // The whole named again after its parts' clause is the whole's again ("…，其中人员
+            // 支出240万元，公用支出60万元；基本支出实际支出296万元").
+            // "资金支出150万元" speaks of the funds of whatever the sentence is about, the project
+            // or a fund named before ("中央资金预算120万元，资金支出120万元"). In a 其中 list
+            // it stays a name of its own, as which of the parts it means is unclear.
+            let generic_funds = |s: &String| matches!(s.as_str(), "资金" | "项目资金");
             if let Some(subj) = self
                 .explicit_subject(head, !in_clause.is_empty())
-                .filter(|s| st.part_of.as_deref() != Some(s.as_str()))
+                .filter(|s| !st.of_which_here || st.part_of.as_deref() != Some(s.as_str()))
+                .filter(|s| st.part_of.is_some() || !generic_funds(s))
             {
                 st.subject = subj;
+            } else if let Some(whole) = &st.part_of
+                && !st.of_which_here
+                && self.text[..cs].ends_with(['；', ';'])
+                && self.money_term(head).is_some()
+            {
+                // After a ； that ends a 其中 list, an amount naming no part is the whole's again
+                // ("…，其中基本支出300万元，项目支出200万元；实际支出480万元").
+                st.subject = whole.clone();
             }
             let mut prev_end = cs;
             for f in in_clause {
@@ -363,9 +396,15 @@ impl<'a> Reader<'a> {
             }
             Unit::Points => {
                 let d = self.classify_points(draft, prefix, after, st);
-                if let Some(d) = &d {
-                    st.points_concept = Some(d.concept);
+                let concept = d.as_ref().map(|d| d.concept);
+                // A bracketed figure is a note on the one before it ("18分（满分20分）").
+                let bracketed = prefix.rfind('(') > prefix.rfind(')');
+                if bracketed {
+                    st.bracketed_points = concept;
+                } else {
+                    st.listed_points = concept;
                 }
+                st.after_bracketed_weight = bracketed && concept == Some(Concept::Weight);
                 return d;
             }
             _ => return None,
@@ -526,10 +565,7 @@ impl<'a> Reader<'a> {
         if before.chars().count() < 2 {
             return None;
         }
-        let bare = matches!(
-            before,
-            "项目" | "部门" | "单位" | "项目整体" | "部门整体" | "资金" | "项目资金"
-        );
+        let bare = matches!(before, "项目" | "部门" | "单位" | "项目整体" | "部门整体");
         if bare || is_reporting_body(before) || names_the_whole(before, before) {
             return Some(String::new());
         }
@@ -885,14 +921,14 @@ fn indicator_name(raw: &str) -> String {
 /// 过程, 产出, 效益. (满意度 is first-level in the project template but under 效益 in the
 /// department one; 预算执行率 is first-level in one and under 过程 in the other.)
 /// A points figure with no word of its own saying what it is, read from the sentence around it:
-/// - in a 其中 list after a score or weight, a first-level indicator's points are of that kind:
+/// - in a 其中 list after a score or weight, a first-level indicator's (or a bonus item's) points
+///   are of that kind:
 ///   "综合得分92.5分，其中决策指标18分，过程指标19分…" (scores), "总分100分，其中决策指标20分…"
 ///   (weights);
 /// - right after an indicator's weight in brackets, its score: "决策（20分）18分".
 fn listed_points(mut draft: Draft, prefix: &str, st: &mut SentenceState) -> Option<Draft> {
-    let listed = st.points_concept?;
     if prefix.ends_with(')') {
-        if listed != Concept::Weight {
+        if !st.after_bracketed_weight {
             return None;
         }
         draft.concept = Concept::Score;
@@ -900,12 +936,13 @@ fn listed_points(mut draft: Draft, prefix: &str, st: &mut SentenceState) -> Opti
         return Some(draft);
     }
     let name = indicator_name(prefix);
-    if st.part_of.is_none() || !is_first_level(&name) {
+    let bonus = ["加分项", "附加分", "加分"].contains(&name.as_str());
+    if !st.points_listed || st.part_of.is_none() || !(is_first_level(&name) || bonus) {
         return None;
     }
-    draft.concept = match listed {
+    draft.concept = match st.listed_points? {
         Concept::Score | Concept::TotalScore => Concept::Score,
-        Concept::Weight => Concept::Weight,
+        Concept::Weight if !bonus => Concept::Weight,
         _ => return None,
     };
     st.indicator = Some(name.clone());
@@ -1221,10 +1258,25 @@ fn grade_before(text: &str, level_at: usize, words: &[String]) -> Option<(usize,
         .strip_suffix(['“', '「', '‘', '"', '\''])
         .unwrap_or(rest)
         .trim_end_matches([' ', '\t']);
-    let lead = ["评定为", "评为", "属于", "属", "达到", "为"]
+    let lead = ["评定为", "评为", "属于", "属", "达到了", "达到", "为"]
         .into_iter()
         .find(|w| rest.ends_with(w))?;
-    (!describes_band(&rest[..rest.len() - lead.len()])).then_some((start, end))
+    let lead_in = &rest[..rest.len() - lead.len()];
+    // 达到 names the report's grade only right after its score ("综合得分85分，达到优秀等级");
+    // elsewhere it is a goal, a negation, last year's or another rating ("力争达到优秀等级",
+    // "未能达到…", "上年度评价达到…", "验收达到合格等级").
+    if lead.starts_with("达到") && !follows_a_score(lead_in) {
+        return None;
+    }
+    (!describes_band(lead_in)).then_some((start, end))
+}
+
+/// Whether `text` ends with a score and a comma: "综合得分85分，".
+fn follows_a_score(text: &str) -> bool {
+    let Some(points) = text.trim_end_matches([',', '，', ' ']).strip_suffix('分') else {
+        return false;
+    };
+    points.ends_with(|c: char| c.is_ascii_digit())
 }
 
 /// Where a two-char word (six bytes) occurs in `s`: first or last. Clauses are a few dozen
