@@ -24,7 +24,8 @@ pub static MISMATCH: Rule = Rule {
 年初预算 + 预算调整推算）；“完成预算数的X%”→ 全年预算，没有则年初预算。所说的基数文中\n\
 没有写出时，改用同一主体已写出的预算数，并在消息中注明。其中列表之后的比率（“实际支出480万元，\n\
 其中基本支出300万元，项目支出180万元，预算执行率96%”）按最后一个部分读取；对该部分不成立、\n\
-对合计成立时，视为合计的比率。\n\n\
+对合计成立时，视为合计的比率（列表之后误随部分名称读取的金额，能与合计预算得出该比率时，\n\
+一并归于合计）；比率前写明部分名称（“项目支出执行率96%”）的，仍按该部分核对。\n\n\
 为什么：执行率 = 执行数 ÷ 预算数 × 100%，是绩效自评中最常被引用的数字，算错或抄错会\n\
 直接影响“预算执行”指标的得分。\n\n\
 怎么算：所有数字按书写精度视为区间；只有任何取值都无法得到所写比率时才报错。\n\n\
@@ -36,7 +37,9 @@ What: a stated completion or execution rate must equal actual spending ÷ the ba
 initial + adjustment when not stated); \"完成预算数的X%\" → full-year budget, else initial budget. \
 When the named base is not stated for the subject, the budget that is stated is used and the \
 message says so. A rate written after a 其中 list is read as the last part's; when it does not \
-hold for that part but does for the whole, it is the whole's.\n\n\
+hold for that part but does for the whole, it is the whole's (and so is an amount after the list \
+that took the part's name, when with the whole's budget it gives the rate); a rate whose words \
+name the part (\"项目支出执行率96%\") stays the part's.\n\n\
 Why: execution rate = spending ÷ budget is the most quoted figure of a self-evaluation and drives \
 the score of the budget-execution indicator.\n\n\
 How: all figures are intervals of the values that round to them; only when no values give the \
