@@ -227,6 +227,18 @@ pub fn settle_subjects(facts: &mut [Fact], tolerance: &Tolerance) {
         let Some(n) = numerator.filter(|&n| facts[n].part_of.as_ref() == Some(&whole)) else {
             continue;
         };
+        // Only when the whole states no spending of its own, which the numerator would then
+        // contradict.
+        let whole_actual = super::util::find(
+            facts,
+            Concept::Actual,
+            &whole,
+            rate.period,
+            Some(rate.sentence),
+        );
+        if whole_actual.is_some() {
+            continue;
+        }
         if divide(&facts[n], &base).is_some_and(|(ratio, point)| holds(ratio, point, rate)) {
             facts[n].subject = whole;
             facts[n].part_of = None;

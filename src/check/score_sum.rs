@@ -145,13 +145,16 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 fn check_subtotals(ctx: &Context, out: &mut Vec<Finding>) {
     let mut seen: Vec<&str> = Vec::new();
     for parent in ctx.facts.iter().filter(|f| f.concept == Concept::Score) {
-        if seen.contains(&parent.subject.as_str()) {
+        if seen.iter().any(|s| same_indicator(s, &parent.subject)) {
             continue;
         }
         seen.push(&parent.subject);
         let mut parts: Vec<&Fact> = Vec::new();
         for f in ctx.facts.iter().filter(|f| {
-            f.concept == Concept::Score && f.part_of.as_deref() == Some(parent.subject.as_str())
+            f.concept == Concept::Score
+                && f.part_of
+                    .as_deref()
+                    .is_some_and(|p| same_indicator(p, &parent.subject))
         }) {
             if !parts.iter().any(|p| same_indicator(&p.subject, &f.subject)) {
                 parts.push(f);

@@ -85,6 +85,8 @@ struct SentenceState {
     /// understood): "综合得分92.5分，其中决策指标18分" lists scores, "总分100分，其中决策指标
     /// 20分" weights; "综合得分92分（满分100分），其中…" scores.
     listed_points: Option<Concept>,
+    /// The indicator last given a score by name in the sentence.
+    scored_indicator: Option<String>,
     /// Whether the last points figure was a weight in brackets: "决策（20分）18分".
     after_bracketed_weight: bool,
     /// The concept of the last points figure in brackets: a 其中 inside the same brackets lists
@@ -499,7 +501,12 @@ impl<'a> Reader<'a> {
                 if !name.is_empty() && names_the_whole(&name, raw_name) {
                     draft.concept = Concept::TotalScore;
                 } else if name.is_empty() {
-                    if let Some(ind) = &st.indicator {
+                    // "决策指标得分18分，过程指标得分19分，自评得分90分": once the indicator has
+                    // its score, a total word names the report's.
+                    let scored = st.indicator.is_some() && st.indicator == st.scored_indicator;
+                    if scored && total_words.iter().any(|w| raw_name.contains(w)) {
+                        draft.concept = Concept::TotalScore;
+                    } else if let Some(ind) = &st.indicator {
                         draft.concept = Concept::Score;
                         draft.subject = ind.clone();
                     } else if total_words.iter().any(|w| raw_name.contains(w)) {
@@ -510,6 +517,7 @@ impl<'a> Reader<'a> {
                 } else {
                     draft.concept = Concept::Score;
                     draft.subject = name.clone();
+                    st.scored_indicator = Some(name.clone());
                     // A first-level indicator after another one's parts is its sibling: the
                     // 其中 list has ended ("…时效指标得分10分；效益指标得分28分").
                     // Named right after 其中, it is a part all the same ("效益指标得分19分，其中
@@ -917,9 +925,6 @@ fn indicator_name(raw: &str) -> String {
     name.to_string()
 }
 
-/// Whether an indicator is one of the first-level ones that are never another's part: 决策,
-/// 过程, 产出, 效益. (满意度 is first-level in the project template but under 效益 in the
-/// department one; 预算执行率 is first-level in one and under 过程 in the other.)
 /// A points figure with no word of its own saying what it is, read from the sentence around it:
 /// - in a 其中 list after a score or weight, a first-level indicator's (or a bonus item's) points
 ///   are of that kind:
@@ -945,11 +950,15 @@ fn listed_points(mut draft: Draft, prefix: &str, st: &mut SentenceState) -> Opti
         Concept::Weight if !bonus => Concept::Weight,
         _ => return None,
     };
-    st.indicator = Some(name.clone());
+    // Not made the sentence's indicator: "总分100分，其中决策指标20分…效益指标20分，自评得分92分"
+    // ends with the report's score, not 效益指标's.
     draft.subject = name;
     Some(draft)
 }
 
+/// Whether an indicator is one of the first-level ones that are never another's part: 决策,
+/// 过程, 产出, 效益. (满意度 is first-level in the project template but under 效益 in the
+/// department one; 预算执行率 is first-level in one and under 过程 in the other.)
 fn is_first_level(name: &str) -> bool {
     let stem = name.strip_suffix("指标").unwrap_or(name);
     matches!(stem, "决策" | "过程" | "产出" | "效益")
@@ -1190,19 +1199,34 @@ fn report_year(text: &str) -> Option<u32> {
             continue;
         }
         let y = digits.iter().fold(0, |y, d| y * 10 + u32::from(d - b'0'));
-        let weight = if text[at + "年".len()..].starts_with('度') {
-            3
-        } else {
-            1
-        };
-        *counts.entry(y).or_default() += weight;
+        let weight = year_weight(&text[at + "年".len()..]);
+        if weight > 0 {
+            *counts.entry(y).or_default() += weight;
+        }
     }
     // On a tie the later year: a report compares its year with earlier ones ("2024年全年预算
-    // 600万元，较2023年…"), and a title (年度, weighed 3) decides most reports anyway.
+    // 600万元，较2023年…"), and a title (年度, weighed 3) decides most reports anyway. A plan's
+    // year does not count ("2025年计划安排预算…").
     counts
         .into_iter()
         .max_by_key(|&(y, n)| (n, y))
         .map(|(y, _)| y)
+}
+
+/// How much a year mention says of the report's year, from the words after its 年: a 年度 (as
+/// in a title) 3, a plan's year ("2025年计划…", "2025年将…") nothing, any other 1.
+fn year_weight(after_nian: &str) -> usize {
+    let after = after_nian.strip_prefix('度').unwrap_or(after_nian);
+    if ["计划", "拟", "预计", "目标"]
+        .iter()
+        .any(|w| after.starts_with(w))
+    {
+        0
+    } else if after.len() < after_nian.len() {
+        3
+    } else {
+        1
+    }
 }
 
 /// The grade words of the configured bands (longest first) and the pattern of a grade stated
@@ -1267,18 +1291,28 @@ fn grade_before(text: &str, level_at: usize, words: &[String]) -> Option<(usize,
     // 达到 names the report's grade only right after its score ("综合得分85分，达到优秀等级");
     // elsewhere it is a goal, a negation, last year's or another rating ("力争达到优秀等级",
     // "未能达到…", "上年度评价达到…", "验收达到合格等级").
-    if lead.starts_with("达到") && !follows_a_score(lead_in) {
+    // Nor after full marks, or before the band's condition ("总分100分，达到良好等级的为80分
+    // 至89分", "满分100分，达到优秀等级须得90分以上").
+    let condition = ["的", "须", "需", "要求", "应"];
+    let after = &text[level_at + "等级".len()..];
+    if lead.starts_with("达到")
+        && (!follows_a_score(lead_in) || condition.iter().any(|w| after.starts_with(w)))
+    {
         return None;
     }
     (!describes_band(lead_in)).then_some((start, end))
 }
 
-/// Whether `text` ends with a score and a comma: "综合得分85分，".
+/// Whether `text` ends with a score and a comma ("综合得分85分，"), not full marks ("满分100分，",
+/// "总分100分，").
 fn follows_a_score(text: &str) -> bool {
     let Some(points) = text.trim_end_matches([',', '，', ' ']).strip_suffix('分') else {
         return false;
     };
-    points.ends_with(|c: char| c.is_ascii_digit())
+    let words = points.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    let marks = ["满分", "分值", "权重"].iter().any(|w| words.ends_with(w))
+        || (words.ends_with("总分") && &points[words.len()..] == "100");
+    words.len() < points.len() && !marks
 }
 
 /// Where a two-char word (six bytes) occurs in `s`: first or last. Clauses are a few dozen
@@ -1602,13 +1636,17 @@ mod tests {
         fn report_year_reads_what_the_year_pattern_finds(
             text in crate::extract::joined(&[
                 "2024", "2023", "1999", "2100", "12024", "20", "24", "年", "年度", "度", "为", "，",
+                "计划", "拟",
             ], 10)
         ) {
             let mut counts: HashMap<u32, usize> = HashMap::new();
             for c in year_re().captures_iter(&text) {
                 let y: u32 = c[1].parse().unwrap();
                 let end = c.get(0).unwrap().end();
-                *counts.entry(y).or_default() += if text[end..].starts_with('度') { 3 } else { 1 };
+                let weight = year_weight(&text[end..]);
+                if weight > 0 {
+                    *counts.entry(y).or_default() += weight;
+                }
             }
             let expected = counts
                 .into_iter()

@@ -277,7 +277,7 @@ fn number(f: f64) -> Option<Value> {
     }
     // Whole numbers (most cells) need no text: 650.0 is 650, no decimals. (-0.0 takes the text
     // path, as before, to keep its sign.)
-    if f.fract() == 0.0 && f.abs() <= 1e14 && f.is_sign_positive() {
+    if f.fract() == 0.0 && f.abs() <= 1e14 && !(f == 0.0 && f.is_sign_negative()) {
         return Some(Value::Number(Decimal::from(f as i64), 0));
     }
     let text = format!("{f}");
@@ -521,11 +521,14 @@ mod tests {
             let d = Decimal::from_str(&format!("{f}")).unwrap();
             Some(Value::Number(d, 0))
         };
-        for f in [0.0, 1.0, 88.0, 650.0, 123_456_789_012.0, 1e14] {
+        for f in [0.0, 1.0, 88.0, 650.0, 123_456_789_012.0, 1e14, -3.0, -1e14] {
             assert_eq!(number(f), by_text(f), "{f}");
         }
         assert_eq!(number(1e14 + 1.0), None);
-        assert_eq!(number(-3.0), by_text(-3.0));
+        assert_eq!(number(-1e14 - 1.0), None);
+        // -0.0 keeps the sign its text gives it.
+        let negative_zero = Decimal::from_str("-0").unwrap();
+        assert_eq!(number(-0.0), Some(Value::Number(negative_zero, 0)));
     }
 
     #[test]

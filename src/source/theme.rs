@@ -37,7 +37,7 @@ pub fn without_theme(zip: &[u8]) -> Option<Vec<u8>> {
     if !plain || dir_start.checked_add(dir_size)? != end || is_zip64(zip, end) {
         return None;
     }
-    let theme = theme_entry(&zip[dir_start..end], total)?;
+    let theme = theme_entry(zip, dir_start, end, total)?;
     let (at, len) = (dir_start + theme.start, theme.len());
     let mut out = Vec::with_capacity(zip.len() - len);
     out.extend_from_slice(&zip[..at]);
@@ -51,19 +51,15 @@ pub fn without_theme(zip: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The end-of-central-directory record: the last signature whose comment reaches the end.
+/// The end-of-central-directory record: the last signature in reach of the end, when its
+/// comment reaches the end exactly. (The zip crate takes the last signature whose record parses
+/// and whose comment fits; anything less plain is left alone, lest the two pick different ones.)
 fn find_end(zip: &[u8]) -> Option<usize> {
     let lowest = zip.len().checked_sub(END_LEN)?;
     let floor = lowest.saturating_sub(usize::from(u16::MAX));
-    let mut upto = zip.len();
-    while let Some(at) = memchr::memmem::rfind(&zip[floor..upto], END_SIGNATURE) {
-        let at = floor + at;
-        if at <= lowest && at + END_LEN + usize::from(u16_at(zip, at + 20)?) == zip.len() {
-            return Some(at);
-        }
-        upto = at + END_SIGNATURE.len() - 1;
-    }
-    None
+    let at = floor + memchr::memmem::rfind(&zip[floor..], END_SIGNATURE)?;
+    let comment = usize::from(u16_at(zip, at + 20)?);
+    (at <= lowest && at + END_LEN + comment == zip.len()).then_some(at)
 }
 
 fn is_zip64(zip: &[u8], end: usize) -> bool {
@@ -71,14 +67,22 @@ fn is_zip64(zip: &[u8], end: usize) -> bool {
         .is_some_and(|at| zip[at..].starts_with(ZIP64_LOCATOR))
 }
 
-/// The byte range, within the directory, of the theme's entry; None unless the directory holds
-/// exactly `total` well-formed entries and one of them is the theme.
-fn theme_entry(dir: &[u8], total: u16) -> Option<std::ops::Range<usize>> {
+/// The byte range, within the directory (`zip[dir_start..end]`), of the theme's entry; None
+/// unless the directory holds exactly `total` well-formed entries, one of them the theme, and
+/// every entry's local header and data lie before the directory (bytes after it move when the
+/// directory shrinks).
+fn theme_entry(
+    zip: &[u8],
+    dir_start: usize,
+    end: usize,
+    total: u16,
+) -> Option<std::ops::Range<usize>> {
+    let dir = &zip[dir_start..end];
     let mut at = 0;
     let mut theme = None;
     for _ in 0..total {
         let entry = dir.get(at..at + ENTRY_LEN)?;
-        if !entry.starts_with(ENTRY_SIGNATURE) {
+        if !entry.starts_with(ENTRY_SIGNATURE) || !stored_before(zip, entry, dir_start) {
             return None;
         }
         let name_len = usize::from(u16_at(entry, 28)?);
@@ -91,6 +95,29 @@ fn theme_entry(dir: &[u8], total: u16) -> Option<std::ops::Range<usize>> {
         at = next;
     }
     (at == dir.len()).then_some(theme)?
+}
+
+/// Whether a directory entry's local header and data end before `dir_start`.
+fn stored_before(zip: &[u8], entry: &[u8], dir_start: usize) -> bool {
+    const LOCAL_LEN: usize = 30;
+    let (Some(packed), Some(offset)) = (u32_at(entry, 20), u32_at(entry, 42)) else {
+        return false;
+    };
+    if packed == u32::MAX || offset == u32::MAX {
+        return false;
+    }
+    let (packed, offset) = (packed as usize, offset as usize);
+    let local = zip.get(offset..offset.saturating_add(LOCAL_LEN));
+    let Some(local) = local.filter(|l| l.starts_with(b"PK\x03\x04")) else {
+        return false;
+    };
+    let (Some(name), Some(extra)) = (u16_at(local, 26), u16_at(local, 28)) else {
+        return false;
+    };
+    [LOCAL_LEN, usize::from(name), usize::from(extra), packed]
+        .into_iter()
+        .try_fold(offset, usize::checked_add)
+        .is_some_and(|data_end| data_end <= dir_start)
 }
 
 fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
@@ -180,6 +207,31 @@ mod tests {
         // The directory no longer ends where the record starts, nor does it pass as plain.
         assert_eq!(without_theme(&forged), None);
         assert!(is_zip64(&forged, find_end(&forged).unwrap()));
+    }
+
+    #[test]
+    fn an_end_signature_in_the_comment_leaves_the_archive_alone() {
+        // The zip crate would take the comment's record if it parsed; such archives are not
+        // rewritten, so calamine reads whatever it read before.
+        let mut original = workbook();
+        let mut comment = END_SIGNATURE.to_vec();
+        comment.extend_from_slice(&[0; END_LEN - 4]);
+        comment.push(b' ');
+        let end = original.len() - END_LEN;
+        original[end + 20..].copy_from_slice(&(comment.len() as u16).to_le_bytes());
+        original.extend_from_slice(&comment);
+        assert_eq!(without_theme(&original), None);
+    }
+
+    #[test]
+    fn an_entry_stored_after_the_directory_leaves_the_archive_alone() {
+        // Bytes after the directory move when it shrinks: an entry whose local header is said
+        // to be there (here, at the end record) would be read from the wrong place.
+        let mut original = workbook();
+        let end = find_end(&original).unwrap();
+        let dir_start = u32_at(&original, end + 16).unwrap() as usize;
+        original[dir_start + 42..dir_start + 46].copy_from_slice(&(end as u32).to_le_bytes());
+        assert_eq!(without_theme(&original), None);
     }
 
     #[test]
