@@ -102,11 +102,8 @@ impl<'a> Reader<'a> {
         let mut next_fig = 0;
         let mut last = SentenceState::default();
         let sentences = sentences(self.text);
-        let continues = |si: usize| {
-            sentences
-                .get(si)
-                .is_some_and(|&(s, e)| continues_previous(&self.text[s..e]))
-        };
+        let continuing = continuing(self.text, &sentences);
+        let continues = |si: usize| continuing.get(si).copied().unwrap_or(false);
         let mut this_continues = continues(0);
         for (si, &(s, e)) in sentences.iter().enumerate() {
             let first = next_fig;
@@ -157,6 +154,8 @@ impl<'a> Reader<'a> {
             st.indicator = last.indicator;
             st.money_concept = last.money_concept;
             st.listed_points = last.listed_points;
+            // A list item on a line of its own is a part of what the list's first line named.
+            st.part_of = last.part_of;
             st.period = last.period;
         }
         let mut fi = 0;
@@ -1182,8 +1181,8 @@ fn year_re() -> &'static Regex {
 }
 
 /// The year the report is about: the year most often written as "YYYY年" ("YYYY年度" counts
-/// thrice: it is how titles and budget sentences name their year); on a tie, the earlier year,
-/// since plans for the next year are the usual other year mentioned.
+/// thrice: it is how titles and budget sentences name their year; a plan's year, "2025年计划…",
+/// not at all); on a tie, the later year.
 fn report_year(text: &str) -> Option<u32> {
     let mut counts: HashMap<u32, usize> = HashMap::new();
     // What `year_re` matches, found from each 年: the four bytes before it are 19xx or 20xx.
@@ -1365,6 +1364,26 @@ fn continues_previous(sentence: &str) -> bool {
         }
     };
     opening[..first_clause_end].ends_with('中')
+}
+
+/// Which sentences continue the one before: those that open with 其中 or "X中，"
+/// (`continues_previous`), and the items of a list set out one per line after a line that ends
+/// with 其中： ("支出决算100万元，其中：\n办公费30万元；\n印刷费20万元。"), up to the item that
+/// does not end with ；.
+fn continuing(text: &str, sentences: &[(usize, usize)]) -> Vec<bool> {
+    let mut out: Vec<bool> = Vec::with_capacity(sentences.len());
+    for (si, &(s, e)) in sentences.iter().enumerate() {
+        let after_list_line = si.checked_sub(1).is_some_and(|p| {
+            let (ps, pe) = sentences[p];
+            let before = text[ps..pe].trim_end();
+            let opens = before
+                .strip_suffix([':', '：'])
+                .is_some_and(|b| b.trim_end().ends_with("其中"));
+            opens || (out[p] && before.ends_with(['；', ';']) && text[pe..].starts_with('\n'))
+        });
+        out.push(after_list_line || continues_previous(&text[s..e]));
+    }
+    out
 }
 
 /// Sentence ranges: cut at 。！？!? and line ends.
