@@ -396,7 +396,16 @@ impl<'a> Reader<'a> {
                 }
             }
             Unit::Points => {
-                let d = self.classify_points(draft, prefix, after, st);
+                let d = match assigned {
+                    // "决策、过程…指标分别得18分、19分…"
+                    Some((Some(concept @ (Concept::Score | Concept::Weight)), _, Some(name))) => {
+                        draft.concept = concept;
+                        draft.subject = name;
+                        draft.part_of = None;
+                        Some(draft)
+                    }
+                    _ => self.classify_points(draft, prefix, after, st),
+                };
                 let concept = d.as_ref().map(|d| d.concept);
                 // A bracketed figure is a note on the one before it ("18分（满分20分）").
                 let bracketed = prefix.rfind('(') > prefix.rfind(')');
@@ -676,6 +685,10 @@ impl<'a> Reader<'a> {
         if after.len() < items.len() {
             return out;
         }
+        if after[0].unit == Unit::Points {
+            let words = &self.text[abs..after[0].start];
+            return respectively_points(list, words, &items, &after);
+        }
         let shared = self.nearest_term_anywhere(list);
         for (item, f) in items.iter().zip(after) {
             let own = self.nearest_term_anywhere(item);
@@ -953,6 +966,44 @@ fn listed_points(mut draft: Draft, prefix: &str, st: &mut SentenceState) -> Opti
     // ends with the report's score, not 效益指标's.
     draft.subject = name;
     Some(draft)
+}
+
+/// Scores or weights of first-level indicators in a 分别 list: "决策、过程、产出、效益指标分别得
+/// 18分、19分、36分、18.5分" (得 or 得分: scores; 分值, 权重 or 满分 named: weights).
+fn respectively_points(
+    list: &str,
+    words: &str,
+    items: &[&str],
+    figs: &[&Figure],
+) -> HashMap<usize, (Option<Concept>, bool, Option<String>)> {
+    let mut out = HashMap::new();
+    let named = |ws: &[&str]| ws.iter().any(|w| list.contains(w) || words.contains(w));
+    let concept = if named(&["分值", "权重", "满分"]) {
+        Concept::Weight
+    } else if named(&["得"]) {
+        Concept::Score
+    } else {
+        return out;
+    };
+    // The last item may carry the list's word: "…效益指标的分值分别为…".
+    let stem = |item: &str| -> String {
+        let mut s = item.trim();
+        for w in ["分值", "权重", "满分", "得分", "的"] {
+            s = s.strip_suffix(w).unwrap_or(s);
+        }
+        s.trim_end_matches("指标").to_string()
+    };
+    let stems: Vec<String> = items.iter().map(|i| stem(i)).collect();
+    if !stems.iter().all(|s| is_first_level(s)) {
+        return out;
+    }
+    for (stem, f) in stems.iter().zip(figs) {
+        if f.unit != Unit::Points {
+            return HashMap::new();
+        }
+        out.insert(f.start, (Some(concept), false, Some(format!("{stem}指标"))));
+    }
+    out
 }
 
 /// Whether an indicator is one of the first-level ones that are never another's part: 决策,
