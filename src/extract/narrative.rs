@@ -121,10 +121,35 @@ impl<'a> Reader<'a> {
                 self.read_sentence(si, s, e, figs, carried, &mut out)
             };
             this_continues = next_continues;
+            // "“三公”经费支出3.76万元。因公出国(境)费0万元，公务用车…": a sentence that opens
+            // with a part (by the vocabulary) of the whole the last one stated lists its parts.
+            if !this_continues
+                && let Some(&(ns, ne)) = sentences.get(si + 1)
+                && self.opens_with_part_of(&last, &self.text[ns..ne])
+            {
+                last.part_of = Some(last.subject.clone());
+                this_continues = true;
+            }
         }
         self.read_grades(&sentences, &mut out);
         out.sort_by_key(|d| d.sentence);
         out
+    }
+
+    /// Whether `sentence`'s first clause names a part (by the vocabulary) of the money whole
+    /// `last` was about.
+    fn opens_with_part_of(&self, last: &SentenceState, sentence: &str) -> bool {
+        if last.subject.is_empty() || last.money_concept.is_none() {
+            return false;
+        }
+        let whole = match self.vocab.subject(&last.subject) {
+            Some(w) if !w.parts.is_empty() => w,
+            _ => return false,
+        };
+        let first = sentence.split(['，', ',']).next().unwrap_or(sentence);
+        self.vocab
+            .find_subject(&clean_subject_text(first))
+            .is_some_and(|(_, _, part)| part.part_of.as_ref() == Some(&whole.name))
     }
 
     fn group_of(&self, offset: usize) -> usize {
