@@ -1243,10 +1243,13 @@ fn is_reporting_body(s: &str) -> bool {
     ORG.iter().any(|w| s.ends_with(w))
 }
 
-/// Whether words name a fund, project or activity (职工疗休养项目, 送温暖专项资金).
+/// Whether words name a fund, project, activity or expense category (职工疗休养项目, 送温暖专项
+/// 资金, 培训).
 fn is_project_like(s: &str) -> bool {
+    // An expense category names its own spending too ("培训支出8万元" is not the body's).
     const SUFFIX: &[&str] = &[
         "项目", "资金", "经费", "费", "工程", "活动", "专项", "补助", "补贴", "奖励", "基金",
+        "培训", "会议", "宣传", "印刷", "差旅", "维修", "慰问",
     ];
     SUFFIX.iter().any(|w| s.ends_with(w))
 }
