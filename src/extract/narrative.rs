@@ -103,8 +103,10 @@ impl<'a> Reader<'a> {
         let mut last = SentenceState::default();
         let sentences = sentences(self.text);
         let continuing = continuing(self.text, &sentences);
-        let continues = |si: usize| continuing.get(si).copied().unwrap_or(false);
+        let continues = |si: usize| continuing.get(si).is_some_and(|&c| c != Continues::No);
         let mut this_continues = continues(0);
+        // The whole of the list set out on the lines being read: each item is its part.
+        let mut list_whole: Option<Option<String>> = None;
         for (si, &(s, e)) in sentences.iter().enumerate() {
             let first = next_fig;
             while next_fig < self.figures.len() && self.figures[next_fig].start < e {
@@ -114,12 +116,22 @@ impl<'a> Reader<'a> {
             let next_continues = continues(si + 1);
             // A sentence without figures yields no facts; what it establishes matters only
             // when the next sentence continues it. Most prose is skipped here.
+            if continuing.get(si) == Some(&Continues::AsItem)
+                && let Some(whole) = &list_whole
+            {
+                last.part_of = whole.clone();
+            } else {
+                list_whole = None;
+            }
             let carried = this_continues.then_some(last);
             last = if figs.is_empty() && !next_continues {
                 SentenceState::default()
             } else {
                 self.read_sentence(si, s, e, figs, carried, &mut out)
             };
+            if opens_list(&self.text[s..e]) {
+                list_whole = Some(last.part_of.clone());
+            }
             this_continues = next_continues;
             // "“三公”经费支出3.76万元。因公出国(境)费0万元，公务用车…": a sentence that opens
             // with a part (by the vocabulary) of the whole the last one stated lists its parts.
@@ -231,7 +243,11 @@ impl<'a> Reader<'a> {
             if in_clause.is_empty() {
                 // "(一)决策指标，权重20分，自评得分19分": a clause that only names an indicator
                 // makes it the one the following scores and weights belong to.
-                if let Some(name) = indicator_label(clause) {
+                if let Some(name) = project_label(clause) {
+                    // "1.农田水利建设项目，预算150万元，实际支出145万元；": the item's figures
+                    // are the project's.
+                    st.subject = name;
+                } else if let Some(name) = indicator_label(clause) {
                     st.indicator = Some(name);
                 }
             }
@@ -375,6 +391,10 @@ impl<'a> Reader<'a> {
                         draft.subject = s;
                     }
                 } else if let Some((term, term_start)) = self.money_term(prefix) {
+                    // Income is not read: "收入决算500万元" is no spending.
+                    if prefix[..term_start].ends_with("收入") {
+                        return None;
+                    }
                     draft.concept = term.concept;
                     draft.negative = term.negative;
                     // A part of a stated whole is of the whole's kind when its own concept word
@@ -505,6 +525,10 @@ impl<'a> Reader<'a> {
         };
         let gap = &prefix[term_start + term.text.len()..];
         if gap.contains('扣') || prefix[..term_start].ends_with('扣') {
+            return None;
+        }
+        // A 分别 list not read as one ("…资产管理指标分别得9分、…") names no indicator here.
+        if prefix[..term_start].trim_end().ends_with("分别") {
             return None;
         }
         let raw_name = &prefix[..term_start];
@@ -711,8 +735,7 @@ impl<'a> Reader<'a> {
             return out;
         }
         if after[0].unit == Unit::Points {
-            let words = &self.text[abs..after[0].start];
-            return respectively_points(list, words, &items, &after);
+            return respectively_points(self.text, s, e, figs);
         }
         let shared = self.nearest_term_anywhere(list);
         for (item, f) in items.iter().zip(after) {
@@ -914,6 +937,12 @@ fn rate_base(prefix: &str) -> Option<Concept> {
         return None;
     }
     let c = exec.captures(prefix)?;
+    // Another kind of execution: "政府采购执行率", "合同执行率", "计划执行率".
+    let qualifier = &prefix[..c.get(0).map_or(0, |m| m.start())];
+    let other = ["采购", "合同", "计划", "任务", "目标", "工程", "进度"];
+    if other.iter().any(|w| qualifier.ends_with(w)) {
+        return None;
+    }
     match c.get(1).map(|m| m.as_str()) {
         // 完成率 alone is often a task's (任务完成率); only money words make it a budget rate.
         Some("完成率") => ["预算", "资金", "支出", "经费"]
@@ -993,40 +1022,80 @@ fn listed_points(mut draft: Draft, prefix: &str, st: &mut SentenceState) -> Opti
     Some(draft)
 }
 
-/// Scores or weights of first-level indicators in a 分别 list: "决策、过程、产出、效益指标分别得
-/// 18分、19分、36分、18.5分" (得 or 得分: scores; 分值, 权重 or 满分 named: weights).
+/// Scores or weights of first-level indicators in 分别 lists: "决策、过程、产出、效益指标分别得
+/// 18分、19分、36分、18.5分" (得 or 得分: scores; 分值, 权重 or 满分 named: weights). A later 分别
+/// with no list of its own takes the last one's: "…的分值分别为20分、…，分别得分18分、…".
 fn respectively_points(
-    list: &str,
-    words: &str,
-    items: &[&str],
-    figs: &[&Figure],
+    text: &str,
+    s: usize,
+    e: usize,
+    figs: &[Figure],
 ) -> HashMap<usize, (Option<Concept>, bool, Option<String>)> {
-    let mut out = HashMap::new();
-    let named = |ws: &[&str]| ws.iter().any(|w| list.contains(w) || words.contains(w));
-    let concept = if named(&["分值", "权重", "满分"]) {
-        Concept::Weight
-    } else if named(&["得"]) {
-        Concept::Score
-    } else {
-        return out;
-    };
-    // The last item may carry the list's word: "…效益指标的分值分别为…".
-    let stem = |item: &str| -> String {
+    // An item's stem: without the subject before the first ("本项目决策") and the list's word
+    // after the last ("…效益指标的分值").
+    fn stem(item: &str) -> String {
         let mut s = item.trim();
+        for w in [
+            "本项目",
+            "该项目",
+            "项目",
+            "本部门",
+            "该部门",
+            "部门",
+            "本单位",
+            "单位",
+        ] {
+            s = s.strip_prefix(w).unwrap_or(s);
+        }
         for w in ["分值", "权重", "满分", "得分", "的"] {
             s = s.strip_suffix(w).unwrap_or(s);
         }
         s.trim_end_matches("指标").to_string()
-    };
-    let stems: Vec<String> = items.iter().map(|i| stem(i)).collect();
-    if !stems.iter().all(|s| is_first_level(s)) {
-        return out;
     }
-    for (stem, f) in stems.iter().zip(figs) {
-        if f.unit != Unit::Points {
-            return HashMap::new();
+    let mut out = HashMap::new();
+    let sentence = &text[s..e];
+    let mut stems: Vec<String> = Vec::new();
+    for pos in memchr::memmem::find_iter(sentence.as_bytes(), RESPECTIVELY) {
+        let abs = s + pos;
+        let list_start = sentence[..pos]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| matches!(c, '，' | ',' | '；' | ';' | ':'))
+            .map(|(i, c)| s + i + c.len_utf8())
+            .unwrap_or(s);
+        let list = &text[list_start..abs];
+        let items: Vec<&str> = list
+            .split(['、', '和', '及', '与'])
+            .filter(|i| !i.trim().is_empty())
+            .collect();
+        let fresh = items.len() >= 2;
+        if fresh {
+            stems = items.iter().map(|i| stem(i)).collect();
         }
-        out.insert(f.start, (Some(concept), false, Some(format!("{stem}指标"))));
+        if stems.len() < 2 || !stems.iter().all(|s| is_first_level(s)) {
+            continue;
+        }
+        let after: Vec<&Figure> = figs
+            .iter()
+            .filter(|f| f.start > abs)
+            .take(stems.len())
+            .collect();
+        if after.len() < stems.len() || after.iter().any(|f| f.unit != Unit::Points) {
+            continue;
+        }
+        let words = &text[abs..after[0].start];
+        // The words around this 分别 say what the points are ("的分值分别为", "得分分别为").
+        let named = |ws: &[&str]| ws.iter().any(|w| words.contains(w) || list.contains(w));
+        let concept = if named(&["分值", "权重", "满分"]) {
+            Concept::Weight
+        } else if named(&["得"]) {
+            Concept::Score
+        } else {
+            continue;
+        };
+        for (stem, f) in stems.iter().zip(after) {
+            out.insert(f.start, (Some(concept), false, Some(format!("{stem}指标"))));
+        }
     }
     out
 }
@@ -1037,6 +1106,20 @@ fn respectively_points(
 fn is_first_level(name: &str) -> bool {
     let stem = name.strip_suffix("指标").unwrap_or(name);
     matches!(stem, "决策" | "过程" | "产出" | "效益")
+}
+
+/// A clause that is only a numbered project's or fund's name: "1.农田水利建设项目".
+fn project_label(clause: &str) -> Option<String> {
+    if !may_open_with_marker(clause) {
+        return None;
+    }
+    let marker = list_marker_re().find(clause)?;
+    let name = clean_subject_text(&clause[marker.end()..]);
+    let name = name.trim_end_matches([':', '：']);
+    let fits = (2..=20).contains(&name.chars().count())
+        && !name.bytes().any(|b| b.is_ascii_digit())
+        && is_project_like(name);
+    fits.then(|| name.to_string())
 }
 
 /// A clause that is only an indicator's name: a numbered label ("(一)决策指标") or a short name
@@ -1249,9 +1332,10 @@ fn is_project_like(s: &str) -> bool {
     // An expense category names its own spending too ("培训支出8万元" is not the body's).
     const SUFFIX: &[&str] = &[
         "项目", "资金", "经费", "费", "工程", "活动", "专项", "补助", "补贴", "奖励", "基金",
-        "培训", "会议", "宣传", "印刷", "差旅", "维修", "慰问",
+        "培训", "会议", "宣传", "印刷", "差旅", "维修", "慰问", "购置", "运维", "采购",
     ];
-    SUFFIX.iter().any(|w| s.ends_with(w))
+    // "其他支出0万元" in a list of items is the rest's, not the whole's.
+    s == "其他" || SUFFIX.iter().any(|w| s.ends_with(w))
 }
 
 fn year_re() -> &'static Regex {
@@ -1259,9 +1343,9 @@ fn year_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"((?:19|20)[0-9]{2})年").expect("valid regex"))
 }
 
-/// The year the report is about: the year most often written as "YYYY年" ("YYYY年度" counts
-/// thrice: it is how titles and budget sentences name their year; a plan's year, "2025年计划…",
-/// not at all); on a tie, the later year.
+/// The year the report is about: the year most often written as "YYYY年", weighed by
+/// `year_weight` (年度 and the title count more, a plan's year not at all); on a tie, the
+/// earlier year.
 fn report_year(text: &str) -> Option<u32> {
     let mut counts: HashMap<u32, usize> = HashMap::new();
     // What `year_re` matches, found from each 年: the four bytes before it are 19xx or 20xx.
@@ -1277,34 +1361,35 @@ fn report_year(text: &str) -> Option<u32> {
             continue;
         }
         let y = digits.iter().fold(0, |y, d| y * 10 + u32::from(d - b'0'));
-        let weight = year_weight(&text[at + "年".len()..]);
+        let weight = year_weight(text, at);
         if weight > 0 {
             *counts.entry(y).or_default() += weight;
         }
     }
-    // On a tie the later year: a report compares its year with earlier ones ("2024年全年预算
-    // 600万元，较2023年…"), and a title (年度, weighed 3) decides most reports anyway. A plan's
-    // year does not count ("2025年计划安排预算…").
+    // On a tie the earlier year: the other years a report names are mostly after its fiscal
+    // year (plans, "截至2025年3月").
     counts
         .into_iter()
-        .max_by_key(|&(y, n)| (n, y))
+        .max_by_key(|&(y, n)| (n, std::cmp::Reverse(y)))
         .map(|(y, _)| y)
 }
 
-/// How much a year mention says of the report's year, from the words after its 年: a 年度 (as
-/// in a title) 3, a plan's year ("2025年计划…", "2025年将…") nothing, any other 1.
-fn year_weight(after_nian: &str) -> usize {
+/// How much the year mention whose 年 is at `nian` says of the report's year: a 年度 (as in
+/// budget sentences) 3, any other 1, four times as much in the title (the first line), and a
+/// plan's year ("2025年计划…", "2025年拟…") nothing.
+fn year_weight(text: &str, nian: usize) -> usize {
+    let after_nian = &text[nian + "年".len()..];
     let after = after_nian.strip_prefix('度').unwrap_or(after_nian);
     if ["计划", "拟", "预计", "目标"]
         .iter()
         .any(|w| after.starts_with(w))
     {
-        0
-    } else if after.len() < after_nian.len() {
-        3
-    } else {
-        1
+        return 0;
     }
+    let weight = if after.len() < after_nian.len() { 3 } else { 1 };
+    let lead = text.len() - text.trim_start().len();
+    let in_title = !text[lead.min(nian)..nian].contains('\n');
+    if in_title { weight * 4 } else { weight }
 }
 
 /// The grade words of the configured bands (longest first) and the pattern of a grade stated
@@ -1449,20 +1534,77 @@ fn continues_previous(sentence: &str) -> bool {
 /// (`continues_previous`), and the items of a list set out one per line after a line that ends
 /// with 其中： ("支出决算100万元，其中：\n办公费30万元；\n印刷费20万元。"), up to the item that
 /// does not end with ；.
-fn continuing(text: &str, sentences: &[(usize, usize)]) -> Vec<bool> {
-    let mut out: Vec<bool> = Vec::with_capacity(sentences.len());
+fn continuing(text: &str, sentences: &[(usize, usize)]) -> Vec<Continues> {
+    let mut out: Vec<Continues> = Vec::with_capacity(sentences.len());
     for (si, &(s, e)) in sentences.iter().enumerate() {
-        let after_list_line = si.checked_sub(1).is_some_and(|p| {
+        let here = &text[s..e];
+        let item = si.checked_sub(1).is_some_and(|p| {
             let (ps, pe) = sentences[p];
             let before = text[ps..pe].trim_end();
-            let opens = before
-                .strip_suffix([':', '：'])
-                .is_some_and(|b| b.trim_end().ends_with("其中"));
-            opens || (out[p] && before.ends_with(['；', ';']) && text[pe..].starts_with('\n'))
+            // The next item has the previous one's list marker ("1." after "1.", not "2."
+            // after "（2）", which is back in the outer list), and no total ends the list.
+            let same_list = out[p] == Continues::AsItem
+                && before.ends_with(['；', ';'])
+                && text[pe..].starts_with('\n')
+                && marker(before) == marker(here)
+                && !["合计", "总计", "共计"].iter().any(|w| here.contains(w));
+            opens_list(before) || same_list
         });
-        out.push(after_list_line || continues_previous(&text[s..e]));
+        out.push(if item {
+            Continues::AsItem
+        } else if continues_previous(here) {
+            Continues::Yes
+        } else {
+            Continues::No
+        });
     }
     out
+}
+
+/// How a sentence goes on from the one before.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Continues {
+    No,
+    /// It opens with 其中 or "X中，".
+    Yes,
+    /// It is an item, on a line of its own, of the list the line ending in 其中： opened.
+    AsItem,
+}
+
+/// Whether a line ends with 其中： (a list set out on the lines below).
+fn opens_list(line: &str) -> bool {
+    line.trim_end()
+        .strip_suffix([':', '：'])
+        .is_some_and(|b| b.trim_end().ends_with("其中"))
+}
+
+/// The kind of list marker a line opens with: 1. / 1、, (1), (一), 一、, 一是, ①, or none.
+fn marker(line: &str) -> u8 {
+    const CJK_DIGITS: &str = "一二三四五六七八九十";
+    let line = line.trim_start();
+    let mut chars = line.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_digit() => 1,
+        Some('(' | '（') => match chars.next() {
+            Some(c) if c.is_ascii_digit() => 2,
+            Some(c) if CJK_DIGITS.contains(c) => 3,
+            _ => 0,
+        },
+        Some(c) if CJK_DIGITS.contains(c) => {
+            let rest = chars
+                .as_str()
+                .trim_start_matches(|c| CJK_DIGITS.contains(c));
+            if rest.starts_with('是') {
+                5
+            } else if rest.starts_with('、') {
+                4
+            } else {
+                0
+            }
+        }
+        Some('①'..='⑳') => 6,
+        _ => 0,
+    }
 }
 
 /// Sentence ranges: cut at 。！？!? and line ends.
@@ -1734,21 +1876,21 @@ mod tests {
         fn report_year_reads_what_the_year_pattern_finds(
             text in crate::extract::joined(&[
                 "2024", "2023", "1999", "2100", "12024", "20", "24", "年", "年度", "度", "为", "，",
-                "计划", "拟",
+                "计划", "拟", "\n", " ",
             ], 10)
         ) {
             let mut counts: HashMap<u32, usize> = HashMap::new();
             for c in year_re().captures_iter(&text) {
                 let y: u32 = c[1].parse().unwrap();
                 let end = c.get(0).unwrap().end();
-                let weight = year_weight(&text[end..]);
+                let weight = year_weight(&text, end - "年".len());
                 if weight > 0 {
                     *counts.entry(y).or_default() += weight;
                 }
             }
             let expected = counts
                 .into_iter()
-                .max_by_key(|&(y, n)| (n, y))
+                .max_by_key(|&(y, n)| (n, std::cmp::Reverse(y)))
                 .map(|(y, _)| y);
             proptest::prop_assert_eq!(report_year(&text), expected);
         }
