@@ -716,17 +716,7 @@ impl<'a> Reader<'a> {
             return out;
         };
         let abs = s + pos;
-        let list_start = sentence[..pos]
-            .char_indices()
-            .rev()
-            .find(|(_, c)| matches!(c, '，' | ',' | '；' | ';' | ':'))
-            .map(|(i, c)| s + i + c.len_utf8())
-            .unwrap_or(s);
-        let list = &self.text[list_start..abs];
-        let items: Vec<&str> = list
-            .split(['、', '和', '及', '与'])
-            .filter(|i| !i.trim().is_empty())
-            .collect();
+        let (list, items) = respectively_list(sentence, pos);
         if items.len() < 2 {
             return out;
         }
@@ -1022,6 +1012,22 @@ fn listed_points(mut draft: Draft, prefix: &str, st: &mut SentenceState) -> Opti
     Some(draft)
 }
 
+/// The words before the 分别 at `pos` of `sentence`, from the clause mark before it, and the
+/// items they list ("年初预算、调整后预算、决算分别为…").
+fn respectively_list(sentence: &str, pos: usize) -> (&str, Vec<&str>) {
+    let list_start = sentence[..pos]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| matches!(c, '，' | ',' | '；' | ';' | ':'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let list = &sentence[list_start..pos];
+    let items = list
+        .split(['、', '和', '及', '与'])
+        .filter(|i| !i.trim().is_empty())
+        .collect();
+    (list, items)
+}
+
 /// Scores or weights of first-level indicators in 分别 lists: "决策、过程、产出、效益指标分别得
 /// 18分、19分、36分、18.5分" (得 or 得分: scores; 分值, 权重 or 满分 named: weights). A later 分别
 /// with no list of its own takes the last one's: "…的分值分别为20分、…，分别得分18分、…".
@@ -1057,17 +1063,7 @@ fn respectively_points(
     let mut stems: Vec<String> = Vec::new();
     for pos in memchr::memmem::find_iter(sentence.as_bytes(), RESPECTIVELY) {
         let abs = s + pos;
-        let list_start = sentence[..pos]
-            .char_indices()
-            .rev()
-            .find(|(_, c)| matches!(c, '，' | ',' | '；' | ';' | ':'))
-            .map(|(i, c)| s + i + c.len_utf8())
-            .unwrap_or(s);
-        let list = &text[list_start..abs];
-        let items: Vec<&str> = list
-            .split(['、', '和', '及', '与'])
-            .filter(|i| !i.trim().is_empty())
-            .collect();
+        let (list, items) = respectively_list(sentence, pos);
         let fresh = items.len() >= 2;
         if fresh {
             stems = items.iter().map(|i| stem(i)).collect();
