@@ -210,12 +210,7 @@ pub fn bundle_name(bundle: &Bundle) -> String {
 
 /// The title of a narrative: its first non-empty line, when it reads like a report title.
 fn title_of(text: &str) -> Option<String> {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
-    let looks_like_title = line.chars().count() <= 80
-        && ["报告", "自评", "绩效", "评价"]
-            .iter()
-            .any(|w| line.contains(w));
-    looks_like_title.then(|| line.to_string())
+    extract::title_line(text).map(str::to_string)
 }
 
 /// The stated total score of a bundle's documents, as written.

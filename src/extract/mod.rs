@@ -9,6 +9,21 @@ pub mod table;
 pub mod text_table;
 pub mod vocab;
 
+/// The report's title: the first of its first three non-blank lines that looks like one (80
+/// chars at most, naming a 报告, 自评, 绩效 or 评价); a line such as "附件2" above it is passed.
+pub fn title_line(text: &str) -> Option<&str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(3)
+        .find(|line| {
+            line.chars().count() <= 80
+                && ["报告", "自评", "绩效", "评价"]
+                    .iter()
+                    .any(|w| line.contains(w))
+        })
+}
+
 /// Texts for property tests: fewer than `max` pieces, each one of `pieces`, joined.
 #[cfg(test)]
 pub(crate) fn joined(

@@ -114,16 +114,23 @@ impl<'a> Reader<'a> {
             }
             let figs = &self.figures[first..next_fig];
             let next_continues = continues(si + 1);
-            // A sentence without figures yields no facts; what it establishes matters only
-            // when the next sentence continues it. Most prose is skipped here.
             if continuing.get(si) == Some(&Continues::AsItem)
                 && let Some(whole) = &list_whole
             {
-                last.part_of = whole.clone();
+                if self.names_no_part_of(whole.as_deref(), &self.text[s..e]) {
+                    // "基本支出300万元，其中：\n人员经费…；\n公用经费…；\n项目支出250万元。":
+                    // 项目支出 is none of 基本支出's parts; the list has ended.
+                    this_continues = false;
+                    list_whole = None;
+                } else {
+                    last.part_of = whole.clone();
+                }
             } else {
                 list_whole = None;
             }
             let carried = this_continues.then_some(last);
+            // A sentence without figures yields no facts; what it establishes matters only
+            // when the next sentence continues it. Most prose is skipped here.
             last = if figs.is_empty() && !next_continues {
                 SentenceState::default()
             } else {
@@ -146,6 +153,23 @@ impl<'a> Reader<'a> {
         self.read_grades(&sentences, &mut out);
         out.sort_by_key(|d| d.sentence);
         out
+    }
+
+    /// Whether `sentence`'s first clause names a known subject that the vocabulary says is not
+    /// a part of `whole` (whose parts it lists).
+    fn names_no_part_of(&self, whole: Option<&str>, sentence: &str) -> bool {
+        let Some(whole) = whole.and_then(|w| self.vocab.subject(w)) else {
+            return false;
+        };
+        if whole.parts.is_empty() {
+            return false;
+        }
+        let first = sentence.split(['，', ',']).next().unwrap_or(sentence);
+        self.vocab
+            .find_subject(&clean_subject_text(first))
+            .is_some_and(|(_, _, named)| {
+                named.part_of.as_ref() != Some(&whole.name) && !whole.parts.contains(&named.name)
+            })
     }
 
     /// Whether `sentence`'s first clause names a part (by the vocabulary) of the money whole
@@ -710,25 +734,31 @@ impl<'a> Reader<'a> {
         e: usize,
         figs: &[Figure],
     ) -> HashMap<usize, (Option<Concept>, bool, Option<String>)> {
-        let mut out = HashMap::new();
         let sentence = &self.text[s..e];
         let Some(pos) = find_word(sentence, RESPECTIVELY, false) else {
-            return out;
+            return HashMap::new();
         };
+        // Points lists wherever their 分别 is; money ones after the first.
+        let mut out = respectively_points(self.text, s, e, figs);
         let abs = s + pos;
         let (list, items) = respectively_list(sentence, pos);
         if items.len() < 2 {
             return out;
         }
-        let after: Vec<&Figure> = figs.iter().filter(|f| f.start > abs).collect();
-        if after.len() < items.len() {
+        let after = listed_figures(self.text, s, abs, figs);
+        if after.len() < items.len() || after[0].unit == Unit::Points {
             return out;
-        }
-        if after[0].unit == Unit::Points {
-            return respectively_points(self.text, s, e, figs);
         }
         let shared = self.nearest_term_anywhere(list);
         for (item, f) in items.iter().zip(after) {
+            // Income is not read ("收入决算和支出决算分别为500万元、480万元").
+            if self
+                .vocab
+                .last_term(item, vocab::Terms::Money)
+                .is_some_and(|(_, at)| item[..at].ends_with("收入"))
+            {
+                continue;
+            }
             let own = self.nearest_term_anywhere(item);
             let subject = self
                 .vocab
@@ -1012,6 +1042,18 @@ fn listed_points(mut draft: Draft, prefix: &str, st: &mut SentenceState) -> Opti
     Some(draft)
 }
 
+/// The figures after `from` in the sentence starting at `s`, but those in brackets, which are
+/// notes on the one before ("18分（满分20分）、19分（满分20分）…").
+fn listed_figures<'f>(text: &str, s: usize, from: usize, figs: &'f [Figure]) -> Vec<&'f Figure> {
+    figs.iter()
+        .filter(|f| f.start > from)
+        .filter(|f| {
+            let before = &text[s..f.start];
+            before.matches('(').count() <= before.matches(')').count()
+        })
+        .collect()
+}
+
 /// The words before the 分别 at `pos` of `sentence`, from the clause mark before it, and the
 /// items they list ("年初预算、调整后预算、决算分别为…").
 fn respectively_list(sentence: &str, pos: usize) -> (&str, Vec<&str>) {
@@ -1064,18 +1106,23 @@ fn respectively_points(
     for pos in memchr::memmem::find_iter(sentence.as_bytes(), RESPECTIVELY) {
         let abs = s + pos;
         let (list, items) = respectively_list(sentence, pos);
-        let fresh = items.len() >= 2;
-        if fresh {
+        if items.len() >= 2 {
             stems = items.iter().map(|i| stem(i)).collect();
+        } else {
+            // Only a 分别 with nothing but score words before it ("，得分分别为") takes the
+            // last list; one naming something else ("其中产出指标分别得分…") has its own.
+            let rest = ["得分", "实际", "自评", "最终", "为"]
+                .iter()
+                .fold(list.trim().to_string(), |r, w| r.replace(w, ""));
+            if !rest.is_empty() {
+                stems.clear();
+            }
         }
         if stems.len() < 2 || !stems.iter().all(|s| is_first_level(s)) {
             continue;
         }
-        let after: Vec<&Figure> = figs
-            .iter()
-            .filter(|f| f.start > abs)
-            .take(stems.len())
-            .collect();
+        let mut after = listed_figures(text, s, abs, figs);
+        after.truncate(stems.len());
         if after.len() < stems.len() || after.iter().any(|f| f.unit != Unit::Points) {
             continue;
         }
@@ -1112,8 +1159,10 @@ fn project_label(clause: &str) -> Option<String> {
     let marker = list_marker_re().find(clause)?;
     let name = clean_subject_text(&clause[marker.end()..]);
     let name = name.trim_end_matches([':', '：']);
+    let generic = ["资金", "项目资金", "专项资金", "项目", "本项目", "其他"];
     let fits = (2..=20).contains(&name.chars().count())
         && !name.bytes().any(|b| b.is_ascii_digit())
+        && !generic.contains(&name)
         && is_project_like(name);
     fits.then(|| name.to_string())
 }
@@ -1343,6 +1392,7 @@ fn year_re() -> &'static Regex {
 /// `year_weight` (年度 and the title count more, a plan's year not at all); on a tie, the
 /// earlier year.
 fn report_year(text: &str) -> Option<u32> {
+    let title = title_range(text);
     let mut counts: HashMap<u32, usize> = HashMap::new();
     // What `year_re` matches, found from each 年: the four bytes before it are 19xx or 20xx.
     // (Matches cannot overlap, since 年 is no digit.)
@@ -1357,7 +1407,7 @@ fn report_year(text: &str) -> Option<u32> {
             continue;
         }
         let y = digits.iter().fold(0, |y, d| y * 10 + u32::from(d - b'0'));
-        let weight = year_weight(text, at);
+        let weight = year_weight(text, at, &title);
         if weight > 0 {
             *counts.entry(y).or_default() += weight;
         }
@@ -1371,9 +1421,9 @@ fn report_year(text: &str) -> Option<u32> {
 }
 
 /// How much the year mention whose 年 is at `nian` says of the report's year: a 年度 (as in
-/// budget sentences) 3, any other 1, four times as much in the title (the first line), and a
-/// plan's year ("2025年计划…", "2025年拟…") nothing.
-fn year_weight(text: &str, nian: usize) -> usize {
+/// budget sentences) 3, any other 1, four times as much in the title (`title`, a byte range), and
+/// a plan's year ("2025年计划…", "2025年拟…") nothing.
+fn year_weight(text: &str, nian: usize, title: &std::ops::Range<usize>) -> usize {
     let after_nian = &text[nian + "年".len()..];
     let after = after_nian.strip_prefix('度').unwrap_or(after_nian);
     if ["计划", "拟", "预计", "目标"]
@@ -1383,9 +1433,19 @@ fn year_weight(text: &str, nian: usize) -> usize {
         return 0;
     }
     let weight = if after.len() < after_nian.len() { 3 } else { 1 };
-    let lead = text.len() - text.trim_start().len();
-    let in_title = !text[lead.min(nian)..nian].contains('\n');
-    if in_title { weight * 4 } else { weight }
+    if title.contains(&nian) {
+        weight * 4
+    } else {
+        weight
+    }
+}
+
+/// Where the report's title (`extract::title_line`) lies in `text`; empty when it has none.
+fn title_range(text: &str) -> std::ops::Range<usize> {
+    super::title_line(text).map_or(0..0, |line| {
+        let start = line.as_ptr() as usize - text.as_ptr() as usize;
+        start..start + line.len()
+    })
 }
 
 /// The grade words of the configured bands (longest first) and the pattern of a grade stated
@@ -1528,8 +1588,9 @@ fn continues_previous(sentence: &str) -> bool {
 
 /// Which sentences continue the one before: those that open with 其中 or "X中，"
 /// (`continues_previous`), and the items of a list set out one per line after a line that ends
-/// with 其中： ("支出决算100万元，其中：\n办公费30万元；\n印刷费20万元。"), up to the item that
-/// does not end with ；.
+/// with 其中： ("支出决算100万元，其中：\n办公费30万元；\n印刷费20万元。"). An item is followed by
+/// another while it ends with ； and the next has the same list marker, is one clause when it has
+/// none, and holds no 合计/总计/共计.
 fn continuing(text: &str, sentences: &[(usize, usize)]) -> Vec<Continues> {
     let mut out: Vec<Continues> = Vec::with_capacity(sentences.len());
     for (si, &(s, e)) in sentences.iter().enumerate() {
@@ -1539,10 +1600,13 @@ fn continuing(text: &str, sentences: &[(usize, usize)]) -> Vec<Continues> {
             let before = text[ps..pe].trim_end();
             // The next item has the previous one's list marker ("1." after "1.", not "2."
             // after "（2）", which is back in the outer list), and no total ends the list.
+            // An unmarked item is one clause ("印刷费20万元；"), not a sentence of its own.
+            let one_clause = marker(here) != 0 || !here.contains(['，', ',']);
             let same_list = out[p] == Continues::AsItem
                 && before.ends_with(['；', ';'])
                 && text[pe..].starts_with('\n')
                 && marker(before) == marker(here)
+                && one_clause
                 && !["合计", "总计", "共计"].iter().any(|w| here.contains(w));
             opens_list(before) || same_list
         });
@@ -1580,7 +1644,14 @@ fn marker(line: &str) -> u8 {
     let line = line.trim_start();
     let mut chars = line.chars();
     match chars.next() {
-        Some(c) if c.is_ascii_digit() => 1,
+        Some(c) if c.is_ascii_digit() => {
+            // "1." or "12、", not a year or an amount opening the line ("2024年…").
+            let rest = chars
+                .as_str()
+                .trim_start_matches(|c: char| c.is_ascii_digit());
+            let digits = line.len() - rest.len();
+            u8::from(digits <= 2 && rest.starts_with(['.', '、']))
+        }
         Some('(' | '（') => match chars.next() {
             Some(c) if c.is_ascii_digit() => 2,
             Some(c) if CJK_DIGITS.contains(c) => 3,
@@ -1879,7 +1950,7 @@ mod tests {
             for c in year_re().captures_iter(&text) {
                 let y: u32 = c[1].parse().unwrap();
                 let end = c.get(0).unwrap().end();
-                let weight = year_weight(&text, end - "年".len());
+                let weight = year_weight(&text, end - "年".len(), &title_range(&text));
                 if weight > 0 {
                     *counts.entry(y).or_default() += weight;
                 }
