@@ -136,7 +136,8 @@ impl<'a> Reader<'a> {
             } else {
                 self.read_sentence(si, s, e, figs, carried, &mut out)
             };
-            if opens_list(&self.text[s..e]) {
+            let sentence = self.text[s..e].trim_end();
+            if sentence.ends_with([':', '：']) && opens_list(sentence) {
                 list_whole = Some(last.part_of.clone());
             }
             this_continues = next_continues;
@@ -1153,7 +1154,8 @@ fn is_first_level(name: &str) -> bool {
 
 /// A clause that is only a numbered project's or fund's name: "1.农田水利建设项目".
 fn project_label(clause: &str) -> Option<String> {
-    if !may_open_with_marker(clause) {
+    // Cheap tests first: this runs on every figure-less clause.
+    if !may_open_with_marker(clause) || !is_project_like(clause.trim_end_matches([':', '：'])) {
         return None;
     }
     let marker = list_marker_re().find(clause)?;
@@ -1598,17 +1600,20 @@ fn continuing(text: &str, sentences: &[(usize, usize)]) -> Vec<Continues> {
         let item = si.checked_sub(1).is_some_and(|p| {
             let (ps, pe) = sentences[p];
             let before = text[ps..pe].trim_end();
+            // Most sentences end with neither a colon nor a semicolon: tested first, as this
+            // runs for every sentence.
+            if before.ends_with([':', '：']) {
+                return opens_list(before);
+            }
             // The next item has the previous one's list marker ("1." after "1.", not "2."
             // after "（2）", which is back in the outer list), and no total ends the list.
             // An unmarked item is one clause ("印刷费20万元；"), not a sentence of its own.
-            let one_clause = marker(here) != 0 || !here.contains(['，', ',']);
-            let same_list = out[p] == Continues::AsItem
-                && before.ends_with(['；', ';'])
+            before.ends_with(['；', ';'])
+                && out[p] == Continues::AsItem
                 && text[pe..].starts_with('\n')
                 && marker(before) == marker(here)
-                && one_clause
-                && !["合计", "总计", "共计"].iter().any(|w| here.contains(w));
-            opens_list(before) || same_list
+                && (marker(here) != 0 || !here.contains(['，', ',']))
+                && !["合计", "总计", "共计"].iter().any(|w| here.contains(w))
         });
         out.push(if item {
             Continues::AsItem
