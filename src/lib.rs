@@ -217,7 +217,7 @@ fn title_of(text: &str) -> Option<String> {
 fn stated_score(docs: &[Document]) -> Option<String> {
     docs.iter()
         .flat_map(|d| d.facts.iter())
-        .find(|f| f.concept == fact::Concept::TotalScore)
+        .find(|f| f.concept == fact::Concept::TotalScore && f.period == fact::Period::Current)
         .map(|f| f.quantity.to_string())
 }
 

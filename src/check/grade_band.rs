@@ -3,7 +3,7 @@
 use super::Context;
 use super::util::{finding, shown, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
-use crate::fact::Concept;
+use crate::fact::{Concept, Period};
 
 pub static RULE: Rule = Rule {
     code: "SP0107",
@@ -31,7 +31,11 @@ Example: total 78.35 with grade 良好: 78.35 is in 60–<80, grade 中 → erro
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let Some(total) = ctx.facts.iter().find(|f| f.concept == Concept::TotalScore) else {
+    let Some(total) = ctx
+        .facts
+        .iter()
+        .find(|f| f.concept == Concept::TotalScore && f.period == Period::Current)
+    else {
         return;
     };
     let bands = &ctx.settings.grades;

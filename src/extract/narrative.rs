@@ -580,7 +580,11 @@ impl<'a> Reader<'a> {
             }
             _ => {
                 let total_words = ["自评", "综合", "最终", "总"];
-                if !name.is_empty() && names_the_whole(&name, raw_name) {
+                if names_a_year(&name) {
+                    // "上年自评得分88分，本年自评得分91分": a year's total, not an indicator's.
+                    draft.concept = Concept::TotalScore;
+                    draft.period = self.period(raw_name);
+                } else if !name.is_empty() && names_the_whole(&name, raw_name) {
                     draft.concept = Concept::TotalScore;
                 } else if name.is_empty() {
                     // "决策指标得分18分，过程指标得分19分，自评得分90分": once the indicator has
@@ -1150,6 +1154,16 @@ fn respectively_points(
 fn is_first_level(name: &str) -> bool {
     let stem = name.strip_suffix("指标").unwrap_or(name);
     matches!(stem, "决策" | "过程" | "产出" | "效益")
+}
+
+/// Whether an indicator name is only a year: 上年, 本年度, 2023年 ….
+fn names_a_year(name: &str) -> bool {
+    let stem = name.strip_suffix('度').unwrap_or(name);
+    let Some(stem) = stem.strip_suffix('年') else {
+        return false;
+    };
+    matches!(stem, "上" | "上一" | "去" | "本" | "当" | "今")
+        || (stem.len() == 4 && stem.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// A clause that is only a numbered project's or fund's name: "1.农田水利建设项目".
