@@ -120,3 +120,11 @@ pub struct Fact {
     pub section: usize,
     pub at: Located,
 }
+
+impl Fact {
+    /// Whether this is the report's own total score: a stated total of this year (a report may
+    /// also state last year's, "上年自评得分88分").
+    pub fn is_this_years_total(&self) -> bool {
+        self.concept == Concept::TotalScore && self.period == Period::Current
+    }
+}

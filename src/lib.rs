@@ -208,7 +208,7 @@ pub fn bundle_name(bundle: &Bundle) -> String {
     }
 }
 
-/// The title of a narrative: its first non-empty line, when it reads like a report title.
+/// The title of a narrative (`extract::title_line`).
 fn title_of(text: &str) -> Option<String> {
     extract::title_line(text).map(str::to_string)
 }
@@ -217,7 +217,7 @@ fn title_of(text: &str) -> Option<String> {
 fn stated_score(docs: &[Document]) -> Option<String> {
     docs.iter()
         .flat_map(|d| d.facts.iter())
-        .find(|f| f.concept == fact::Concept::TotalScore && f.period == fact::Period::Current)
+        .find(|f| f.is_this_years_total())
         .map(|f| f.quantity.to_string())
 }
 

@@ -3,7 +3,7 @@
 use super::Context;
 use super::util::{finding, shown, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
-use crate::fact::{Concept, Period};
+use crate::fact::Concept;
 
 pub static RULE: Rule = Rule {
     code: "SP0107",
@@ -31,11 +31,7 @@ Example: total 78.35 with grade 良好: 78.35 is in 60–<80, grade 中 → erro
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let Some(total) = ctx
-        .facts
-        .iter()
-        .find(|f| f.concept == Concept::TotalScore && f.period == Period::Current)
-    else {
+    let Some(total) = ctx.facts.iter().find(|f| f.is_this_years_total()) else {
         return;
     };
     let bands = &ctx.settings.grades;

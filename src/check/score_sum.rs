@@ -3,7 +3,7 @@
 use super::Context;
 use super::util::{finding, iv, same_indicator, shown, slack, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
-use crate::fact::{Concept, Fact, Period};
+use crate::fact::{Concept, Fact};
 use crate::quantity::{Interval, format_fixed};
 use rust_decimal::Decimal;
 
@@ -47,11 +47,7 @@ Example: total 88.35, 23 listed scores summing to 78.35 â†’ error (difference âˆ
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     check_subtotals(ctx, out);
-    let Some(total) = ctx
-        .facts
-        .iter()
-        .find(|f| f.concept == Concept::TotalScore && f.period == Period::Current)
-    else {
+    let Some(total) = ctx.facts.iter().find(|f| f.is_this_years_total()) else {
         return;
     };
     let mut groups: Vec<usize> = ctx

@@ -136,8 +136,7 @@ impl<'a> Reader<'a> {
             } else {
                 self.read_sentence(si, s, e, figs, carried, &mut out)
             };
-            let sentence = self.text[s..e].trim_end();
-            if sentence.ends_with([':', '：']) && opens_list(sentence) {
+            if opens_list(&self.text[s..e]) {
                 list_whole = Some(last.part_of.clone());
             }
             this_continues = next_continues;
@@ -159,18 +158,12 @@ impl<'a> Reader<'a> {
     /// Whether `sentence`'s first clause names a known subject that the vocabulary says is not
     /// a part of `whole` (whose parts it lists).
     fn names_no_part_of(&self, whole: Option<&str>, sentence: &str) -> bool {
-        let Some(whole) = whole.and_then(|w| self.vocab.subject(w)) else {
+        let Some(whole) = whole.and_then(|w| self.whole_with_parts(w)) else {
             return false;
         };
-        if whole.parts.is_empty() {
-            return false;
-        }
-        let first = sentence.split(['，', ',']).next().unwrap_or(sentence);
-        self.vocab
-            .find_subject(&clean_subject_text(first))
-            .is_some_and(|(_, _, named)| {
-                named.part_of.as_ref() != Some(&whole.name) && !whole.parts.contains(&named.name)
-            })
+        self.first_clause_subject(sentence).is_some_and(|named| {
+            named.part_of.as_ref() != Some(&whole.name) && !whole.parts.contains(&named.name)
+        })
     }
 
     /// Whether `sentence`'s first clause names a part (by the vocabulary) of the money whole
@@ -179,14 +172,26 @@ impl<'a> Reader<'a> {
         if last.subject.is_empty() || last.money_concept.is_none() {
             return false;
         }
-        let whole = match self.vocab.subject(&last.subject) {
-            Some(w) if !w.parts.is_empty() => w,
-            _ => return false,
+        let Some(whole) = self.whole_with_parts(&last.subject) else {
+            return false;
         };
+        self.first_clause_subject(sentence)
+            .is_some_and(|part| part.part_of.as_ref() == Some(&whole.name))
+    }
+
+    /// The vocabulary's entry for `name` when it lists the parts of a whole (基本支出, 三公经费).
+    fn whole_with_parts(&self, name: &str) -> Option<&'a vocab::SubjectEntry> {
+        let vocab: &'a Vocabulary = self.vocab;
+        vocab.subject(name).filter(|w| !w.parts.is_empty())
+    }
+
+    /// The known subject a sentence's first clause names.
+    fn first_clause_subject(&self, sentence: &str) -> Option<&'a vocab::SubjectEntry> {
+        let vocab: &'a Vocabulary = self.vocab;
         let first = sentence.split(['，', ',']).next().unwrap_or(sentence);
-        self.vocab
+        vocab
             .find_subject(&clean_subject_text(first))
-            .is_some_and(|(_, _, part)| part.part_of.as_ref() == Some(&whole.name))
+            .map(|(_, _, subject)| subject)
     }
 
     fn group_of(&self, offset: usize) -> usize {
@@ -233,8 +238,7 @@ impl<'a> Reader<'a> {
             if let Some(pos) = literal_of_which {
                 st.points_listed = true;
                 // A 其中 inside brackets lists the kind of the bracket's own points.
-                let upto = &self.text[s..cs + pos];
-                if upto.matches('(').count() > upto.matches(')').count() {
+                if in_open_brackets(&self.text[s..cs + pos]) {
                     st.listed_points = st.bracketed_points;
                 }
             }
@@ -417,7 +421,7 @@ impl<'a> Reader<'a> {
                     }
                 } else if let Some((term, term_start)) = self.money_term(prefix) {
                     // Income is not read: "收入决算500万元" is no spending.
-                    if prefix[..term_start].ends_with("收入") {
+                    if names_income(&prefix[..term_start]) {
                         return None;
                     }
                     draft.concept = term.concept;
@@ -760,7 +764,7 @@ impl<'a> Reader<'a> {
             if self
                 .vocab
                 .last_term(item, vocab::Terms::Money)
-                .is_some_and(|(_, at)| item[..at].ends_with("收入"))
+                .is_some_and(|(_, at)| names_income(&item[..at]))
             {
                 continue;
             }
@@ -1052,11 +1056,13 @@ fn listed_points(mut draft: Draft, prefix: &str, st: &mut SentenceState) -> Opti
 fn listed_figures<'f>(text: &str, s: usize, from: usize, figs: &'f [Figure]) -> Vec<&'f Figure> {
     figs.iter()
         .filter(|f| f.start > from)
-        .filter(|f| {
-            let before = &text[s..f.start];
-            before.matches('(').count() <= before.matches(')').count()
-        })
+        .filter(|f| !in_open_brackets(&text[s..f.start]))
         .collect()
+}
+
+/// Whether `text` (a sentence up to some point) leaves a bracket open: the point is inside it.
+fn in_open_brackets(text: &str) -> bool {
+    text.matches('(').count() > text.matches(')').count()
 }
 
 /// The words before the 分别 at `pos` of `sentence`, from the clause mark before it, and the
@@ -1148,6 +1154,12 @@ fn respectively_points(
     out
 }
 
+/// Whether the words before a money concept word make it income ("收入决算"): income is not
+/// read, as no check compares it.
+fn names_income(before_term: &str) -> bool {
+    before_term.ends_with("收入")
+}
+
 /// Whether an indicator is one of the first-level ones that are never another's part: 决策,
 /// 过程, 产出, 效益. (满意度 is first-level in the project template but under 效益 in the
 /// department one; 预算执行率 is first-level in one and under 过程 in the other.)
@@ -1212,14 +1224,12 @@ fn list_marker_re() -> &'static Regex {
 /// Whether a text opens (after spaces) with a char a list marker can open with: a cheap test
 /// before the marker patterns, since most text opens otherwise.
 fn may_open_with_marker(text: &str) -> bool {
-    text.trim_start().starts_with(|c: char| {
-        c.is_ascii_digit()
-            || matches!(
-                c,
-                '(' | '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
-            )
-    })
+    text.trim_start()
+        .starts_with(|c: char| c.is_ascii_digit() || c == '(' || CJK_DIGITS.contains(c))
 }
+
+/// The Chinese numerals list markers count with (一、, (二), 三是).
+const CJK_DIGITS: &str = "一二三四五六七八九十";
 
 /// Whether the words before 得分 only name the evaluated object itself (本项目, 该单位,
 /// 我局2023年度部门整体支出绩效, 各项指标), so that the score is the total. `raw` is the text
@@ -1659,7 +1669,6 @@ fn opens_list(line: &str) -> bool {
 
 /// The kind of list marker a line opens with: 1. / 1、, (1), (一), 一、, 一是, ①, or none.
 fn marker(line: &str) -> u8 {
-    const CJK_DIGITS: &str = "一二三四五六七八九十";
     let line = line.trim_start();
     let mut chars = line.chars();
     match chars.next() {
@@ -1671,7 +1680,7 @@ fn marker(line: &str) -> u8 {
             let digits = line.len() - rest.len();
             u8::from(digits <= 2 && rest.starts_with(['.', '、']))
         }
-        Some('(' | '（') => match chars.next() {
+        Some('(') => match chars.next() {
             Some(c) if c.is_ascii_digit() => 2,
             Some(c) if CJK_DIGITS.contains(c) => 3,
             _ => 0,
