@@ -84,7 +84,7 @@ struct SentenceState {
     /// The concept of the sentence's last points figure outside brackets (None when it was not
     /// understood): "综合得分92.5分，其中决策指标18分" lists scores, "总分100分，其中决策指标
     /// 20分" weights; "综合得分92分（满分100分），其中…" scores.
-    listed_points: Option<Concept>,
+    outer_points: Option<Concept>,
     /// The indicator last given a score by name in the sentence.
     scored_indicator: Option<String>,
     /// Whether the last points figure was a weight in brackets: "决策（20分）18分".
@@ -220,7 +220,7 @@ impl<'a> Reader<'a> {
             st.subject = last.subject;
             st.indicator = last.indicator;
             st.money_concept = last.money_concept;
-            st.listed_points = last.listed_points;
+            st.outer_points = last.outer_points;
             // A list item on a line of its own is a part of what the list's first line named.
             st.part_of = last.part_of;
             st.period = last.period;
@@ -239,7 +239,7 @@ impl<'a> Reader<'a> {
                 st.points_listed = true;
                 // A 其中 inside brackets lists the kind of the bracket's own points.
                 if in_open_brackets(&self.text[s..cs + pos]) {
-                    st.listed_points = st.bracketed_points;
+                    st.outer_points = st.bracketed_points;
                 }
             }
             let of_which = literal_of_which.or_else(|| {
@@ -486,7 +486,7 @@ impl<'a> Reader<'a> {
                 if bracketed {
                     st.bracketed_points = concept;
                 } else {
-                    st.listed_points = concept;
+                    st.outer_points = concept;
                 }
                 st.after_bracketed_weight = bracketed && concept == Some(Concept::Weight);
                 return d;
@@ -1040,7 +1040,7 @@ fn listed_points(mut draft: Draft, prefix: &str, st: &mut SentenceState) -> Opti
     if !st.points_listed || st.part_of.is_none() || !(is_first_level(&name) || bonus) {
         return None;
     }
-    draft.concept = match st.listed_points? {
+    draft.concept = match st.outer_points? {
         Concept::Score | Concept::TotalScore => Concept::Score,
         Concept::Weight if !bonus => Concept::Weight,
         _ => return None,
