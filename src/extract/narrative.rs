@@ -1767,31 +1767,68 @@ struct Heading {
 }
 
 fn outline(text: &str) -> Vec<Heading> {
-    static MARKERS: OnceLock<[Regex; 4]> = OnceLock::new();
-    let markers = MARKERS.get_or_init(|| {
-        // Markdown headings and bold ("## 一、", "**(一)**") are headings too.
-        [
-            r"^\s*(?:#+\s*)?(?:\*\*)?[一二三四五六七八九十]+、",
-            r"^\s*(?:#+\s*)?(?:\*\*)?\([一二三四五六七八九十]+\)",
-            r"^\s*(?:#+\s*)?(?:\*\*)?[0-9]{1,2}(?:[.、]|\.\s)",
-            r"^\s*(?:#+\s*)?(?:\*\*)?\([0-9]{1,2}\)",
-        ]
-        .map(|p| Regex::new(p).expect("valid regex"))
-    });
     let mut out = Vec::new();
     for (offset, body) in lines_of(text) {
-        // Every marker opens (after spaces, and Markdown's # or **) as a list marker does.
-        let may_mark = may_open_with_marker(body) || body.trim_start().starts_with(['#', '*']);
-        if let Some(i) = markers.iter().position(|m| may_mark && m.is_match(body)) {
-            let first = body.find(['。', '!', '?']).unwrap_or(body.len());
+        if let Some(level) = heading_level(body) {
+            let first = first_sentence_end(body).unwrap_or(body.len());
             out.push(Heading {
                 start: offset,
                 first_sentence_end: offset + first,
-                level: i as u8 + 1,
+                level,
             });
         }
     }
     out
+}
+
+/// The section marker a line opens with, after spaces and Markdown's "#" or "**" ("## 一、",
+/// "**(一)**"): "一、" 1, "(一)" 2, "1." or "1、" 3, "(1)" 4. Read by hand, as the patterns in
+/// the test say, since it runs for every line.
+fn heading_level(line: &str) -> Option<u8> {
+    let mut rest = line.trim_start();
+    if rest.starts_with('#') {
+        rest = rest.trim_start_matches('#').trim_start();
+    }
+    let rest = rest.strip_prefix("**").unwrap_or(rest);
+    fn cjk_digits(s: &str) -> &str {
+        s.trim_start_matches(|c| CJK_DIGITS.contains(c))
+    }
+    /// What follows one or two ASCII digits opening `s`.
+    fn ascii_digits(s: &str) -> Option<&str> {
+        let after = s.trim_start_matches(|c: char| c.is_ascii_digit());
+        (1..=2).contains(&(s.len() - after.len())).then_some(after)
+    }
+    if let Some(inner) = rest.strip_prefix('(') {
+        let after = cjk_digits(inner);
+        if after.len() < inner.len() && after.starts_with(')') {
+            return Some(2);
+        }
+        return ascii_digits(inner)
+            .is_some_and(|after| after.starts_with(')'))
+            .then_some(4);
+    }
+    let after = cjk_digits(rest);
+    if after.len() < rest.len() {
+        return after.starts_with('、').then_some(1);
+    }
+    ascii_digits(rest)
+        .is_some_and(|after| after.starts_with(['.', '、']))
+        .then_some(3)
+}
+
+/// Where a line's first sentence ends (。!?), found by byte search: '!' and '?' are ASCII, and
+/// 。 is the only char of the E3 80 82 bytes.
+fn first_sentence_end(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut from = 0;
+    while let Some(k) = memchr::memchr3(b'!', b'?', 0xE3, &bytes[from..]) {
+        let at = from + k;
+        if bytes[at] != 0xE3 || bytes.get(at + 1..at + 3) == Some(&[0x80, 0x82]) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// Score groups: scores are summed per top-level section, and within it separately for those
@@ -1988,6 +2025,27 @@ mod tests {
                 .max_by_key(|&(y, n)| (n, std::cmp::Reverse(y)))
                 .map(|(y, _)| y);
             proptest::prop_assert_eq!(report_year(&text), expected);
+        }
+
+        /// The hand-read section marker is what the heading patterns match, tried in level
+        /// order; a line's first sentence ends where `str::find` says.
+        #[test]
+        fn heading_level_agrees_with_its_patterns(
+            text in crate::extract::joined(&[
+                "一", "十", "二十", "、", "(", ")", "1", "12", "123", ".", ". ", " ", "\t", "#", "##",
+                "*", "**", "。", "!", "?", "「", "年", "a",
+            ], 7)
+        ) {
+            let markers = [
+                r"^\s*(?:#+\s*)?(?:\*\*)?[一二三四五六七八九十]+、",
+                r"^\s*(?:#+\s*)?(?:\*\*)?\([一二三四五六七八九十]+\)",
+                r"^\s*(?:#+\s*)?(?:\*\*)?[0-9]{1,2}(?:[.、]|\.\s)",
+                r"^\s*(?:#+\s*)?(?:\*\*)?\([0-9]{1,2}\)",
+            ]
+            .map(|p| Regex::new(p).unwrap());
+            let expected = markers.iter().position(|m| m.is_match(&text)).map(|i| i as u8 + 1);
+            proptest::prop_assert_eq!(heading_level(&text), expected, "{}", text);
+            proptest::prop_assert_eq!(first_sentence_end(&text), text.find(['。', '!', '?']));
         }
 
         /// The hand-read lead of a subject is what its pattern matches.
