@@ -1477,6 +1477,8 @@ fn title_range(text: &str) -> std::ops::Range<usize> {
 /// The grade words of the configured bands (longest first) and the pattern of a grade stated
 /// after its word ("评价等级为“良”", "自评结论为优秀").
 struct GradePatterns {
+    /// The bands' words as configured, in band order: what the cache is looked up by.
+    configured: Vec<String>,
     words: Vec<String>,
     after_word: Regex,
 }
@@ -1487,20 +1489,22 @@ fn grade_patterns(settings: &Settings) -> Arc<GradePatterns> {
     // rebuild its lazy DFA states for every document.
     type Cache = std::sync::Mutex<Vec<Arc<GradePatterns>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
+    let configured = || settings.grades.band.iter().flat_map(|b| b.words.iter());
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = match cache.lock() {
+        Ok(c) => c,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    // Looked up for every document: compared as configured, without sorting or copying.
+    if let Some(p) = cache.iter().find(|p| p.configured.iter().eq(configured())) {
+        return p.clone();
+    }
     let words: Vec<String> = settings
         .grades
         .words()
         .into_iter()
         .map(str::to_string)
         .collect();
-    let cache = CACHE.get_or_init(Default::default);
-    let mut cache = match cache.lock() {
-        Ok(c) => c,
-        Err(poisoned) => poisoned.into_inner(),
-    };
-    if let Some(p) = cache.iter().find(|p| p.words == words) {
-        return p.clone();
-    }
     let alt = words
         .iter()
         .map(|w| regex::escape(w))
@@ -1510,7 +1514,11 @@ fn grade_patterns(settings: &Settings) -> Arc<GradePatterns> {
         r#"(?:等级|等次|评级|级别|评价结果|自评结果|评价结论|自评结论|评定为|评为|认定为|确定为)(?:为|是|:|评定为|评为|确定为|属于|达到|属)?[^\S\n]*[“「‘"']?(?P<word>{alt})"#
     ))
     .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex"));
-    let patterns = Arc::new(GradePatterns { words, after_word });
+    let patterns = Arc::new(GradePatterns {
+        configured: configured().cloned().collect(),
+        words,
+        after_word,
+    });
     cache.push(patterns.clone());
     patterns
 }
