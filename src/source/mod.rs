@@ -95,9 +95,45 @@ pub fn kind_of(path: &Path) -> Kind {
 
 /// Reads a file whole, refusing files above `limit` bytes.
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
-    let meta = std::fs::metadata(path).map_err(InputError::Io)?;
-    if meta.len() > limit {
-        return Err(InputError::TooLarge(meta.len()));
+    use std::io::Read;
+    // The size comes from the open file: asking the path for it would look the path up again,
+    // which costs as much as reading a small report.
+    let file = std::fs::File::open(path).map_err(InputError::Io)?;
+    let len = file.metadata().map_err(InputError::Io)?.len();
+    if len > limit {
+        return Err(InputError::TooLarge(len));
     }
-    std::fs::read(path).map_err(InputError::Io)
+    // Read through `take`, which neither asks the file for its size again nor seeks (as
+    // `File::read_to_end` does), and which stops a file that grew since at the limit.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(InputError::Io)?;
+    let read = bytes.len() as u64;
+    if read > limit {
+        return Err(InputError::TooLarge(read));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounded_reads_take_files_up_to_the_limit_and_refuse_larger_ones() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("报告.txt");
+        std::fs::write(&path, "预算执行率98%").expect("written");
+        let len = std::fs::metadata(&path).expect("its size").len();
+        assert_eq!(
+            read_bounded(&path, len).expect("read at the limit"),
+            "预算执行率98%".as_bytes()
+        );
+        assert!(matches!(read_bounded(&path, len - 1), Err(InputError::TooLarge(n)) if n == len));
+        assert!(matches!(
+            read_bounded(&dir.path().join("无此文件.txt"), len),
+            Err(InputError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound
+        ));
+    }
 }
