@@ -130,8 +130,14 @@ impl<'a> Reader<'a> {
             }
             let carried = this_continues.then_some(last);
             // A sentence without figures yields no facts; what it establishes matters only
-            // when the next sentence continues it. Most prose is skipped here.
-            last = if figs.is_empty() && !next_continues {
+            // when the next sentence continues it. Most prose is skipped here. So is a sentence
+            // whose figures are only counts and bare numbers ("编制人数59人", "在“10.26世界环卫
+            // 工人日”"), none of which is a fact, when it neither continues the one before (whose
+            // amounts' kind it would carry on) nor opens a list.
+            let no_facts = !figs.iter().any(|f| may_be_a_fact(f.unit));
+            let skipped =
+                figs.is_empty() || (no_facts && carried.is_none() && !opens_list(&self.text[s..e]));
+            last = if skipped && !next_continues {
                 SentenceState::default()
             } else {
                 self.read_sentence(si, s, e, figs, carried, &mut out)
@@ -393,6 +399,9 @@ impl<'a> Reader<'a> {
         assigned: Option<(Option<Concept>, bool, Option<String>)>,
         st: &mut SentenceState,
     ) -> Option<Draft> {
+        if !may_be_a_fact(f.unit) {
+            return None;
+        }
         let mut draft = Draft {
             concept: Concept::Actual,
             subject: st.subject.clone(),
@@ -846,6 +855,13 @@ impl<'a> Reader<'a> {
             });
         }
     }
+}
+
+/// Whether a figure in this unit can be read as a fact: amounts, rates and points can; counts
+/// and bare numbers (indicator values, "10.26") cannot. `classify` reads no other, and
+/// `Reader::read` skips sentences that hold no other.
+fn may_be_a_fact(unit: Unit) -> bool {
+    unit.is_money() || matches!(unit, Unit::Percent | Unit::Points)
 }
 
 /// Whether a text holds 同期 ("the same period", last year's): found from its first char, which
