@@ -1001,13 +1001,7 @@ fn rate_base(prefix: &str) -> Option<Concept> {
 /// An indicator's name from the words before 得分: without list markers, bracketed notes,
 /// quotes and trailing evaluative words.
 fn indicator_name(raw: &str) -> String {
-    let raw = match may_open_with_marker(raw)
-        .then(|| list_marker_re().find(raw))
-        .flatten()
-    {
-        Some(m) => &raw[m.end()..],
-        None => raw,
-    };
+    let raw = list_marker_len(raw).map_or(raw, |len| &raw[len..]);
     let mut s: String = if has_quote_or_space(raw) {
         raw.chars().filter(|&c| !is_quote_or_space(c)).collect()
     } else {
@@ -1200,8 +1194,8 @@ fn project_label(clause: &str) -> Option<String> {
     if !may_open_with_marker(clause) || !is_project_like(clause.trim_end_matches([':', '：'])) {
         return None;
     }
-    let marker = list_marker_re().find(clause)?;
-    let name = clean_subject_text(&clause[marker.end()..]);
+    let marker = list_marker_len(clause)?;
+    let name = clean_subject_text(&clause[marker..]);
     let name = name.trim_end_matches([':', '：']);
     let generic = ["资金", "项目资金", "专项资金", "项目", "本项目", "其他"];
     let fits = (2..=20).contains(&name.chars().count())
@@ -1223,29 +1217,52 @@ fn indicator_label(clause: &str) -> Option<String> {
     }
     let name = indicator_name(clause);
     let len = name.chars().count();
-    let labelled = (may_mark && list_marker_re().is_match(clause)) || name.ends_with("指标");
+    let labelled = (may_mark && list_marker_len(clause).is_some()) || name.ends_with("指标");
     (labelled && (2..=16).contains(&len) && !name.contains(['。', '，'])).then_some(name)
 }
 
-/// A list marker opening a line or clause: "1." "1、" "(1)" "一、" "(一)", with the spaces
-/// around it.
-fn list_marker_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"^\s*(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))\s*")
-            .expect("valid regex")
-    })
+/// The length of the list marker opening a line or clause ("1." "1、" "(1)" "一、" "(一)"), with
+/// the spaces around it: what the pattern in the test matches. Read by hand, as it runs for
+/// indicator names and labels.
+fn list_marker_len(text: &str) -> Option<usize> {
+    /// What follows one or two ASCII digits opening `s`.
+    fn after_digits(s: &str) -> Option<&str> {
+        let after = s.trim_start_matches(|c: char| c.is_ascii_digit());
+        (1..=2).contains(&(s.len() - after.len())).then_some(after)
+    }
+    let rest = text.trim_start();
+    let after = if let Some(inner) = rest.strip_prefix('(') {
+        let cjk = inner.trim_start_matches(is_cjk_digit);
+        if cjk.len() < inner.len() {
+            cjk.strip_prefix(')')?
+        } else {
+            after_digits(inner)?.strip_prefix(')')?
+        }
+    } else {
+        let cjk = rest.trim_start_matches(is_cjk_digit);
+        if cjk.len() < rest.len() {
+            cjk.strip_prefix('、')?
+        } else {
+            after_digits(rest)?.strip_prefix(['.', '、'])?
+        }
+    };
+    Some(text.len() - after.trim_start().len())
+}
+
+/// Whether `c` is one of the Chinese numerals list markers count with (一、, (二), 三是).
+fn is_cjk_digit(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
 }
 
 /// Whether a text opens (after spaces) with a char a list marker can open with: a cheap test
 /// before the marker patterns, since most text opens otherwise.
 fn may_open_with_marker(text: &str) -> bool {
     text.trim_start()
-        .starts_with(|c: char| c.is_ascii_digit() || c == '(' || CJK_DIGITS.contains(c))
+        .starts_with(|c: char| c.is_ascii_digit() || c == '(' || is_cjk_digit(c))
 }
-
-/// The Chinese numerals list markers count with (一、, (二), 三是).
-const CJK_DIGITS: &str = "一二三四五六七八九十";
 
 /// Whether the words before 得分 only name the evaluated object itself (本项目, 该单位,
 /// 我局2023年度部门整体支出绩效, 各项指标), so that the score is the total. `raw` is the text
@@ -1706,13 +1723,11 @@ fn marker(line: &str) -> u8 {
         }
         Some('(') => match chars.next() {
             Some(c) if c.is_ascii_digit() => 2,
-            Some(c) if CJK_DIGITS.contains(c) => 3,
+            Some(c) if is_cjk_digit(c) => 3,
             _ => 0,
         },
-        Some(c) if CJK_DIGITS.contains(c) => {
-            let rest = chars
-                .as_str()
-                .trim_start_matches(|c| CJK_DIGITS.contains(c));
+        Some(c) if is_cjk_digit(c) => {
+            let rest = chars.as_str().trim_start_matches(is_cjk_digit);
             if rest.starts_with('是') {
                 5
             } else if rest.starts_with('、') {
@@ -1815,7 +1830,7 @@ fn heading_level(line: &str) -> Option<u8> {
     }
     let rest = rest.strip_prefix("**").unwrap_or(rest);
     fn cjk_digits(s: &str) -> &str {
-        s.trim_start_matches(|c| CJK_DIGITS.contains(c))
+        s.trim_start_matches(is_cjk_digit)
     }
     /// What follows one or two ASCII digits opening `s`.
     fn ascii_digits(s: &str) -> Option<&str> {
@@ -2070,6 +2085,21 @@ mod tests {
             let expected = markers.iter().position(|m| m.is_match(&text)).map(|i| i as u8 + 1);
             proptest::prop_assert_eq!(heading_level(&text), expected, "{}", text);
             proptest::prop_assert_eq!(first_sentence_end(&text), text.find(['。', '!', '?']));
+        }
+
+        /// The hand-read list marker is what its pattern matches.
+        #[test]
+        fn list_marker_len_agrees_with_its_pattern(
+            text in crate::extract::joined(&[
+                "一", "十", "二十", "、", "(", ")", "1", "12", "123", ".", " ", "\t", "是", "项目",
+                "a", "(1", "。",
+            ], 7)
+        ) {
+            let re = Regex::new(
+                r"^\s*(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\)|[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\))\s*",
+            )
+            .unwrap();
+            proptest::prop_assert_eq!(list_marker_len(&text), re.find(&text).map(|m| m.end()), "{}", text);
         }
 
         /// The hand-read lead of a subject is what its pattern matches.
