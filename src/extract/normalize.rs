@@ -116,12 +116,15 @@ fn changes_at(bytes: &[u8], i: usize) -> bool {
 
 /// The chars that normalisation changes or must look at, in order. Every such char starts
 /// with one of six bytes: CR, '[', a line end, or the lead byte of U+00A0 (C2), U+3000 (E3)
-/// or a full-width form (EF). Continuation bytes (80–BF) are none of these, so two vectorised
+/// or a full-width form (EF). Continuation bytes (80–BF) are none of these, so vectorised
 /// byte searches find every candidate, and most of the text is never looked at byte by byte.
+/// U+3000 is searched for whole: its lead byte E3 also starts 、。《》「」, which are frequent
+/// and never change.
 fn changes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     let ascii = memchr::memchr3_iter(b'\r', b'[', b'\n', bytes);
-    let leads = memchr::memchr3_iter(0xC2, 0xE3, 0xEF, bytes);
-    merged(ascii, leads).filter(|&i| changes_at(bytes, i))
+    let leads = memchr::memchr2_iter(0xC2, 0xEF, bytes);
+    let wide_spaces = memchr::memmem::find_iter(bytes, "\u{3000}".as_bytes());
+    merged(merged(ascii, leads), wide_spaces).filter(|&i| changes_at(bytes, i))
 }
 
 struct Builder {
