@@ -24,7 +24,8 @@ pub struct Figure {
 }
 
 /// The units a figure may carry, in the order they are tried (longest first where one is a
-/// prefix of another).
+/// prefix of another): what `unit_at` reads by hand, and the test holds it to.
+#[cfg(test)]
 const UNITS: &[&str] = &[
     "个百分点",
     "万亿元",
@@ -97,11 +98,7 @@ fn numbers<'t>(
             .iter()
             .take_while(|&&b| b == b' ' || b == b'\t')
             .count();
-        let unit = UNITS
-            .iter()
-            .copied()
-            .find(|u| text[num_end + spaces..].starts_with(u))
-            .unwrap_or("");
+        let unit = unit_at(&text[num_end + spaces..]);
         at = if unit.is_empty() {
             num_end
         } else {
@@ -109,6 +106,26 @@ fn numbers<'t>(
         };
         Some((start, num_end, unit, at))
     })
+}
+
+/// The unit `text` opens with: the first of `UNITS` it starts with, or "". Found from the
+/// first char, as this runs for every number.
+fn unit_at(text: &str) -> &'static str {
+    let unit = match text.chars().next() {
+        Some('个') => "个百分点",
+        Some('万') if text.starts_with("万亿元") => "万亿元",
+        Some('万') if text.starts_with("万元") => "万元",
+        Some('万') => "万",
+        Some('亿') if text.starts_with("亿元") => "亿元",
+        Some('亿') => "亿",
+        Some('千') => "千元",
+        Some('元') => "元",
+        Some('%') => "%",
+        Some('‰') => "‰",
+        Some('分') => "分",
+        _ => "",
+    };
+    if text.starts_with(unit) { unit } else { "" }
 }
 
 /// Each run of digits: where it starts, and its length.
@@ -138,11 +155,27 @@ fn date_re() -> &'static Regex {
     })
 }
 
-/// What follows a number and makes it a date, a count or an ordinal rather than an amount.
+/// What follows a number and makes it a date, a count or an ordinal rather than an amount: what
+/// `names_no_amount` reads by hand, and the test holds it to.
+#[cfg(test)]
 const NOT_AMOUNT_AFTER: &[&str] = &[
     "年", "月", "日", "号", "时", "周年", "届", "级", "岁", "次会", "点", "家", "大", "条", "款",
     "章", "节", "版", "期",
 ];
+
+/// Whether `next_words` open with one of `NOT_AMOUNT_AFTER`: found from the first char, as
+/// this runs for every bare number.
+fn names_no_amount(next_words: &str) -> bool {
+    match next_words.chars().next() {
+        Some(
+            '年' | '月' | '日' | '号' | '时' | '届' | '级' | '岁' | '点' | '家' | '大' | '条'
+            | '款' | '章' | '节' | '版' | '期',
+        ) => true,
+        Some('周') => next_words.starts_with("周年"),
+        Some('次') => next_words.starts_with("次会"),
+        _ => false,
+    }
+}
 
 /// 分 followed by these is not a score (分钟, 分析, 分别 …).
 const NOT_POINTS_AFTER: &[char] = &[
@@ -161,8 +194,30 @@ const CLASSIFIERS: &[&str] = &[
     "批次", "人次", "户次", "个", "人", "次", "项", "家", "场", "期", "批", "名", "户", "件", "所",
 ];
 
+/// The first of `CLASSIFIERS` that `after` starts with. Found from the first char, as this
+/// runs for every bare number.
 fn count_classifier(after: &str) -> Option<&'static str> {
-    CLASSIFIERS.iter().copied().find(|c| after.starts_with(c))
+    let mut chars = after.chars();
+    let first = chars.next()?;
+    let with_ci = chars.next() == Some('次');
+    Some(match first {
+        '批' if with_ci => "批次",
+        '人' if with_ci => "人次",
+        '户' if with_ci => "户次",
+        '个' => "个",
+        '人' => "人",
+        '次' => "次",
+        '项' => "项",
+        '家' => "家",
+        '场' => "场",
+        '期' => "期",
+        '批' => "批",
+        '名' => "名",
+        '户' => "户",
+        '件' => "件",
+        '所' => "所",
+        _ => return None,
+    })
 }
 
 /// Counts written in Chinese numerals (七批次, 十二项, 两场), read as counts, never as amounts.
@@ -328,7 +383,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
         }
         if unit == Unit::Plain {
             let next_words = after_num.trim_start();
-            if NOT_AMOUNT_AFTER.iter().any(|w| next_words.starts_with(w)) {
+            if names_no_amount(next_words) {
                 continue;
             }
             // Quoted or bracketed bare numbers: slogans (“559”), dates (“5.12”), document
@@ -451,6 +506,21 @@ mod tests {
                 }
             }
             prop_assert_eq!(found, expected);
+        }
+
+        /// The units, classifiers and non-amount words read from the first char are the first
+        /// of their lists the text starts with.
+        #[test]
+        fn word_lists_read_from_the_first_char_agree_with_the_lists(
+            text in crate::extract::joined(&[
+                "个", "百分点", "个百分点", "万", "亿", "元", "千", "%", "‰", "分", "批", "次",
+                "人", "户", "项", "家", "场", "期", "名", "件", "所", "年", "周", "会", "大", "a",
+                "，",
+            ], 4)
+        ) {
+            prop_assert_eq!(unit_at(&text), UNITS.iter().copied().find(|u| text.starts_with(u)).unwrap_or(""));
+            prop_assert_eq!(count_classifier(&text), CLASSIFIERS.iter().copied().find(|c| text.starts_with(c)));
+            prop_assert_eq!(names_no_amount(&text), NOT_AMOUNT_AFTER.iter().any(|w| text.starts_with(w)));
         }
 
         /// The hand scan finds exactly what the figure pattern it replaced found.
