@@ -734,13 +734,9 @@ impl<'a> Reader<'a> {
         if !text.bytes().any(|b| b.is_ascii_digit()) {
             return Period::Current;
         }
-        let years: Vec<u32> = year_re()
-            .captures_iter(text)
-            .filter_map(|c| c.get(1)?.as_str().parse::<u32>().ok())
-            .collect();
-        match years.last() {
-            Some(&y) if y < year => Period::Previous,
-            Some(&y) if y > year => Period::Next,
+        match years_written(text).last() {
+            Some((_, y)) if y < year => Period::Previous,
+            Some((_, y)) if y > year => Period::Next,
             _ => Period::Current,
         }
     }
@@ -1442,6 +1438,8 @@ fn is_project_like(s: &str) -> bool {
     s == "其他" || SUFFIX.iter().any(|w| s.ends_with(w))
 }
 
+/// A year written in digits: what `years_written` finds by hand, and the tests hold it to.
+#[cfg(test)]
 fn year_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| Regex::new(r"((?:19|20)[0-9]{2})年").expect("valid regex"))
@@ -1453,19 +1451,7 @@ fn year_re() -> &'static Regex {
 fn report_year(text: &str) -> Option<u32> {
     let title = title_range(text);
     let mut counts: HashMap<u32, usize> = HashMap::new();
-    // What `year_re` matches, found from each 年: the four bytes before it are 19xx or 20xx.
-    // (Matches cannot overlap, since 年 is no digit.)
-    let bytes = text.as_bytes();
-    for at in memchr::memmem::find_iter(bytes, "年".as_bytes()) {
-        let Some(digits) = at.checked_sub(4).and_then(|from| bytes.get(from..at)) else {
-            continue;
-        };
-        if !(digits.starts_with(b"19") || digits.starts_with(b"20"))
-            || !digits.iter().all(u8::is_ascii_digit)
-        {
-            continue;
-        }
-        let y = digits.iter().fold(0, |y, d| y * 10 + u32::from(d - b'0'));
+    for (at, y) in years_written(text) {
         let weight = year_weight(text, at, &title);
         if weight > 0 {
             *counts.entry(y).or_default() += weight;
@@ -1477,6 +1463,19 @@ fn report_year(text: &str) -> Option<u32> {
         .into_iter()
         .max_by_key(|&(y, n)| (n, std::cmp::Reverse(y)))
         .map(|(y, _)| y)
+}
+
+/// The years written as "YYYY年" in `text` (what `year_re` matches), with where their 年 is:
+/// found from each 年, whose four bytes before are 19xx or 20xx. (Matches cannot overlap, since
+/// 年 is no digit.)
+fn years_written(text: &str) -> impl Iterator<Item = (usize, u32)> + '_ {
+    let bytes = text.as_bytes();
+    memchr::memmem::find_iter(bytes, "年".as_bytes()).filter_map(move |at| {
+        let digits = bytes.get(at.checked_sub(4)?..at)?;
+        let year = (digits.starts_with(b"19") || digits.starts_with(b"20"))
+            && digits.iter().all(u8::is_ascii_digit);
+        year.then(|| (at, digits.iter().fold(0, |y, d| y * 10 + u32::from(d - b'0'))))
+    })
 }
 
 /// How much the year mention whose 年 is at `nian` says of the report's year: a 年度 (as in
