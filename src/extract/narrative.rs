@@ -1260,6 +1260,19 @@ fn may_open_with_marker(text: &str) -> bool {
         .starts_with(|c: char| c.is_ascii_digit() || c == '(' || is_cjk_digit(c))
 }
 
+/// `name` without the years it writes ("2023年", "2023年度").
+fn without_years(name: &str) -> String {
+    let mut rest = String::with_capacity(name.len());
+    let mut kept = 0;
+    for (nian, _) in years_written(name) {
+        rest.push_str(&name[kept..nian - 4]);
+        let after = nian + "年".len();
+        kept = after + name[after..].strip_prefix('度').map_or(0, |_| "度".len());
+    }
+    rest.push_str(&name[kept..]);
+    rest
+}
+
 /// Whether the words before 得分 only name the evaluated object itself (本项目, 该单位,
 /// 我局2023年度部门整体支出绩效, 各项指标), so that the score is the total. `raw` is the text
 /// before 得分 as written: a total word there (自评, 综合, 总, 整体) or a 本/该/我 in front is
@@ -1293,10 +1306,8 @@ fn names_the_whole(name: &str, raw: &str) -> bool {
         "所",
         "次",
     ];
-    static YEAR: OnceLock<Regex> = OnceLock::new();
-    let year = YEAR.get_or_init(|| Regex::new(r"(?:19|20)[0-9]{2}年度?").expect("valid regex"));
     let own = name.starts_with(['本', '该', '我']);
-    let mut rest: String = year.replace_all(name, "").into_owned();
+    let mut rest = without_years(name);
     rest = rest.trim_start_matches(['本', '该', '我']).to_string();
     loop {
         let before = rest.len();
@@ -1474,7 +1485,12 @@ fn years_written(text: &str) -> impl Iterator<Item = (usize, u32)> + '_ {
         let digits = bytes.get(at.checked_sub(4)?..at)?;
         let year = (digits.starts_with(b"19") || digits.starts_with(b"20"))
             && digits.iter().all(u8::is_ascii_digit);
-        year.then(|| (at, digits.iter().fold(0, |y, d| y * 10 + u32::from(d - b'0'))))
+        year.then(|| {
+            (
+                at,
+                digits.iter().fold(0, |y, d| y * 10 + u32::from(d - b'0')),
+            )
+        })
     })
 }
 
@@ -2099,6 +2115,17 @@ mod tests {
             )
             .unwrap();
             proptest::prop_assert_eq!(list_marker_len(&text), re.find(&text).map(|m| m.end()), "{}", text);
+        }
+
+        /// Years are dropped from a name as the year pattern would drop them.
+        #[test]
+        fn without_years_drops_what_the_year_pattern_matches(
+            text in crate::extract::joined(&[
+                "2024", "2023", "1999", "2100", "12024", "20", "24", "年", "年度", "度", "本", "部门",
+            ], 8)
+        ) {
+            let re = Regex::new(r"(?:19|20)[0-9]{2}年度?").unwrap();
+            proptest::prop_assert_eq!(without_years(&text), re.replace_all(&text, "").into_owned());
         }
 
         /// The hand-read lead of a subject is what its pattern matches.
