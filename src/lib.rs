@@ -121,27 +121,40 @@ pub fn for_each_checked(
 ) {
     use rayon::prelude::*;
     for chunk in bundles.chunks(CHUNK) {
-        let results: Vec<(Vec<Finding>, BundleSummary)> = chunk
-            .par_iter()
-            .map(|bundle| {
-                let inspected = inspect_bundle(bundle, settings);
-                let mut findings: Vec<Finding> = inspected
-                    .findings
-                    .into_iter()
-                    .filter_map(|f| settings.apply(f))
-                    .map(slim)
-                    .collect();
-                findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-                let summary = summarize(bundle, &findings, inspected.title, inspected.stated_score);
-                done();
-                (findings, summary)
+        // Batches of up to BATCH bundles (`inspect_batch`), small enough that every thread
+        // gets several.
+        let batch = (chunk.len() / (rayon::current_num_threads() * 4)).clamp(1, BATCH);
+        let results: Vec<Vec<(Vec<Finding>, BundleSummary)>> = chunk
+            .par_chunks(batch)
+            .map(|bundles| {
+                let inspected = inspect_batch(bundles, settings);
+                bundles
+                    .iter()
+                    .zip(inspected)
+                    .map(|(bundle, inspected)| {
+                        let mut findings: Vec<Finding> = inspected
+                            .findings
+                            .into_iter()
+                            .filter_map(|f| settings.apply(f))
+                            .map(slim)
+                            .collect();
+                        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+                        let summary =
+                            summarize(bundle, &findings, inspected.title, inspected.stated_score);
+                        done();
+                        (findings, summary)
+                    })
+                    .collect()
             })
             .collect();
-        for (findings, summary) in results {
+        for (findings, summary) in results.into_iter().flatten() {
             sink(findings, summary);
         }
     }
 }
+
+/// How many bundles `inspect_batch` reads a kind of file of before turning to the next kind.
+const BATCH: usize = 16;
 
 /// Drops the decoded text of a finding's source when no label points into it, so a large batch
 /// does not keep every report's text alive until the end of the run.
@@ -303,10 +316,49 @@ pub struct Inspected {
 
 /// `check_bundle`, also keeping the bundle's title and stated total score for the summary.
 pub fn inspect_bundle(bundle: &Bundle, settings: &Settings) -> Inspected {
+    let read = bundle
+        .files
+        .iter()
+        .map(|path| read_document(path, settings));
+    inspect_read(bundle, read.collect(), settings)
+}
+
+/// `inspect_bundle` for each bundle of a batch, reading one kind of file at a time: every
+/// narrative of the batch, then every workbook, then each bundle's checks. Reading a report
+/// and reading a workbook run different code over different tables, and a batch keeps each
+/// warm in the processor's caches: the corpus bench's full check takes about a tenth less time
+/// than bundle by bundle (the same work, in the same instructions).
+pub fn inspect_batch(batch: &[Bundle], settings: &Settings) -> Vec<Inspected> {
+    let mut read: Vec<Vec<Option<Result<Document, InputError>>>> = batch
+        .iter()
+        .map(|b| b.files.iter().map(|_| None).collect())
+        .collect();
+    for workbooks in [false, true] {
+        for (bundle, docs) in batch.iter().zip(&mut read) {
+            for (path, doc) in bundle.files.iter().zip(docs.iter_mut()) {
+                if (source::kind_of(path) == Kind::Workbook) == workbooks {
+                    *doc = Some(read_document(path, settings));
+                }
+            }
+        }
+    }
+    batch
+        .iter()
+        .zip(read)
+        .map(|(bundle, docs)| inspect_read(bundle, docs.into_iter().flatten().collect(), settings))
+        .collect()
+}
+
+/// The checks of a bundle whose files have been read (`read`, in the order of its files).
+fn inspect_read(
+    bundle: &Bundle,
+    read: Vec<Result<Document, InputError>>,
+    settings: &Settings,
+) -> Inspected {
     let mut findings = Vec::new();
     let mut docs = Vec::new();
-    for path in &bundle.files {
-        match read_document(path, settings) {
+    for (path, result) in bundle.files.iter().zip(read) {
+        match result {
             Ok(doc) => docs.push(doc),
             Err(e) => findings.push(input_finding(path, e)),
         }

@@ -270,3 +270,30 @@ fn the_cli_tree_holds_few_findings() {
     eprintln!("{most} of {total} findings held at once");
     assert!(most <= 12, "{most} of {total} findings held at once");
 }
+
+/// Reading a batch of bundles one kind of file at a time (`inspect_batch`, as `for_each_checked`
+/// does) gives each bundle what reading it alone gives: the same findings in the same order,
+/// the same title and stated score. The fixture folders hold unreadable files, narratives with
+/// and without sheets, and bundles of one and several files.
+#[test]
+fn batched_inspection_is_bundle_by_bundle_inspection() {
+    let settings = Settings::default();
+    let roots: Vec<PathBuf> = ["tree", "broken", "field", "sheets", "narrative"]
+        .iter()
+        .map(|d| fixture(d))
+        .collect();
+    let bundles = suanpan::bundles(&roots);
+    assert!(bundles.len() > 50, "{} bundles", bundles.len());
+    let shown = |i: &suanpan::Inspected| {
+        let lines = suanpan::render::line::render_findings(&i.findings, Lang::En);
+        (lines, i.title.clone(), i.stated_score.clone())
+    };
+    for batch in bundles.chunks(7) {
+        let together = suanpan::inspect_batch(batch, &settings);
+        assert_eq!(together.len(), batch.len());
+        for (bundle, inspected) in batch.iter().zip(&together) {
+            let alone = suanpan::inspect_bundle(bundle, &settings);
+            assert_eq!(shown(inspected), shown(&alone), "{:?}", bundle.files);
+        }
+    }
+}
