@@ -7,8 +7,9 @@
 //!   calamine and visit every cell of every sheet;
 //! - suanpan's full check (`check_paths`) over the same folder;
 //!
-//! each with 1 thread and with all threads, best of 3 after a warm-up run, and the ratios. Then,
-//! in separate child processes (so each starts from a fresh heap), the peak resident memory
+//! each with 1 thread and with all threads, the best of 7 rounds (the jobs taking turns within a
+//! round) after a warm-up round, and the ratios. Then, in separate child processes (so each
+//! starts from a fresh heap), the peak resident memory
 //! (`VmHWM`) of a full check over each corpus size given with `--mem`, as the CLI runs it for
 //! line output and for json output (both streamed; sarif is json's path with another writer).
 
@@ -334,17 +335,27 @@ fn streamed_json(paths: &[PathBuf]) -> usize {
     findings
 }
 
-fn best_of(pool: &rayon::ThreadPool, runs: usize, f: &(dyn Fn() -> usize + Sync)) -> Duration {
+/// The best time of each job over `rounds` rounds, after a warm-up round (page cache,
+/// allocator). The jobs take turns within a round, so a slow spell of the machine falls on all
+/// of them rather than on whichever was being timed.
+fn best_of_each(
+    pool: &rayon::ThreadPool,
+    rounds: usize,
+    jobs: &[&(dyn Fn() -> usize + Sync)],
+) -> Vec<Duration> {
     pool.install(|| {
-        black_box(f()); // warm-up: page cache, allocator
-        (0..runs)
-            .map(|_| {
+        for job in jobs {
+            black_box(job());
+        }
+        let mut best = vec![Duration::MAX; jobs.len()];
+        for _ in 0..rounds {
+            for (job, best) in jobs.iter().zip(&mut best) {
                 let t = Instant::now();
-                black_box(f());
-                t.elapsed()
-            })
-            .min()
-            .unwrap_or_default()
+                black_box(job());
+                *best = (*best).min(t.elapsed());
+            }
+        }
+        best
     })
 }
 
@@ -422,12 +433,13 @@ fn main() {
             .expect("a thread pool")
     };
     let (one, all) = (pool(1), pool(cores));
-    let floor1 = best_of(&one, 3, &|| read_only(&paths, true));
-    let text1 = best_of(&one, 3, &|| read_only(&paths, false));
-    let check1 = best_of(&one, 3, &|| full_check(&paths));
-    let floor_n = best_of(&all, 3, &|| read_only(&paths, true));
-    let text_n = best_of(&all, 3, &|| read_only(&paths, false));
-    let check_n = best_of(&all, 3, &|| full_check(&paths));
+    let floor = || read_only(&paths, true);
+    let text = || read_only(&paths, false);
+    let check = || full_check(&paths);
+    let jobs: [&(dyn Fn() -> usize + Sync); 3] = [&floor, &text, &check];
+    let (one, all) = (best_of_each(&one, 7, &jobs), best_of_each(&all, 7, &jobs));
+    let (floor1, text1, check1) = (one[0], one[1], one[2]);
+    let (floor_n, text_n, check_n) = (all[0], all[1], all[2]);
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!();
     println!(
