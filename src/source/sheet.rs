@@ -87,13 +87,17 @@ const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 /// Reads a workbook file.
 pub fn read(path: &Path) -> Result<Workbook, InputError> {
-    let bytes = super::read_bounded(path, MAX_WORKBOOK_BYTES)?;
+    parse_file(path, &super::read_bounded(path, MAX_WORKBOOK_BYTES)?)
+}
+
+/// Reads a workbook from the bytes of its file at `path`, whose extension says the format.
+pub fn parse_file(path: &Path, bytes: &[u8]) -> Result<Workbook, InputError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    parse(&bytes, &ext)
+    parse(bytes, &ext)
 }
 
 /// Reads a workbook held in memory; `ext` says which format to expect.
