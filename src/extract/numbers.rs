@@ -189,7 +189,9 @@ const COUNT_AFTER: &[char] = &[
     '米', '吨', '公', '家', '所', '条',
 ];
 
-/// Classifiers that make a number a count: 7批次, 63人, 七批次.
+/// Classifiers that make a number a count: 7批次, 63人, 七批次. `count_classifier` reads them
+/// by hand, and the test holds it to this list.
+#[cfg(test)]
 const CLASSIFIERS: &[&str] = &[
     "批次", "人次", "户次", "个", "人", "次", "项", "家", "场", "期", "批", "名", "户", "件", "所",
 ];
@@ -248,27 +250,32 @@ fn chinese_counts(text: &str, out: &mut Vec<Figure>) {
         let cp = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
         NUMERALS.contains(&cp)
     };
-    // A count is a run of numerals right before a classifier: find the classifiers (far rarer
-    // than chars to step through) and look back from each.
-    static CLASSIFIER: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
-    let classifiers = CLASSIFIER.get_or_init(|| {
-        // Leftmost-first in list order: 批次 before 批, as `count_classifier` reads them.
+    // A count is a run of numerals right before a classifier: find the numerals (rarer than
+    // the classifiers 人, 项, 期 …) and read each run forward.
+    static NUMERAL: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let numerals = NUMERAL.get_or_init(|| {
+        let chars: Vec<String> = NUMERALS
+            .iter()
+            .filter_map(|&cp| char::from_u32(cp))
+            .map(String::from)
+            .collect();
         aho_corasick::AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(CLASSIFIERS)
-            .expect("valid classifiers")
+            .build(chars)
+            .expect("valid numerals")
     });
-    for end in classifiers.find_iter(text).map(|m| m.start()) {
-        // The numerals are three-byte chars; a classifier is none of them.
-        let mut start = end;
-        while start >= 3 && numeral_at(start - 3) {
-            start -= 3;
-        }
-        if start == end {
+    let mut run_end = 0;
+    for start in numerals.find_iter(text).map(|m| m.start()) {
+        // Within a run already read.
+        if start < run_end {
             continue;
         }
-        let before = text[..start].chars().next_back();
-        if before == Some('第') {
+        let mut end = start;
+        while numeral_at(end) {
+            end += 3;
+        }
+        run_end = end;
+        if text[..start].ends_with('第') {
             continue;
         }
         let Some(c) = count_classifier(&text[end..]) else {
