@@ -73,20 +73,19 @@ pub struct Source {
     pub path: PathBuf,
     /// Decoded UTF-8 text (narratives); empty for workbooks.
     pub text: String,
-    /// Byte offset of the start of each line in `text`.
-    line_starts: Vec<usize>,
+    /// Byte offset of the start of each line in `text`: found when a finding is first placed
+    /// by line, as most reports have few findings and many lines.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// The sheets of a workbook, kept so that human output can show a cell in its context.
     pub sheets: Vec<crate::source::sheet::Sheet>,
 }
 
 impl Source {
     pub fn new(path: PathBuf, text: String) -> Arc<Source> {
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Arc::new(Source {
             path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
             sheets: Vec::new(),
         })
     }
@@ -96,7 +95,7 @@ impl Source {
         Arc::new(Source {
             path,
             text: String::new(),
-            line_starts: vec![0],
+            line_starts: std::sync::OnceLock::new(),
             sheets,
         })
     }
@@ -108,11 +107,15 @@ impl Source {
     /// 1-based line and column (in Unicode scalar values) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts.get_or_init(|| {
+            let lines = memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1);
+            std::iter::once(0).chain(lines).collect()
+        });
+        let line = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line];
+        let start = line_starts[line];
         let col = self
             .text
             .get(start..offset)
