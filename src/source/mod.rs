@@ -77,12 +77,19 @@ pub enum Kind {
 }
 
 pub fn kind_of(path: &Path) -> Kind {
+    // Lower-cased in a small buffer: this runs several times for every file of a batch.
+    let mut lower = [0u8; 8];
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
-        .map(|e| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
+        .filter(|e| e.len() <= lower.len())
+        .map_or("", |e| {
+            let lower = &mut lower[..e.len()];
+            lower.copy_from_slice(e.as_bytes());
+            lower.make_ascii_lowercase();
+            std::str::from_utf8(lower).unwrap_or("")
+        });
+    match ext {
         "txt" | "md" | "text" => Kind::Narrative,
         "docx" => Kind::Docx,
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Kind::Workbook,
@@ -119,6 +126,21 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_go_by_the_extension_in_any_case() {
+        let kind = |p: &str| kind_of(Path::new(p));
+        assert_eq!(kind("a/自评报告.TXT"), Kind::Narrative);
+        assert_eq!(kind("报告.Md"), Kind::Narrative);
+        assert_eq!(kind("报告.docx"), Kind::Docx);
+        assert_eq!(kind("自评表.XLSX"), Kind::Workbook);
+        assert_eq!(kind("表.Ods"), Kind::Workbook);
+        assert_eq!(kind("报告.WPS"), Kind::Unsupported(".docx"));
+        assert_eq!(kind("表.csv"), Kind::Unsupported(".xlsx"));
+        assert_eq!(kind("说明"), Kind::Other);
+        assert_eq!(kind("a.xlsxxxxxx"), Kind::Other);
+        assert_eq!(kind("a.表格"), Kind::Other);
+    }
 
     #[test]
     fn bounded_reads_take_files_up_to_the_limit_and_refuse_larger_ones() {
