@@ -86,28 +86,36 @@ pub fn check(docs: &[crate::Document], settings: &Settings, out: &mut Vec<Findin
     }
 }
 
+/// An indicator's name made comparable: without spaces, quotes and brackets. Borrowed when there
+/// is nothing to drop, as for most names.
+fn name_key(name: &str) -> std::borrow::Cow<'_, str> {
+    let dropped =
+        |c: char| c.is_whitespace() || matches!(c, '“' | '”' | '"' | '(' | ')' | '（' | '）');
+    if name.contains(dropped) {
+        name.chars()
+            .filter(|&c| !dropped(c))
+            .collect::<String>()
+            .into()
+    } else {
+        name.into()
+    }
+}
+
 /// Indicator scores both documents state, matched by the indicator's name.
 fn scores(narrative: &Document, sheet: &Document, settings: &Settings, out: &mut Vec<Finding>) {
-    let key = |s: &str| -> String {
-        s.chars()
-            .filter(|&c| {
-                !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '(' | ')' | '（' | '）')
-            })
-            .collect()
-    };
     // The sheet's indicator names, made comparable once.
-    let sheet_scores: Vec<(String, &Fact)> = sheet
+    let sheet_scores: Vec<(std::borrow::Cow<'_, str>, &Fact)> = sheet
         .facts
         .iter()
         .filter(|f| f.concept == Concept::Score)
-        .map(|f| (key(&f.subject), f))
+        .map(|f| (name_key(&f.subject), f))
         .collect();
     for a in narrative
         .facts
         .iter()
         .filter(|f| f.concept == Concept::Score && f.part_of.is_none() && !f.subject.is_empty())
     {
-        let name = key(&a.subject);
+        let name = name_key(&a.subject);
         let Some(&(_, b)) = sheet_scores.iter().find(|(k, _)| *k == name) else {
             continue;
         };
