@@ -98,7 +98,9 @@ struct SentenceState {
 
 impl<'a> Reader<'a> {
     fn read(&self) -> Vec<Draft> {
-        let mut out = Vec::new();
+        // Sized up front, as the vectors below: growing them copies, and they hold about one
+        // entry per figure, sentence or clause.
+        let mut out = Vec::with_capacity(self.figures.len());
         let mut next_fig = 0;
         let mut last = SentenceState::default();
         let sentences = sentences(self.text);
@@ -1758,7 +1760,7 @@ fn marker(line: &str) -> u8 {
 
 /// Sentence ranges: cut at 。！？!? and line ends.
 fn sentences(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 64 + 1);
     let mut start = 0;
     // Two byte searches, merged: the ends are ASCII or 。, and a UTF-8 encoding never occurs
     // inside another char's, so every match is a whole char.
@@ -1795,7 +1797,7 @@ fn clauses(
         let mark = bytes.get(i.checked_sub(2)?..=i)?;
         matches!(mark, [0xEF, 0xBC, 0x8C | 0x9B] | [0xE3, 0x80, 0x81]).then(|| (i - 2, 3))
     });
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(figs.len() + 2);
     let mut start = s;
     for (rel, len) in merged(ascii, wide) {
         let at = s + rel;

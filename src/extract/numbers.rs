@@ -353,7 +353,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
                 && !after.starts_with(['万', '元', '亿', '%', '分', '‰'])
         })
         .collect();
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(runs.len());
     let mut line_start = 0;
     for (start, num_end, unit_text, end) in numbers(text, &runs) {
         let num = &text[start..num_end];
