@@ -88,12 +88,19 @@ impl Quantity {
 
     /// The interval in 万元 for money, in the own unit otherwise.
     pub fn interval_normalised(&self) -> Interval {
-        self.interval().scale(self.unit.wan_factor())
+        // Most figures are in 万元, points or percent, where scaling by one would only cost.
+        match self.unit {
+            Unit::Yuan | Unit::Yi => self.interval().scale(self.unit.wan_factor()),
+            _ => self.interval(),
+        }
     }
 
     /// The point value in 万元 for money, in the own unit otherwise.
     pub fn normalised(&self) -> Decimal {
-        self.value * self.unit.wan_factor()
+        match self.unit {
+            Unit::Yuan | Unit::Yi => self.value * self.unit.wan_factor(),
+            _ => self.value,
+        }
     }
 
     /// Decimal places of the normalised value (元 → 万元 adds four).
