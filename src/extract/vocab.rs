@@ -119,9 +119,17 @@ impl Backward {
                 continue;
             }
             let end = at + c.len_utf8();
+            // The words' first bytes are compared before the rest: most words of a slot end
+            // with the same char but start with another.
+            let bytes = text.as_bytes();
+            let ends_with = |w: &str| {
+                end.checked_sub(w.len()).is_some_and(|b| {
+                    w.as_bytes().first() == Some(&bytes[b]) && bytes[b..end] == *w.as_bytes()
+                })
+            };
             let found = self.words[first as usize..end_of_slot as usize]
                 .iter()
-                .find(|(k, w, _)| *k == c && text[..end].ends_with(w.as_str()));
+                .find(|(k, w, _)| *k == c && ends_with(w));
             if let Some((_, w, i)) = found {
                 return Some((end - w.len(), end, *i));
             }
