@@ -9,7 +9,7 @@
 //! before it. Only this module reads narrative text; checks see the facts.
 
 use super::normalize::{Normalized, normalize};
-use super::numbers::{Figure, figures};
+use super::numbers::{Figure, chinese_counts_in, digit_figures};
 use super::scan::{lines_of, merged};
 use super::vocab::{self, Vocabulary};
 use crate::diagnostic::{Place, Source};
@@ -28,7 +28,7 @@ pub fn extract(src: &Arc<Source>, settings: &Settings) -> Vec<Fact> {
     let reader = Reader {
         text: &norm.text,
         vocab: settings.vocabulary(),
-        figures: figures(&norm.text),
+        figures: digit_figures(&norm.text),
         year: report_year(&norm.text),
         groups: score_groups(&headings),
         grades: grade_patterns(settings),
@@ -114,7 +114,7 @@ impl<'a> Reader<'a> {
             while next_fig < self.figures.len() && self.figures[next_fig].start < e {
                 next_fig += 1;
             }
-            let figs = &self.figures[first..next_fig];
+            let digit_figs = &self.figures[first..next_fig];
             let next_continues = continues(si + 1);
             if continuing.get(si) == Some(&Continues::AsItem)
                 && let Some(whole) = &list_whole
@@ -136,15 +136,24 @@ impl<'a> Reader<'a> {
             // whose figures are only counts and bare numbers ("编制人数59人", "在“10.26世界环卫
             // 工人日”"), none of which is a fact, when it neither continues the one before (whose
             // amounts' kind it would carry on) nor opens a list.
-            let no_facts = !figs.iter().any(|f| may_be_a_fact(f.unit));
-            let skipped =
-                figs.is_empty() || (no_facts && carried.is_none() && !opens_list(&self.text[s..e]));
+            let opens = opens_list(&self.text[s..e]);
+            let no_facts = !digit_figs.iter().any(|f| may_be_a_fact(f.unit));
+            // Counts in Chinese numerals (三批次) are never facts either, and are looked for
+            // only where the sentence is read whatever they are, or where they decide it.
+            let with_counts;
+            let figs = if no_facts && !next_continues && carried.is_none() && !opens {
+                digit_figs
+            } else {
+                with_counts = with_chinese_counts(digit_figs, self.text, s..e);
+                &with_counts[..]
+            };
+            let skipped = figs.is_empty() || (no_facts && carried.is_none() && !opens);
             last = if skipped && !next_continues {
                 SentenceState::default()
             } else {
                 self.read_sentence(si, s, e, figs, carried, &mut out)
             };
-            if opens_list(&self.text[s..e]) {
+            if opens {
                 list_whole = Some(last.part_of.clone());
             }
             this_continues = next_continues;
@@ -853,6 +862,22 @@ impl<'a> Reader<'a> {
             });
         }
     }
+}
+
+/// A sentence's figures in digits with its counts in Chinese numerals, in order.
+fn with_chinese_counts<'f>(
+    digit_figs: &'f [Figure],
+    text: &str,
+    sentence: std::ops::Range<usize>,
+) -> Cow<'f, [Figure]> {
+    let counts = chinese_counts_in(text, sentence);
+    if counts.is_empty() {
+        return Cow::Borrowed(digit_figs);
+    }
+    let mut figs = digit_figs.to_vec();
+    figs.extend(counts);
+    figs.sort_by_key(|f| f.start);
+    Cow::Owned(figs)
 }
 
 /// Whether a figure in this unit can be read as a fact: amounts, rates and points can; counts
@@ -2044,7 +2069,7 @@ mod tests {
                 "：", "〔", "，，",
             ], 12)
         ) {
-            let figs = figures(&text);
+            let figs = crate::extract::numbers::figures(&text);
             let mut expected = Vec::new();
             let mut start = 0;
             for (at, c) in text.char_indices() {

@@ -111,21 +111,21 @@ fn numbers<'t>(
 /// The unit `text` opens with: the first of `UNITS` it starts with, or "". Found from the
 /// first char, as this runs for every number.
 fn unit_at(text: &str) -> &'static str {
-    let unit = match text.chars().next() {
-        Some('个') => "个百分点",
+    // Each comparison is with a literal, which the compiler makes a few loads instead of a call.
+    match text.chars().next() {
+        Some('个') if text.starts_with("个百分点") => "个百分点",
         Some('万') if text.starts_with("万亿元") => "万亿元",
         Some('万') if text.starts_with("万元") => "万元",
         Some('万') => "万",
         Some('亿') if text.starts_with("亿元") => "亿元",
         Some('亿') => "亿",
-        Some('千') => "千元",
+        Some('千') if text.starts_with("千元") => "千元",
         Some('元') => "元",
         Some('%') => "%",
         Some('‰') => "‰",
         Some('分') => "分",
         _ => "",
-    };
-    if text.starts_with(unit) { unit } else { "" }
+    }
 }
 
 /// Each run of digits: where it starts, and its length.
@@ -222,8 +222,10 @@ fn count_classifier(after: &str) -> Option<&'static str> {
     })
 }
 
-/// Counts written in Chinese numerals (七批次, 十二项, 两场), read as counts, never as amounts.
-fn chinese_counts(text: &str, out: &mut Vec<Figure>) {
+/// Counts written in Chinese numerals (七批次, 十二项, 两场), read as counts, never as amounts:
+/// those in `text[within]` (a sentence: a count never crosses a sentence's end).
+pub fn chinese_counts_in(text: &str, within: std::ops::Range<usize>) -> Vec<Figure> {
+    let mut out = Vec::new();
     const NUMERALS: [u32; 15] = [
         '零' as u32,
         '〇' as u32,
@@ -265,7 +267,10 @@ fn chinese_counts(text: &str, out: &mut Vec<Figure>) {
             .expect("valid numerals")
     });
     let mut run_end = 0;
-    for start in numerals.find_iter(text).map(|m| m.start()) {
+    let Some(part) = text.get(within.clone()) else {
+        return out;
+    };
+    for start in numerals.find_iter(part).map(|m| within.start + m.start()) {
         // Within a run already read.
         if start < run_end {
             continue;
@@ -292,6 +297,7 @@ fn chinese_counts(text: &str, out: &mut Vec<Figure>) {
             unit: Unit::Count,
         });
     }
+    out
 }
 
 /// The value of a Chinese numeral below ten thousand (十二 = 12, 两百零五 = 205).
@@ -326,7 +332,17 @@ fn chinese_numeral(s: &str) -> Option<u64> {
     Some(total + current.unwrap_or(0))
 }
 
+/// The figures of a text, in order: those written in digits and the counts in Chinese
+/// numerals.
 pub fn figures(text: &str) -> Vec<Figure> {
+    let mut out = digit_figures(text);
+    out.extend(chinese_counts_in(text, 0..text.len()));
+    out.sort_by_key(|f| f.start);
+    out
+}
+
+/// The figures written in digits, in order.
+pub fn digit_figures(text: &str) -> Vec<Figure> {
     let digit_at = |i: Option<char>| i.is_some_and(|c| c.is_ascii_digit());
     // A date starts a run of digits (the pattern is anchored and tried only there).
     let bytes = text.as_bytes();
@@ -461,8 +477,6 @@ pub fn figures(text: &str) -> Vec<Figure> {
             unit,
         });
     }
-    chinese_counts(text, &mut out);
-    out.sort_by_key(|f| f.start);
     out
 }
 
@@ -485,8 +499,7 @@ mod tests {
                 "个", "项", "场", "期", "名", "户次", "所", "开展", "工作", "，", "1", "a", "。",
             ], 16)
         ) {
-            let mut found = Vec::new();
-            chinese_counts(&text, &mut found);
+            let found = chinese_counts_in(&text, 0..text.len());
             let found: Vec<(usize, usize, Decimal)> =
                 found.iter().map(|f| (f.start, f.end, f.value)).collect();
             let numeral = |c: char| "零〇一二两三四五六七八九十百千".contains(c);
