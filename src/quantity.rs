@@ -91,7 +91,13 @@ impl Quantity {
         // Most figures are in 万元, points or percent, where scaling by one would only cost.
         match self.unit {
             Unit::Yuan | Unit::Yi => self.interval().scale(self.unit.wan_factor()),
-            _ => self.interval(),
+            _ => {
+                let i = self.interval();
+                Interval {
+                    lo: times_one(i.lo),
+                    hi: times_one(i.hi),
+                }
+            }
         }
     }
 
@@ -99,7 +105,7 @@ impl Quantity {
     pub fn normalised(&self) -> Decimal {
         match self.unit {
             Unit::Yuan | Unit::Yi => self.value * self.unit.wan_factor(),
-            _ => self.value,
+            _ => times_one(self.value),
         }
     }
 
@@ -111,6 +117,12 @@ impl Quantity {
             _ => self.precision,
         }
     }
+}
+
+/// `d × 1` without the multiplication: `d` itself, but a zero is made plain (positive, no
+/// decimals) as the product is, so that "减少0万元" (−0) reads as no change, not a decrease.
+fn times_one(d: Decimal) -> Decimal {
+    if d.is_zero() { Decimal::ZERO } else { d }
 }
 
 impl fmt::Display for Quantity {
@@ -226,6 +238,31 @@ impl Interval {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    proptest::proptest! {
+        /// Normalising skips the multiplication by one, and gives what it gave, to the bit:
+        /// sign, scale and digits (a negative zero, "减少0万元", included).
+        #[test]
+        fn normalising_without_scaling_is_scaling_by_one(
+            mantissa in -100_000i64..100_000,
+            scale in 0u32..6,
+            precision in 0u32..4,
+            negative_zero in proptest::bool::ANY,
+        ) {
+            let mut value = Decimal::new(mantissa, scale);
+            if negative_zero {
+                value = Decimal::new(0, scale);
+                value.set_sign_negative(true);
+            }
+            for unit in [Unit::Wan, Unit::Percent, Unit::Points, Unit::Plain] {
+                let q = Quantity::new(value, precision, unit);
+                let bits = |d: Decimal| d.serialize();
+                proptest::prop_assert_eq!(bits(q.normalised()), bits(q.value * Decimal::ONE));
+                let (got, want) = (q.interval_normalised(), q.interval().scale(Decimal::ONE));
+                proptest::prop_assert_eq!((bits(got.lo), bits(got.hi)), (bits(want.lo), bits(want.hi)));
+            }
+        }
+    }
 
     #[test]
     fn figures_are_at_most_a_hundred_trillion() {
