@@ -328,15 +328,49 @@ pub fn inspect_bundle(bundle: &Bundle, settings: &Settings) -> Inspected {
 /// each bundle's checks. Reading a report and reading a workbook run different code over
 /// different tables, and a batch keeps each warm in the processor's caches: the same work, in
 /// the same instructions, takes about an eighth less time on the corpus bench than bundle by
-/// bundle (README, "Benchmark").
+/// bundle (README, "Benchmark"). Large files make smaller batches: a batch holds bundles only
+/// until their files come to `BATCH_BYTES`, so that a thread never holds more than that (and
+/// one bundle) at once.
 pub fn inspect_batch(batch: &[Bundle], settings: &Settings) -> Vec<Inspected> {
+    inspect_batch_within(batch, settings, BATCH_BYTES)
+}
+
+/// `inspect_batch`, holding bundles only until their files come to `budget` bytes.
+fn inspect_batch_within(batch: &[Bundle], settings: &Settings, budget: usize) -> Vec<Inspected> {
+    let mut out = Vec::with_capacity(batch.len());
+    let mut rest = batch;
+    while !rest.is_empty() {
+        let mut bytes = Vec::new();
+        let (mut taken, mut held) = (0, 0);
+        while taken < rest.len() && (taken == 0 || held < budget) {
+            for path in &rest[taken].files {
+                let read = read_input(path);
+                held += read.as_ref().map_or(0, Vec::len);
+                bytes.push(Some(read));
+            }
+            taken += 1;
+        }
+        let (now, later) = rest.split_at(taken);
+        out.extend(inspect_read_batch(now, bytes, settings));
+        rest = later;
+    }
+    out
+}
+
+/// How many bytes of files a batch reads before it reads no further bundle.
+const BATCH_BYTES: usize = 4 << 20;
+
+/// `inspect_batch` for bundles whose files' bytes (`bytes`, in order) have been read.
+fn inspect_read_batch(
+    batch: &[Bundle],
+    mut bytes: Vec<Option<Result<Vec<u8>, InputError>>>,
+    settings: &Settings,
+) -> Vec<Inspected> {
     // The batch's files in order, bundle after bundle, and whether each is a workbook.
     let files = || batch.iter().flat_map(|b| b.files.iter());
     let books: Vec<bool> = files()
         .map(|path| source::kind_of(path) == Kind::Workbook)
         .collect();
-    let mut bytes: Vec<Option<Result<Vec<u8>, InputError>>> =
-        files().map(|path| Some(read_input(path))).collect();
     let mut docs: Vec<Option<Result<Document, InputError>>> = files().map(|_| None).collect();
     for workbooks in [false, true] {
         let pass = files().zip(&books).zip(&mut bytes).zip(&mut docs);
@@ -542,4 +576,33 @@ pub fn input_finding(path: &Path, err: InputError) -> Finding {
     };
     let src = Source::new(path.to_path_buf(), String::new());
     Finding::new(rule, src.clone(), err.describe()).label(&src, Place::File, Text::new("", ""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// However the byte budget cuts a batch (every bundle alone, a few together, all at once),
+    /// each bundle gets what inspecting it alone gives.
+    #[test]
+    fn a_batch_cut_by_its_byte_budget_inspects_each_bundle_as_alone() {
+        let settings = Settings::default();
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let bundles = bundles(&[fixtures.join("tree"), fixtures.join("broken")]);
+        let shown = |i: &Inspected| {
+            let lines = render::line::render_findings(&i.findings, diagnostic::Lang::En);
+            (lines, i.title.clone(), i.stated_score.clone())
+        };
+        let alone: Vec<_> = bundles
+            .iter()
+            .map(|b| shown(&inspect_bundle(b, &settings)))
+            .collect();
+        for budget in [0, 20_000, usize::MAX] {
+            let batched: Vec<_> = inspect_batch_within(&bundles, &settings, budget)
+                .iter()
+                .map(shown)
+                .collect();
+            assert_eq!(batched, alone, "budget {budget}");
+        }
+    }
 }
