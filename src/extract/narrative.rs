@@ -1248,28 +1248,34 @@ fn indicator_label(clause: &str) -> Option<String> {
 /// the spaces around it: what the pattern in the test matches. Read by hand, as it runs for
 /// indicator names and labels.
 fn list_marker_len(text: &str) -> Option<usize> {
+    let (_, after) = opening_marker(text.trim_start())?;
+    Some(text.len() - after.trim_start().len())
+}
+
+/// The list marker `text` opens with, by level — "一、" 1, "(一)" 2, "1." or "1、" 3, "(1)" 4 —
+/// and the text after it: what section headings (`heading_level`) and list markers
+/// (`list_marker_len`) are made of.
+fn opening_marker(text: &str) -> Option<(u8, &str)> {
     /// What follows one or two ASCII digits opening `s`.
     fn after_digits(s: &str) -> Option<&str> {
         let after = s.trim_start_matches(|c: char| c.is_ascii_digit());
         (1..=2).contains(&(s.len() - after.len())).then_some(after)
     }
-    let rest = text.trim_start();
-    let after = if let Some(inner) = rest.strip_prefix('(') {
+    if let Some(inner) = text.strip_prefix('(') {
         let cjk = inner.trim_start_matches(is_cjk_digit);
         if cjk.len() < inner.len() {
-            cjk.strip_prefix(')')?
+            Some((2, cjk.strip_prefix(')')?))
         } else {
-            after_digits(inner)?.strip_prefix(')')?
+            Some((4, after_digits(inner)?.strip_prefix(')')?))
         }
     } else {
-        let cjk = rest.trim_start_matches(is_cjk_digit);
-        if cjk.len() < rest.len() {
-            cjk.strip_prefix('、')?
+        let cjk = text.trim_start_matches(is_cjk_digit);
+        if cjk.len() < text.len() {
+            Some((1, cjk.strip_prefix('、')?))
         } else {
-            after_digits(rest)?.strip_prefix(['.', '、'])?
+            Some((3, after_digits(text)?.strip_prefix(['.', '、'])?))
         }
-    };
-    Some(text.len() - after.trim_start().len())
+    }
 }
 
 /// Whether `c` is one of the Chinese numerals list markers count with (一、, (二), 三是).
@@ -1871,30 +1877,7 @@ fn heading_level(line: &str) -> Option<u8> {
         rest = rest.trim_start_matches('#').trim_start();
     }
     let rest = rest.strip_prefix("**").unwrap_or(rest);
-    fn cjk_digits(s: &str) -> &str {
-        s.trim_start_matches(is_cjk_digit)
-    }
-    /// What follows one or two ASCII digits opening `s`.
-    fn ascii_digits(s: &str) -> Option<&str> {
-        let after = s.trim_start_matches(|c: char| c.is_ascii_digit());
-        (1..=2).contains(&(s.len() - after.len())).then_some(after)
-    }
-    if let Some(inner) = rest.strip_prefix('(') {
-        let after = cjk_digits(inner);
-        if after.len() < inner.len() && after.starts_with(')') {
-            return Some(2);
-        }
-        return ascii_digits(inner)
-            .is_some_and(|after| after.starts_with(')'))
-            .then_some(4);
-    }
-    let after = cjk_digits(rest);
-    if after.len() < rest.len() {
-        return after.starts_with('、').then_some(1);
-    }
-    ascii_digits(rest)
-        .is_some_and(|after| after.starts_with(['.', '、']))
-        .then_some(3)
+    opening_marker(rest).map(|(level, _)| level)
 }
 
 /// Where a line's first sentence ends (。!?), found by byte search: '!' and '?' are ASCII, and
