@@ -153,7 +153,7 @@ pub fn for_each_checked(
     }
 }
 
-/// How many bundles `inspect_batch` reads a kind of file of before turning to the next kind.
+/// The most bundles a thread takes as one batch (`inspect_batch`).
 const BATCH: usize = 32;
 
 /// Drops the decoded text of a finding's source when no label points into it, so a large batch
@@ -344,9 +344,10 @@ fn inspect_batch_within(batch: &[Bundle], settings: &Settings, budget: usize) ->
         let (mut taken, mut held) = (0, 0);
         while taken < rest.len() && (taken == 0 || held < budget) {
             for path in &rest[taken].files {
-                let read = read_input(path);
+                let kind = source::kind_of(path);
+                let read = read_input(path, kind);
                 held += read.as_ref().map_or(0, Vec::len);
-                bytes.push(Some(read));
+                bytes.push((kind, Some(read)));
             }
             taken += 1;
         }
@@ -360,30 +361,29 @@ fn inspect_batch_within(batch: &[Bundle], settings: &Settings, budget: usize) ->
 /// How many bytes of files a batch reads before it reads no further bundle.
 const BATCH_BYTES: usize = 4 << 20;
 
-/// `inspect_batch` for bundles whose files' bytes (`bytes`, in order) have been read.
+/// A file of a batch: its kind, and its bytes until they are made its document.
+type ReadFile = (Kind, Option<Result<Vec<u8>, InputError>>);
+
+/// `inspect_batch` for bundles whose files' kinds and bytes (`read`, in order) have been read.
 fn inspect_read_batch(
     batch: &[Bundle],
-    mut bytes: Vec<Option<Result<Vec<u8>, InputError>>>,
+    mut read: Vec<ReadFile>,
     settings: &Settings,
 ) -> Vec<Inspected> {
-    // The batch's files in order, bundle after bundle, and whether each is a workbook.
+    // The batch's files in order, bundle after bundle.
     let files = || batch.iter().flat_map(|b| b.files.iter());
-    let books: Vec<bool> = files()
-        .map(|path| source::kind_of(path) == Kind::Workbook)
-        .collect();
     let mut docs: Vec<Option<Result<Document, InputError>>> = files().map(|_| None).collect();
     for workbooks in [false, true] {
-        let pass = files().zip(&books).zip(&mut bytes).zip(&mut docs);
-        for (((path, &book), bytes), doc) in pass {
-            if book == workbooks {
+        for ((path, (kind, bytes)), doc) in files().zip(&mut read).zip(&mut docs) {
+            if (*kind == Kind::Workbook) == workbooks {
                 *doc = bytes
                     .take()
-                    .map(|b| b.and_then(|b| document_of(path, b, settings)));
+                    .map(|b| b.and_then(|b| document_of(path, *kind, b, settings)));
             }
         }
     }
-    for (&book, doc) in books.iter().zip(&mut docs) {
-        if let (true, Some(Ok(doc))) = (book, doc) {
+    for ((kind, _), doc) in read.iter().zip(&mut docs) {
+        if let (Kind::Workbook, Some(Ok(doc))) = (kind, doc) {
             check_read_workbook(doc, settings);
         }
     }
@@ -425,8 +425,9 @@ fn inspect_read(
 
 /// Reads one file into a document, by its kind.
 pub fn read_document(path: &Path, settings: &Settings) -> Result<Document, InputError> {
-    let mut doc = document_of(path, read_input(path)?, settings)?;
-    if source::kind_of(path) == Kind::Workbook {
+    let kind = source::kind_of(path);
+    let mut doc = document_of(path, kind, read_input(path, kind)?, settings)?;
+    if kind == Kind::Workbook {
         check_read_workbook(&mut doc, settings);
     }
     Ok(doc)
@@ -434,12 +435,9 @@ pub fn read_document(path: &Path, settings: &Settings) -> Result<Document, Input
 
 /// A file's bytes, read within the limit for its kind; a kind suanpan cannot read is refused
 /// unread.
-fn read_input(path: &Path) -> Result<Vec<u8>, InputError> {
-    match source::kind_of(path) {
-        Kind::Unsupported(convert_to) => Err(InputError::Unsupported {
-            ext: extension(path),
-            convert_to,
-        }),
+fn read_input(path: &Path, kind: Kind) -> Result<Vec<u8>, InputError> {
+    match kind {
+        Kind::Unsupported(convert_to) => Err(unsupported(path, convert_to)),
         Kind::Workbook => source::read_bounded(path, source::sheet::MAX_WORKBOOK_BYTES),
         Kind::Narrative | Kind::Other | Kind::Docx => {
             source::read_bounded(path, source::text::MAX_TEXT_BYTES)
@@ -449,8 +447,13 @@ fn read_input(path: &Path) -> Result<Vec<u8>, InputError> {
 
 /// The document a file's bytes make: a narrative with its facts, or a workbook with its sheets
 /// (its own checks are `check_read_workbook`'s).
-fn document_of(path: &Path, bytes: Vec<u8>, settings: &Settings) -> Result<Document, InputError> {
-    let text = match source::kind_of(path) {
+fn document_of(
+    path: &Path,
+    kind: Kind,
+    bytes: Vec<u8>,
+    settings: &Settings,
+) -> Result<Document, InputError> {
+    let text = match kind {
         Kind::Narrative | Kind::Other => source::text::decode(&bytes)?.0,
         Kind::Docx => source::docx::text_of(&bytes)?,
         Kind::Workbook => {
@@ -461,12 +464,7 @@ fn document_of(path: &Path, bytes: Vec<u8>, settings: &Settings) -> Result<Docum
                 findings: Vec::new(),
             });
         }
-        Kind::Unsupported(convert_to) => {
-            return Err(InputError::Unsupported {
-                ext: extension(path),
-                convert_to,
-            });
-        }
+        Kind::Unsupported(convert_to) => return Err(unsupported(path, convert_to)),
     };
     Ok(narrative_document(
         Source::new(path.to_path_buf(), text),
@@ -479,6 +477,14 @@ fn check_read_workbook(doc: &mut Document, settings: &Settings) {
     let (facts, findings) = check::sheet::check_workbook(&doc.source, &doc.source.sheets, settings);
     doc.facts = facts;
     doc.findings = findings;
+}
+
+/// The error for a file of a kind suanpan cannot read, saying what to convert it to.
+fn unsupported(path: &Path, convert_to: &'static str) -> InputError {
+    InputError::Unsupported {
+        ext: extension(path),
+        convert_to,
+    }
 }
 
 fn extension(path: &Path) -> String {
