@@ -9,7 +9,7 @@
 //! before it. Only this module reads narrative text; checks see the facts.
 
 use super::normalize::{Normalized, normalize};
-use super::numbers::{Figure, chinese_counts_in, digit_figures};
+use super::numbers::{Figure, digit_figures, with_chinese_counts};
 use super::scan::{lines_of, merged};
 use super::vocab::{self, Vocabulary};
 use crate::diagnostic::{Place, Source};
@@ -862,22 +862,6 @@ impl<'a> Reader<'a> {
             });
         }
     }
-}
-
-/// A sentence's figures in digits with its counts in Chinese numerals, in order.
-fn with_chinese_counts<'f>(
-    digit_figs: &'f [Figure],
-    text: &str,
-    sentence: std::ops::Range<usize>,
-) -> Cow<'f, [Figure]> {
-    let counts = chinese_counts_in(text, sentence);
-    if counts.is_empty() {
-        return Cow::Borrowed(digit_figs);
-    }
-    let mut figs = digit_figs.to_vec();
-    figs.extend(counts);
-    figs.sort_by_key(|f| f.start);
-    Cow::Owned(figs)
 }
 
 /// Whether a figure in this unit can be read as a fact: amounts, rates and points can; counts

@@ -224,7 +224,7 @@ fn count_classifier(after: &str) -> Option<&'static str> {
 
 /// Counts written in Chinese numerals (七批次, 十二项, 两场), read as counts, never as amounts:
 /// those in `text[within]` (a sentence: a count never crosses a sentence's end).
-pub fn chinese_counts_in(text: &str, within: std::ops::Range<usize>) -> Vec<Figure> {
+fn chinese_counts_in(text: &str, within: std::ops::Range<usize>) -> Vec<Figure> {
     let mut out = Vec::new();
     const NUMERALS: [u32; 15] = [
         '零' as u32,
@@ -335,10 +335,24 @@ fn chinese_numeral(s: &str) -> Option<u64> {
 /// The figures of a text, in order: those written in digits and the counts in Chinese
 /// numerals.
 pub fn figures(text: &str) -> Vec<Figure> {
-    let mut out = digit_figures(text);
-    out.extend(chinese_counts_in(text, 0..text.len()));
-    out.sort_by_key(|f| f.start);
-    out
+    with_chinese_counts(&digit_figures(text), text, 0..text.len()).into_owned()
+}
+
+/// The figures in digits of `text[within]` (`digit_figs`, in order) with the counts in Chinese
+/// numerals there, in order; borrowed when there are none.
+pub fn with_chinese_counts<'f>(
+    digit_figs: &'f [Figure],
+    text: &str,
+    within: std::ops::Range<usize>,
+) -> Cow<'f, [Figure]> {
+    let counts = chinese_counts_in(text, within);
+    if counts.is_empty() {
+        return Cow::Borrowed(digit_figs);
+    }
+    let mut figs = digit_figs.to_vec();
+    figs.extend(counts);
+    figs.sort_by_key(|f| f.start);
+    Cow::Owned(figs)
 }
 
 /// The figures written in digits, in order.
