@@ -1,0 +1,303 @@
+use super::super::vocab::{self};
+use super::cut::{list_marker_len, may_open_with_marker};
+use super::periods::without_years;
+use super::subjects::{has_quote_or_space, is_quote_or_space};
+use super::walk::SentenceState;
+use super::{Draft, Reader};
+use crate::fact::Concept;
+use rust_decimal::Decimal;
+use std::sync::OnceLock;
+
+/// An indicator's name from the words before 得分: without list markers, bracketed notes,
+/// quotes and trailing evaluative words.
+pub(super) fn indicator_name(raw: &str) -> String {
+    let raw = list_marker_len(raw).map_or(raw, |len| &raw[len..]);
+    let mut s: String = if has_quote_or_space(raw) {
+        raw.chars().filter(|&c| !is_quote_or_space(c)).collect()
+    } else {
+        raw.to_string()
+    };
+    // Drop bracketed notes such as (15分).
+    while let (Some(a), Some(b)) = (s.find('('), s.find(')')) {
+        if b < a {
+            break;
+        }
+        s.replace_range(a..b + 1, "");
+    }
+    let mut name = s.trim_matches(|c: char| !c.is_alphanumeric());
+    for w in ["其中", "的"] {
+        name = name.strip_prefix(w).unwrap_or(name);
+    }
+    loop {
+        let before = name.len();
+        for w in ["自评", "评价", "最终", "综合", "实际", "的", "为"] {
+            name = name.strip_suffix(w).unwrap_or(name);
+        }
+        if name.len() == before {
+            break;
+        }
+    }
+    name.to_string()
+}
+
+/// A points figure with no word of its own saying what it is, read from the sentence around it:
+/// - in a 其中 list after a score or weight, a first-level indicator's (or a bonus item's) points
+///   are of that kind:
+///   "综合得分92.5分，其中决策指标18分，过程指标19分…" (scores), "总分100分，其中决策指标20分…"
+///   (weights);
+/// - right after an indicator's weight in brackets, its score: "决策（20分）18分".
+pub(super) fn listed_points(
+    mut draft: Draft,
+    prefix: &str,
+    st: &mut SentenceState,
+) -> Option<Draft> {
+    if prefix.ends_with(')') {
+        if !st.after_bracketed_weight {
+            return None;
+        }
+        draft.concept = Concept::Score;
+        draft.subject = st.indicator.clone().filter(|i| is_first_level(i))?;
+        return Some(draft);
+    }
+    let name = indicator_name(prefix);
+    let bonus = ["加分项", "附加分", "加分"].contains(&name.as_str());
+    if !st.points_listed || st.part_of.is_none() || !(is_first_level(&name) || bonus) {
+        return None;
+    }
+    draft.concept = match st.outer_points? {
+        Concept::Score | Concept::TotalScore => Concept::Score,
+        Concept::Weight if !bonus => Concept::Weight,
+        _ => return None,
+    };
+    // Not made the sentence's indicator: "总分100分，其中决策指标20分…效益指标20分，自评得分92分"
+    // ends with the report's score, not 效益指标's.
+    draft.subject = name;
+    Some(draft)
+}
+
+/// Whether an indicator is one of the first-level ones that are never another's part: 决策,
+/// 过程, 产出, 效益. (满意度 is first-level in the project template but under 效益 in the
+/// department one; 预算执行率 is first-level in one and under 过程 in the other.)
+pub(super) fn is_first_level(name: &str) -> bool {
+    let stem = name.strip_suffix("指标").unwrap_or(name);
+    matches!(stem, "决策" | "过程" | "产出" | "效益")
+}
+
+/// Whether an indicator name is only a year: 上年, 本年度, 2023年 ….
+pub(super) fn names_a_year(name: &str) -> bool {
+    let stem = name.strip_suffix('度').unwrap_or(name);
+    let Some(stem) = stem.strip_suffix('年') else {
+        return false;
+    };
+    matches!(stem, "上" | "上一" | "去" | "本" | "当" | "今")
+        || (stem.len() == 4 && stem.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A clause that is only an indicator's name: a numbered label ("(一)决策指标") or a short name
+/// ending in 指标.
+pub(super) fn indicator_label(clause: &str) -> Option<String> {
+    // A name ending in 指标 needs both chars; most clauses neither open with a marker nor hold
+    // them, and need no name.
+    let may_mark = may_open_with_marker(clause);
+    let may_end_in_zhibiao = clause.contains('指') && clause.contains('标');
+    if !(may_mark || may_end_in_zhibiao) {
+        return None;
+    }
+    let name = indicator_name(clause);
+    let len = name.chars().count();
+    let labelled = (may_mark && list_marker_len(clause).is_some()) || name.ends_with("指标");
+    (labelled && (2..=16).contains(&len) && !name.contains(['。', '，'])).then_some(name)
+}
+
+/// Whether the words before 得分 only name the evaluated object itself (本项目, 该单位,
+/// 我局2023年度部门整体支出绩效, 各项指标), so that the score is the total. `raw` is the text
+/// before 得分 as written: a total word there (自评, 综合, 总, 整体) or a 本/该/我 in front is
+/// needed, so that an indicator such as 项目绩效 stays an indicator.
+pub(super) fn names_the_whole(name: &str, raw: &str) -> bool {
+    const WHOLE: &[&str] = &[
+        "各项指标",
+        "各指标",
+        "全部指标",
+        "所有指标",
+        "部门整体",
+        "项目整体",
+        "整体",
+        "支出",
+        "绩效",
+        "部门",
+        "单位",
+        "项目",
+        "评价",
+        "年度",
+        "本级",
+        "指标",
+        "各项",
+        "局",
+        "委",
+        "厅",
+        "办",
+        "院",
+        "中心",
+        "站",
+        "所",
+        "次",
+    ];
+    let own = name.starts_with(['本', '该', '我']);
+    let mut rest = without_years(name);
+    rest = rest.trim_start_matches(['本', '该', '我']).to_string();
+    loop {
+        let before = rest.len();
+        for w in WHOLE {
+            if let Some(r) = rest.strip_prefix(w) {
+                rest = r.to_string();
+            }
+        }
+        if rest.len() == before {
+            break;
+        }
+    }
+    let total_word = ["自评", "综合", "总", "整体", "各项", "指标"]
+        .iter()
+        .any(|w| raw.contains(w));
+    rest.is_empty() && (own || total_word)
+}
+
+impl<'a> Reader<'a> {
+    pub(super) fn classify_points(
+        &self,
+        mut draft: Draft,
+        prefix: &str,
+        after: &str,
+        st: &mut SentenceState,
+    ) -> Option<Draft> {
+        draft.part_of = None;
+        draft.subject = String::new();
+        // "总分90分及以上者为优秀", "80至89分": a band's bound, not a score.
+        let rest = after.trim_start();
+        if [
+            "以上",
+            "以下",
+            "及以上",
+            "及以下",
+            "(含)",
+            "至",
+            "—",
+            "~",
+            "～",
+        ]
+        .iter()
+        .any(|w| rest.starts_with(w))
+        {
+            return None;
+        }
+        let trimmed = prefix.trim_end();
+        // "项目实施程序(15分)": a weight in brackets after the indicator's name.
+        if let Some(name) = trimmed.strip_suffix('(') {
+            if after.trim_start().starts_with(')') {
+                let name = indicator_name(name);
+                draft.concept = Concept::Weight;
+                draft.subject = name.clone();
+                if !name.is_empty() {
+                    st.indicator = Some(name);
+                }
+                return Some(draft);
+            }
+            return None;
+        }
+        let (term, term_start) = match self.points_term(prefix) {
+            Some(t) => t,
+            None if !trimmed.ends_with('得') => return listed_points(draft, trimmed, st),
+            None => {
+                // "产出指标得8分"
+                let stem = trimmed.strip_suffix('得')?;
+                static DE: OnceLock<vocab::Term> = OnceLock::new();
+                let de = DE.get_or_init(|| vocab::Term {
+                    text: "得".into(),
+                    concept: Concept::Score,
+                    negative: false,
+                });
+                (de, stem.len())
+            }
+        };
+        let gap = &prefix[term_start + term.text.len()..];
+        if gap.contains('扣') || prefix[..term_start].ends_with('扣') {
+            return None;
+        }
+        // A 分别 list not read as one ("…资产管理指标分别得9分、…") names no indicator here.
+        if prefix[..term_start].trim_end().ends_with("分别") {
+            return None;
+        }
+        let raw_name = &prefix[..term_start];
+        let name = indicator_name(raw_name);
+        match term.concept {
+            // "总分100分" states full marks, not the score obtained.
+            Concept::TotalScore
+                if term.text == "总分" && draft.figure.value == Decimal::ONE_HUNDRED =>
+            {
+                draft.concept = Concept::Weight;
+            }
+            // "产出指标自评分45分": after an indicator's name a total word is its score.
+            Concept::TotalScore if !name.ends_with("指标") || names_the_whole(&name, raw_name) => {
+                draft.concept = Concept::TotalScore
+            }
+            Concept::Weight => {
+                draft.concept = Concept::Weight;
+                if name.is_empty() {
+                    draft.subject = st.indicator.clone().unwrap_or_default();
+                } else {
+                    draft.subject = name.clone();
+                    st.indicator = Some(name);
+                }
+            }
+            _ => {
+                let total_words = ["自评", "综合", "最终", "总"];
+                if names_a_year(&name) {
+                    // "上年自评得分88分，本年自评得分91分": a year's total, not an indicator's.
+                    draft.concept = Concept::TotalScore;
+                    draft.period = self.period(raw_name);
+                } else if !name.is_empty() && names_the_whole(&name, raw_name) {
+                    draft.concept = Concept::TotalScore;
+                } else if name.is_empty() {
+                    // "决策指标得分18分，过程指标得分19分，自评得分90分": once the indicator has
+                    // its score, a total word names the report's.
+                    let scored = st.indicator.is_some() && st.indicator == st.scored_indicator;
+                    if scored && total_words.iter().any(|w| raw_name.contains(w)) {
+                        draft.concept = Concept::TotalScore;
+                    } else if let Some(ind) = &st.indicator {
+                        draft.concept = Concept::Score;
+                        draft.subject = ind.clone();
+                    } else if total_words.iter().any(|w| raw_name.contains(w)) {
+                        draft.concept = Concept::TotalScore;
+                    } else {
+                        return None;
+                    }
+                } else {
+                    draft.concept = Concept::Score;
+                    draft.subject = name.clone();
+                    st.scored_indicator = Some(name.clone());
+                    // A first-level indicator after another one's parts is its sibling: the
+                    // 其中 list has ended ("…时效指标得分10分；效益指标得分28分").
+                    // Named right after 其中, it is a part all the same ("效益指标得分19分，其中
+                    // 满意度指标得分9分": 满意度 is under 效益 in the department template).
+                    if !st.of_which_here
+                        && st
+                            .parent_indicator
+                            .as_ref()
+                            .is_some_and(|p| is_first_level(p) && is_first_level(&name))
+                    {
+                        st.parent_indicator = None;
+                    }
+                    if st.parent_indicator.as_ref().is_some_and(|p| *p != name) {
+                        draft.part_of = st.parent_indicator.clone();
+                    }
+                    st.indicator = Some(name);
+                }
+            }
+        }
+        Some(draft)
+    }
+
+    pub(super) fn points_term(&self, prefix: &str) -> Option<(&'a vocab::Term, usize)> {
+        self.nearest_term(prefix, vocab::Terms::Points)
+    }
+}

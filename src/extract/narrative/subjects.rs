@@ -1,0 +1,265 @@
+use super::super::vocab::{self, Vocabulary};
+use super::Reader;
+use super::amounts::is_connector;
+use super::cut::{list_marker_len, may_open_with_marker};
+use super::scores::names_the_whole;
+use super::walk::SentenceState;
+use std::borrow::Cow;
+
+/// A clause that is only a numbered project's or fund's name: "1.农田水利建设项目".
+pub(super) fn project_label(clause: &str) -> Option<String> {
+    // Cheap tests first: this runs on every figure-less clause.
+    if !may_open_with_marker(clause) || !is_project_like(clause.trim_end_matches([':', '：'])) {
+        return None;
+    }
+    let marker = list_marker_len(clause)?;
+    let name = clean_subject_text(&clause[marker..]);
+    let name = name.trim_end_matches([':', '：']);
+    let generic = ["资金", "项目资金", "专项资金", "项目", "本项目", "其他"];
+    let fits = (2..=20).contains(&name.chars().count())
+        && !name.bytes().any(|b| b.is_ascii_digit())
+        && !generic.contains(&name)
+        && is_project_like(name);
+    fits.then(|| name.to_string())
+}
+
+/// Whether a text holds a quote or a space (`is_quote_or_space`), tested on bytes: the quotes
+/// are E2 80 98–9D and E3 80 8C–8D, and their second byte is never a lead byte.
+pub(super) fn has_quote_or_space(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'"' | b'\'' | b' ' | b'\t' => true,
+        0xE2 => matches!(
+            bytes.get(i + 1..i + 3),
+            Some([0x80, 0x98 | 0x99 | 0x9C | 0x9D])
+        ),
+        0xE3 => matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x8C | 0x8D])),
+        _ => false,
+    })
+}
+
+pub(super) fn is_quote_or_space(c: char) -> bool {
+    matches!(
+        c,
+        '“' | '”' | '"' | '‘' | '’' | '\'' | '「' | '」' | ' ' | '\t'
+    )
+}
+
+/// Subject text without quotes, spaces and leading dates; borrowed when nothing is dropped
+/// from inside it.
+pub(super) fn clean_subject_text(s: &str) -> Cow<'_, str> {
+    let s: Cow<'_, str> = if has_quote_or_space(s) {
+        Cow::Owned(s.chars().filter(|&c| !is_quote_or_space(c)).collect())
+    } else {
+        Cow::Borrowed(s)
+    };
+    let dropped = lead_len(&s);
+    match s {
+        Cow::Borrowed(b) => Cow::Borrowed(&b[dropped..]),
+        Cow::Owned(o) => Cow::Owned(o[dropped..].to_string()),
+    }
+}
+
+/// The length of what the pattern `^(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\))?(?:[0-9]{4}年度?|本年度|
+/// 本年|全年|年度)?` matches at the start of a subject: a list number, then a year. Read by hand,
+/// since this runs for every clause head (tested against the pattern).
+pub(super) fn lead_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let digits_from = |i: usize| {
+        bytes
+            .get(i..)
+            .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count())
+    };
+    let number = digits_from(0);
+    let mut at = if (1..=2).contains(&number) && bytes.get(number) == Some(&b'.') {
+        number + 1
+    } else if (1..=2).contains(&number) && s[number..].starts_with('、') {
+        number + '、'.len_utf8()
+    } else if bytes.first() == Some(&b'(')
+        && (1..=2).contains(&digits_from(1))
+        && bytes.get(1 + digits_from(1)) == Some(&b')')
+    {
+        digits_from(1) + 2
+    } else {
+        0
+    };
+    let rest = &s[at..];
+    if digits_from(at) >= 4 && rest[4..].starts_with('年') {
+        at += 4 + '年'.len_utf8();
+        if s[at..].starts_with('度') {
+            at += '度'.len_utf8();
+        }
+    } else if let Some(w) = ["本年度", "本年", "全年", "年度"]
+        .into_iter()
+        .find(|w| rest.starts_with(w))
+    {
+        at += w.len();
+    }
+    at
+}
+
+/// Drops generic words that name no subject (支出, 本部门 …).
+pub(super) fn strip_generic(s: &str) -> &str {
+    let mut s = s;
+    loop {
+        let before = s.len();
+        for w in ["本部门", "本单位", "我单位", "我部门", "部门整体", "整体"] {
+            s = s.strip_prefix(w).unwrap_or(s);
+        }
+        for w in [
+            "支出",
+            "的",
+            "经费支出",
+            "财政",
+            "总体",
+            "情况",
+            "年度",
+            "全年",
+        ] {
+            s = s.strip_suffix(w).unwrap_or(s);
+        }
+        if s.len() == before {
+            return s;
+        }
+    }
+}
+
+/// Whether words name the reporting body itself (a department), so its figures are the
+/// report's own.
+pub(super) fn is_reporting_body(s: &str) -> bool {
+    const ORG: &[&str] = &[
+        "会", "局", "委", "厅", "院", "处", "办", "中心", "站", "所", "馆", "部", "队", "校",
+        "政府", "单位", "部门", "公司", "室", "社", "团", "联",
+    ];
+    ORG.iter().any(|w| s.ends_with(w))
+}
+
+/// Whether words name a fund, project, activity or expense category (职工疗休养项目, 送温暖专项
+/// 资金, 培训).
+pub(super) fn is_project_like(s: &str) -> bool {
+    // An expense category names its own spending too ("培训支出8万元" is not the body's).
+    const SUFFIX: &[&str] = &[
+        "项目", "资金", "经费", "费", "工程", "活动", "专项", "补助", "补贴", "奖励", "基金",
+        "培训", "会议", "宣传", "印刷", "差旅", "维修", "慰问", "购置", "运维", "采购",
+    ];
+    // "其他支出0万元" in a list of items is the rest's, not the whole's.
+    s == "其他" || SUFFIX.iter().any(|w| s.ends_with(w))
+}
+
+impl<'a> Reader<'a> {
+    /// Whether `sentence`'s first clause names a known subject that the vocabulary says is not
+    /// a part of `whole` (whose parts it lists).
+    pub(super) fn names_no_part_of(&self, whole: Option<&str>, sentence: &str) -> bool {
+        let Some(whole) = whole.and_then(|w| self.whole_with_parts(w)) else {
+            return false;
+        };
+        self.first_clause_subject(sentence).is_some_and(|named| {
+            named.part_of.as_ref() != Some(&whole.name) && !whole.parts.contains(&named.name)
+        })
+    }
+
+    /// Whether `sentence`'s first clause names a part (by the vocabulary) of the money whole
+    /// `last` was about.
+    pub(super) fn opens_with_part_of(&self, last: &SentenceState, sentence: &str) -> bool {
+        if last.subject.is_empty() || last.money_concept.is_none() {
+            return false;
+        }
+        let Some(whole) = self.whole_with_parts(&last.subject) else {
+            return false;
+        };
+        self.first_clause_subject(sentence)
+            .is_some_and(|part| part.part_of.as_ref() == Some(&whole.name))
+    }
+
+    /// The vocabulary's entry for `name` when it lists the parts of a whole (基本支出, 三公经费).
+    pub(super) fn whole_with_parts(&self, name: &str) -> Option<&'a vocab::SubjectEntry> {
+        let vocab: &'a Vocabulary = self.vocab;
+        vocab.subject(name).filter(|w| !w.parts.is_empty())
+    }
+
+    /// The known subject a sentence's first clause names.
+    pub(super) fn first_clause_subject(&self, sentence: &str) -> Option<&'a vocab::SubjectEntry> {
+        let vocab: &'a Vocabulary = self.vocab;
+        let first = sentence.split(['，', ',']).next().unwrap_or(sentence);
+        vocab
+            .find_subject(&clean_subject_text(first))
+            .map(|(_, _, subject)| subject)
+    }
+
+    /// Whether the concept term at `term_start` (of `term_len` bytes) in `prefix` is the end of
+    /// a known subject's name that starts before it: 支出 in "其中基本支出".
+    pub(super) fn names_the_part(&self, prefix: &str, term_start: usize, term_len: usize) -> bool {
+        let upto = &prefix[..term_start + term_len];
+        self.vocab
+            .find_subject(upto)
+            .is_some_and(|(start, end, _)| end == upto.len() && start < term_start)
+    }
+
+    /// The known subject named at the end of `prefix`, or before a money concept word that
+    /// ends it: "和公用经费", "和公用经费决算为".
+    pub(super) fn subject_right_before(&self, prefix: &str) -> Option<String> {
+        let named = clean_subject_text(prefix);
+        let (_, end, subject) = self.vocab.find_subject(&named)?;
+        let rest = &named[end..];
+        let adjacent = is_connector(rest) || self.money_term(rest).is_some_and(|(_, at)| at == 0);
+        adjacent.then(|| subject.name.clone())
+    }
+
+    /// A subject named in a clause head: a known subject anywhere, else (when the clause states
+    /// a figure) the words before the concept term, unless they only name the reporting body.
+    pub(super) fn explicit_subject(&self, head: &str, with_figure: bool) -> Option<String> {
+        let cleaned = clean_subject_text(head);
+        if let Some((_, _, s)) = self.vocab.find_subject(&cleaned) {
+            return Some(s.name.clone());
+        }
+        if !with_figure {
+            return None;
+        }
+        let (_, term_start) = self.nearest_term(head, vocab::Terms::All)?;
+        let before = clean_subject_text(&head[..term_start]);
+        let before = strip_generic(&before);
+        if before.chars().count() < 2 {
+            return None;
+        }
+        let bare = matches!(before, "项目" | "部门" | "单位" | "项目整体" | "部门整体");
+        if bare || is_reporting_body(before) || names_the_whole(before, before) {
+            return Some(String::new());
+        }
+        is_project_like(before).then(|| before.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex::Regex;
+
+    proptest::proptest! {
+        /// The hand-read lead of a subject is what its pattern matches.
+        #[test]
+        fn lead_len_agrees_with_its_pattern(
+            text in crate::extract::joined(&[
+                "1", "12", "123", "2024", "20245", ".", "、", "(", ")", "年", "度", "本年度", "本",
+                "全年", "年度", "项目", "三公经费",
+            ], 7)
+        ) {
+            let re = Regex::new(
+                r"^(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\))?(?:[0-9]{4}年度?|本年度|本年|全年|年度)?",
+            )
+            .unwrap();
+            let expected = re.find(&text).map_or(0, |m| m.end());
+            proptest::prop_assert_eq!(lead_len(&text), expected);
+        }
+
+        /// The byte test for quotes and spaces agrees with the char test.
+        #[test]
+        fn quote_test_on_bytes_agrees_with_chars(
+            text in crate::extract::joined(&[
+                "“", "”", "‘", "’", "‚", "‛", "「", "」", "『", "。", "、", "\"", "'", " ", "\t",
+                "\u{3000}", "a", "项目", "—", "…",
+            ], 8)
+        ) {
+            proptest::prop_assert_eq!(has_quote_or_space(&text), text.contains(is_quote_or_space));
+        }
+    }
+}
