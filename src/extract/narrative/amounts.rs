@@ -1,5 +1,11 @@
 use super::super::vocab::{self, Vocabulary};
+use super::Draft;
 use super::Reader;
+use super::changes::change_word_at_end;
+use super::lists::Assigned;
+use super::subjects::{clean_subject_text, is_project_like, strip_generic};
+use super::walk::SentenceState;
+use crate::fact::Concept;
 use crate::quantity::Unit;
 
 /// Whether a figure in this unit can be read as a fact: amounts, rates and points can; counts
@@ -70,5 +76,67 @@ impl<'a> Reader<'a> {
         let (term, pos) = vocab.last_term(prefix, kind)?;
         let gap = &prefix[pos + term.text.len()..];
         is_connector(gap).then_some((term, pos))
+    }
+}
+
+impl<'a> Reader<'a> {
+    /// An amount: a change when a change word ends its words ("比上年减少0.59万元"), else what
+    /// a 分别 list assigned it, else the concept term nearest before it ("年初预算为775.83万
+    /// 元"), else, for a subject named right before it, the sentence's last concept.
+    pub(super) fn amount(
+        &self,
+        mut draft: Draft,
+        prefix: &str,
+        assigned: Option<Assigned>,
+        st: &mut SentenceState,
+    ) -> Option<Draft> {
+        if let Some(sign) = change_word_at_end(prefix) {
+            draft.concept = Concept::Change;
+            draft.negative = sign;
+        } else if let Some((concept, negative, subject)) = assigned {
+            draft.concept = concept.or(st.money_concept)?;
+            draft.negative = negative;
+            if let Some(s) = subject {
+                draft.subject = s;
+            }
+        } else if let Some((term, term_start)) = self.money_term(prefix) {
+            // Income is not read: "收入决算500万元" is no spending.
+            if names_income(&prefix[..term_start]) {
+                return None;
+            }
+            draft.concept = term.concept;
+            draft.negative = term.negative;
+            // A part of a stated whole is of the whole's kind when its own concept word
+            // only names the part: "全年预算500万元，其中基本支出300万元" (支出 is in
+            // 基本支出's name), "…，其中基本支出预算300万元" (a plain 预算).
+            if draft.part_of.is_some()
+                && let Some(whole) = st.money_concept
+                && (self.names_the_part(prefix, term_start, term.text.len())
+                    || (term.concept == Concept::Budget && whole.is_budget()))
+            {
+                draft.concept = whole;
+            }
+            draft.period = self.period_in_sentence(&prefix[..term_start], st);
+        } else {
+            // A new subject with no concept word of its own takes the sentence's last
+            // concept, but only when the subject is named right before the figure.
+            let concept = st.money_concept?;
+            let named = clean_subject_text(prefix);
+            if let Some((_, end, _)) = self.vocab.find_subject(&named) {
+                if !is_connector(&named[end..]) {
+                    return None;
+                }
+            } else {
+                // After 其中, a named fund or project is a part: "其中：中央补助资金800万元".
+                let name = strip_generic(named.trim_start_matches("其中"));
+                if st.part_of.is_none() || !is_project_like(name) {
+                    return None;
+                }
+                draft.subject = name.to_string();
+                draft.part_of = st.part_of.clone();
+            }
+            draft.concept = concept;
+        }
+        Some(draft)
     }
 }

@@ -9,6 +9,10 @@ use crate::fact::Concept;
 use crate::quantity::Unit;
 use std::collections::HashMap;
 
+/// What a 分别 list says of one of its figures: its concept (None: the sentence's), whether
+/// it is negative, and its subject.
+pub(super) type Assigned = (Option<Concept>, bool, Option<String>);
+
 /// The figures after `from` in the sentence starting at `s`, but those in brackets, which are
 /// notes on the one before ("18分（满分20分）、19分（满分20分）…").
 pub(super) fn listed_figures<'f>(
@@ -47,7 +51,7 @@ pub(super) fn respectively_points(
     s: usize,
     e: usize,
     figs: &[Figure],
-) -> HashMap<usize, (Option<Concept>, bool, Option<String>)> {
+) -> HashMap<usize, Assigned> {
     // An item's stem: without the subject before the first ("本项目决策") and the list's word
     // after the last ("…效益指标的分值").
     fn stem(item: &str) -> String {
@@ -119,7 +123,7 @@ impl<'a> Reader<'a> {
         s: usize,
         e: usize,
         figs: &[Figure],
-    ) -> HashMap<usize, (Option<Concept>, bool, Option<String>)> {
+    ) -> HashMap<usize, Assigned> {
         let sentence = &self.text[s..e];
         let Some(pos) = find_word(sentence, RESPECTIVELY, false) else {
             return HashMap::new();

@@ -1,3 +1,6 @@
+use super::changes::change_word_at_end;
+use super::walk::SentenceState;
+use super::{Draft, Reader};
 use crate::fact::Concept;
 use regex::Regex;
 use std::sync::OnceLock;
@@ -42,5 +45,27 @@ pub(super) fn rate_base(prefix: &str) -> Option<Concept> {
             .any(|w| prefix.contains(w))
             .then_some(Concept::Budget),
         _ => Some(Concept::FullYearBudget),
+    }
+}
+
+impl<'a> Reader<'a> {
+    /// A percentage: a rate of change after a change word ("下降16.77%"), else a budget rate
+    /// whose base its words name ("完成年初预算数的114.00%"); any other percentage is no fact.
+    pub(super) fn rate(
+        &self,
+        mut draft: Draft,
+        prefix: &str,
+        st: &mut SentenceState,
+    ) -> Option<Draft> {
+        if let Some(sign) = change_word_at_end(prefix) {
+            draft.concept = Concept::ChangeRate;
+            draft.negative = sign;
+        } else {
+            let base = rate_base(prefix)?;
+            draft.concept = Concept::Rate;
+            draft.base = Some(base);
+            draft.period = self.period_in_sentence(prefix, st);
+        }
+        Some(draft)
     }
 }

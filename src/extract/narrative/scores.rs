@@ -1,5 +1,6 @@
 use super::super::vocab::{self};
 use super::cut::{list_marker_len, may_open_with_marker};
+use super::lists::Assigned;
 use super::periods::without_years;
 use super::subjects::{has_quote_or_space, is_quote_or_space};
 use super::walk::SentenceState;
@@ -249,55 +250,101 @@ impl<'a> Reader<'a> {
                     st.indicator = Some(name);
                 }
             }
-            _ => {
-                let total_words = ["自评", "综合", "最终", "总"];
-                if names_a_year(&name) {
-                    // "上年自评得分88分，本年自评得分91分": a year's total, not an indicator's.
-                    draft.concept = Concept::TotalScore;
-                    draft.period = self.period(raw_name);
-                } else if !name.is_empty() && names_the_whole(&name, raw_name) {
-                    draft.concept = Concept::TotalScore;
-                } else if name.is_empty() {
-                    // "决策指标得分18分，过程指标得分19分，自评得分90分": once the indicator has
-                    // its score, a total word names the report's.
-                    let scored = st.indicator.is_some() && st.indicator == st.scored_indicator;
-                    if scored && total_words.iter().any(|w| raw_name.contains(w)) {
-                        draft.concept = Concept::TotalScore;
-                    } else if let Some(ind) = &st.indicator {
-                        draft.concept = Concept::Score;
-                        draft.subject = ind.clone();
-                    } else if total_words.iter().any(|w| raw_name.contains(w)) {
-                        draft.concept = Concept::TotalScore;
-                    } else {
-                        return None;
-                    }
-                } else {
-                    draft.concept = Concept::Score;
-                    draft.subject = name.clone();
-                    st.scored_indicator = Some(name.clone());
-                    // A first-level indicator after another one's parts is its sibling: the
-                    // 其中 list has ended ("…时效指标得分10分；效益指标得分28分").
-                    // Named right after 其中, it is a part all the same ("效益指标得分19分，其中
-                    // 满意度指标得分9分": 满意度 is under 效益 in the department template).
-                    if !st.of_which_here
-                        && st
-                            .parent_indicator
-                            .as_ref()
-                            .is_some_and(|p| is_first_level(p) && is_first_level(&name))
-                    {
-                        st.parent_indicator = None;
-                    }
-                    if st.parent_indicator.as_ref().is_some_and(|p| *p != name) {
-                        draft.part_of = st.parent_indicator.clone();
-                    }
-                    st.indicator = Some(name);
-                }
+            _ => return self.score_by_name(draft, name, raw_name, st),
+        }
+        Some(draft)
+    }
+
+    /// Points after a score word: the report's total when the words name the evaluated object
+    /// or a year ("本项目自评得分92分", "上年自评得分88分"), else the named indicator's score
+    /// ("产出指标得分45分"), or, with no name, the indicator the sentence is about.
+    fn score_by_name(
+        &self,
+        mut draft: Draft,
+        name: String,
+        raw_name: &str,
+        st: &mut SentenceState,
+    ) -> Option<Draft> {
+        let total_words = ["自评", "综合", "最终", "总"];
+        if names_a_year(&name) {
+            // "上年自评得分88分，本年自评得分91分": a year's total, not an indicator's.
+            draft.concept = Concept::TotalScore;
+            draft.period = self.period(raw_name);
+        } else if !name.is_empty() && names_the_whole(&name, raw_name) {
+            draft.concept = Concept::TotalScore;
+        } else if name.is_empty() {
+            // "决策指标得分18分，过程指标得分19分，自评得分90分": once the indicator has
+            // its score, a total word names the report's.
+            let scored = st.indicator.is_some() && st.indicator == st.scored_indicator;
+            if scored && total_words.iter().any(|w| raw_name.contains(w)) {
+                draft.concept = Concept::TotalScore;
+            } else if let Some(ind) = &st.indicator {
+                draft.concept = Concept::Score;
+                draft.subject = ind.clone();
+            } else if total_words.iter().any(|w| raw_name.contains(w)) {
+                draft.concept = Concept::TotalScore;
+            } else {
+                return None;
             }
+        } else {
+            draft.concept = Concept::Score;
+            draft.subject = name.clone();
+            st.scored_indicator = Some(name.clone());
+            // A first-level indicator after another one's parts is its sibling: the
+            // 其中 list has ended ("…时效指标得分10分；效益指标得分28分").
+            // Named right after 其中, it is a part all the same ("效益指标得分19分，其中
+            // 满意度指标得分9分": 满意度 is under 效益 in the department template).
+            if !st.of_which_here
+                && st
+                    .parent_indicator
+                    .as_ref()
+                    .is_some_and(|p| is_first_level(p) && is_first_level(&name))
+            {
+                st.parent_indicator = None;
+            }
+            if st.parent_indicator.as_ref().is_some_and(|p| *p != name) {
+                draft.part_of = st.parent_indicator.clone();
+            }
+            st.indicator = Some(name);
         }
         Some(draft)
     }
 
     pub(super) fn points_term(&self, prefix: &str) -> Option<(&'a vocab::Term, usize)> {
         self.nearest_term(prefix, vocab::Terms::Points)
+    }
+}
+
+impl<'a> Reader<'a> {
+    /// Points: what a 分别 list assigned them, else what `classify_points` reads; records
+    /// whether they were a note in brackets, which the next points figure reads.
+    pub(super) fn points(
+        &self,
+        mut draft: Draft,
+        prefix: &str,
+        after: &str,
+        assigned: Option<Assigned>,
+        st: &mut SentenceState,
+    ) -> Option<Draft> {
+        let d = match assigned {
+            // "决策、过程…指标分别得18分、19分…"
+            Some((Some(concept @ (Concept::Score | Concept::Weight)), _, Some(name))) => {
+                draft.concept = concept;
+                draft.subject = name;
+                draft.part_of = None;
+                Some(draft)
+            }
+            _ => self.classify_points(draft, prefix, after, st),
+        };
+        let concept = d.as_ref().map(|d| d.concept);
+        // A bracketed figure is a note on the one before it ("18分（满分20分）").
+        let bracketed = prefix.rfind('(') > prefix.rfind(')');
+        if bracketed {
+            st.bracketed_points = concept;
+        } else {
+            st.outer_points = concept;
+        }
+        st.after_bracketed_weight = bracketed && concept == Some(Concept::Weight);
+        d
     }
 }

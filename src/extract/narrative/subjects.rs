@@ -1,8 +1,12 @@
+use super::super::numbers::Figure;
 use super::super::vocab::{self, Vocabulary};
+use super::Draft;
 use super::Reader;
 use super::amounts::is_connector;
+use super::cut::{find_of_which, in_open_brackets, rfind_of_which};
 use super::cut::{list_marker_len, may_open_with_marker};
 use super::scores::names_the_whole;
+use super::scores::{indicator_label, indicator_name, is_first_level};
 use super::walk::SentenceState;
 use std::borrow::Cow;
 
@@ -226,6 +230,122 @@ impl<'a> Reader<'a> {
             return Some(String::new());
         }
         is_project_like(before).then(|| before.to_string())
+    }
+}
+
+impl<'a> Reader<'a> {
+    /// A 其中 in a clause, or a figure-less clause ending in 中 ("基本支出中，"): the subjects
+    /// named after it are parts of the one named before it, and an indicator named before it
+    /// ("产出指标中，数量指标得分20分") is the parent of the scores after it. `s` is where the
+    /// sentence starts, `cs` where the clause does.
+    pub(super) fn read_of_which(
+        &self,
+        s: usize,
+        cs: usize,
+        clause: &str,
+        no_figures: bool,
+        st: &mut SentenceState,
+    ) {
+        let literal_of_which = find_of_which(clause);
+        if let Some(pos) = literal_of_which {
+            st.points_listed = true;
+            // A 其中 inside brackets lists the kind of the bracket's own points.
+            if in_open_brackets(&self.text[s..cs + pos]) {
+                st.outer_points = st.bracketed_points;
+            }
+        }
+        let of_which = literal_of_which.or_else(|| {
+            // "基本支出中，人员经费…": the clause names the whole the next ones are parts of.
+            (no_figures && clause.ends_with('中') && clause.chars().count() <= 12)
+                .then(|| clause.len() - '中'.len_utf8())
+        });
+        st.of_which_here = of_which.is_some();
+        if let Some(pos) = of_which {
+            // Subjects named after 其中 are parts of the one named before it.
+            let before = &clause[..pos];
+            if let Some(subj) = self.explicit_subject(before, true) {
+                st.subject = subj;
+            }
+            st.part_of = Some(st.subject.clone());
+            // "产出指标中，数量指标得分20分": the indicator named before 中 is the parent.
+            let named = indicator_name(before);
+            // Not a collective one: "各项指标中，", "在一级指标中，".
+            let collective = named.starts_with('在')
+                || ["各", "一级", "二级", "三级", "共性", "个性"]
+                    .iter()
+                    .any(|w| named.contains(w));
+            st.parent_indicator =
+                if !collective && (named.ends_with("指标") || is_first_level(&named)) {
+                    Some(named)
+                } else {
+                    st.indicator.clone()
+                };
+        }
+    }
+
+    /// The subject a clause names: a numbered project label ("1.农田水利建设项目，"), an
+    /// indicator label ("(一)决策指标，"), or the subject named in the words before its first
+    /// figure ("公务接待费0.76万元").
+    pub(super) fn read_clause_subject(
+        &self,
+        cs: usize,
+        ce: usize,
+        in_clause: &[Figure],
+        st: &mut SentenceState,
+    ) {
+        let clause = &self.text[cs..ce];
+        if in_clause.is_empty() {
+            // "(一)决策指标，权重20分，自评得分19分": a clause that only names an indicator
+            // makes it the one the following scores and weights belong to.
+            if let Some(name) = project_label(clause) {
+                // "1.农田水利建设项目，预算150万元，实际支出145万元；": the item's figures
+                // are the project's.
+                st.subject = name;
+            } else if let Some(name) = indicator_label(clause) {
+                st.indicator = Some(name);
+            }
+        }
+        let head_end = in_clause.first().map(|f| f.start).unwrap_or(ce);
+        let head = &self.text[cs..head_end];
+        let head = rfind_of_which(head).map_or(head, |i| &head[i + "其中".len()..]);
+        // The whole named again after its parts' clause is the whole's again ("…，其中人员
+        // 支出240万元，公用支出60万元；基本支出实际支出296万元").
+        // "资金支出150万元" speaks of the funds of whatever the sentence is about, the project
+        // or a fund named before ("中央资金预算120万元，资金支出120万元"). In a 其中 list
+        // it stays a name of its own, as which of the parts it means is unclear.
+        let generic_funds = |s: &String| matches!(s.as_str(), "资金" | "项目资金");
+        if let Some(subj) = self
+            .explicit_subject(head, !in_clause.is_empty())
+            .filter(|s| !st.of_which_here || st.part_of.as_deref() != Some(s.as_str()))
+            .filter(|s| st.part_of.is_some() || !generic_funds(s))
+        {
+            st.subject = subj;
+        } else if let Some(whole) = &st.part_of
+            && !st.of_which_here
+            && self.text[..cs].ends_with(['；', ';'])
+            && self.money_term(head).is_some()
+        {
+            // After a ； that ends a 其中 list, an amount naming no part is the whole's again
+            // ("…，其中基本支出300万元，项目支出200万元；实际支出480万元").
+            st.subject = whole.clone();
+        }
+    }
+
+    /// A part whose own whole (by the vocabulary) was stated before it in the sentence
+    /// (`before`: the sentence's drafts so far) is that whole's part: "其中基本支出300万元（人员
+    /// 经费250万元，公用经费50万元）".
+    pub(super) fn regroup_under_own_whole(&self, draft: &mut Draft, before: &[Draft]) {
+        if let Some(whole) = self
+            .vocab
+            .subject(&draft.subject)
+            .and_then(|e| e.part_of.as_ref())
+            && draft.part_of.as_ref().is_some_and(|p| p != whole)
+            && before
+                .iter()
+                .any(|o| o.subject == *whole && o.figure.unit.is_money())
+        {
+            draft.part_of = Some(whole.clone());
+        }
     }
 }
 

@@ -1,14 +1,8 @@
 use super::super::numbers::{Figure, with_chinese_counts};
 use super::super::vocab::{self};
-use super::amounts::{is_connector, may_be_a_fact, names_income};
-use super::changes::change_word_at_end;
-use super::cut::{
-    Continues, clauses, continuing, find_of_which, in_open_brackets, opens_list, rfind_of_which,
-    sentences,
-};
-use super::rates::rate_base;
-use super::scores::{indicator_label, indicator_name, is_first_level};
-use super::subjects::{clean_subject_text, is_project_like, project_label, strip_generic};
+use super::amounts::may_be_a_fact;
+use super::cut::{Continues, clauses, continuing, opens_list, sentences};
+use super::lists::Assigned;
 use super::{Draft, Reader};
 use crate::fact::{Concept, Period};
 use crate::quantity::Unit;
@@ -153,76 +147,8 @@ impl<'a> Reader<'a> {
                 fi += 1;
             }
             let in_clause = &figs[first_fig..fi];
-            let literal_of_which = find_of_which(clause);
-            if let Some(pos) = literal_of_which {
-                st.points_listed = true;
-                // A 其中 inside brackets lists the kind of the bracket's own points.
-                if in_open_brackets(&self.text[s..cs + pos]) {
-                    st.outer_points = st.bracketed_points;
-                }
-            }
-            let of_which = literal_of_which.or_else(|| {
-                // "基本支出中，人员经费…": the clause names the whole the next ones are parts of.
-                (in_clause.is_empty() && clause.ends_with('中') && clause.chars().count() <= 12)
-                    .then(|| clause.len() - '中'.len_utf8())
-            });
-            st.of_which_here = of_which.is_some();
-            if let Some(pos) = of_which {
-                // Subjects named after 其中 are parts of the one named before it.
-                let before = &clause[..pos];
-                if let Some(subj) = self.explicit_subject(before, true) {
-                    st.subject = subj;
-                }
-                st.part_of = Some(st.subject.clone());
-                // "产出指标中，数量指标得分20分": the indicator named before 中 is the parent.
-                let named = indicator_name(before);
-                // Not a collective one: "各项指标中，", "在一级指标中，".
-                let collective = named.starts_with('在')
-                    || ["各", "一级", "二级", "三级", "共性", "个性"]
-                        .iter()
-                        .any(|w| named.contains(w));
-                st.parent_indicator =
-                    if !collective && (named.ends_with("指标") || is_first_level(&named)) {
-                        Some(named)
-                    } else {
-                        st.indicator.clone()
-                    };
-            }
-            if in_clause.is_empty() {
-                // "(一)决策指标，权重20分，自评得分19分": a clause that only names an indicator
-                // makes it the one the following scores and weights belong to.
-                if let Some(name) = project_label(clause) {
-                    // "1.农田水利建设项目，预算150万元，实际支出145万元；": the item's figures
-                    // are the project's.
-                    st.subject = name;
-                } else if let Some(name) = indicator_label(clause) {
-                    st.indicator = Some(name);
-                }
-            }
-            let head_end = in_clause.first().map(|f| f.start).unwrap_or(ce);
-            let head = &self.text[cs..head_end];
-            let head = rfind_of_which(head).map_or(head, |i| &head[i + "其中".len()..]);
-            // The whole named again after its parts' clause is the whole's again ("…，其中人员
-            // 支出240万元，公用支出60万元；基本支出实际支出296万元").
-            // "资金支出150万元" speaks of the funds of whatever the sentence is about, the project
-            // or a fund named before ("中央资金预算120万元，资金支出120万元"). In a 其中 list
-            // it stays a name of its own, as which of the parts it means is unclear.
-            let generic_funds = |s: &String| matches!(s.as_str(), "资金" | "项目资金");
-            if let Some(subj) = self
-                .explicit_subject(head, !in_clause.is_empty())
-                .filter(|s| !st.of_which_here || st.part_of.as_deref() != Some(s.as_str()))
-                .filter(|s| st.part_of.is_some() || !generic_funds(s))
-            {
-                st.subject = subj;
-            } else if let Some(whole) = &st.part_of
-                && !st.of_which_here
-                && self.text[..cs].ends_with(['；', ';'])
-                && self.money_term(head).is_some()
-            {
-                // After a ； that ends a 其中 list, an amount naming no part is the whole's again
-                // ("…，其中基本支出300万元，项目支出200万元；实际支出480万元").
-                st.subject = whole.clone();
-            }
+            self.read_of_which(s, cs, clause, in_clause.is_empty(), &mut st);
+            self.read_clause_subject(cs, ce, in_clause, &mut st);
             let mut prev_end = cs;
             for f in in_clause {
                 let prefix_start = prev_end;
@@ -244,19 +170,7 @@ impl<'a> Reader<'a> {
                         d.part_of = st.part_of.clone().filter(|p| *p != subject);
                         d.subject = subject;
                     }
-                    // "其中基本支出300万元（人员经费250万元，公用经费50万元）": a part whose
-                    // own whole (by the vocabulary) was just stated is that whole's part.
-                    if let Some(whole) = self
-                        .vocab
-                        .subject(&d.subject)
-                        .and_then(|e| e.part_of.as_ref())
-                        && d.part_of.as_ref().is_some_and(|p| p != whole)
-                        && out[first_draft..]
-                            .iter()
-                            .any(|o| o.subject == *whole && o.figure.unit.is_money())
-                    {
-                        d.part_of = Some(whole.clone());
-                    }
+                    self.regroup_under_own_whole(&mut d, &out[first_draft..]);
                     if d.figure.unit.is_money() && d.concept != Concept::Change {
                         st.money_concept = Some(d.concept);
                     }
@@ -284,13 +198,16 @@ impl<'a> Reader<'a> {
             || self.nearest_term(label, vocab::Terms::All).is_some()
     }
 
+    /// What a figure is, by its unit: an amount, a rate or a change, or points; counts and bare
+    /// numbers are no fact. The draft starts as the sentence's subject's actual spending, this
+    /// year; each pass corrects what its words say.
     pub(super) fn classify(
         &self,
         si: usize,
         f: &Figure,
         prefix: &str,
         after: &str,
-        assigned: Option<(Option<Concept>, bool, Option<String>)>,
+        assigned: Option<Assigned>,
         st: &mut SentenceState,
     ) -> Option<Draft> {
         if !may_be_a_fact(f.unit) {
@@ -312,90 +229,10 @@ impl<'a> Reader<'a> {
             draft.part_of = st.part_of.clone();
         }
         match f.unit {
-            u if u.is_money() => {
-                if let Some(sign) = change_word_at_end(prefix) {
-                    draft.concept = Concept::Change;
-                    draft.negative = sign;
-                } else if let Some((concept, negative, subject)) = assigned {
-                    draft.concept = concept.or(st.money_concept)?;
-                    draft.negative = negative;
-                    if let Some(s) = subject {
-                        draft.subject = s;
-                    }
-                } else if let Some((term, term_start)) = self.money_term(prefix) {
-                    // Income is not read: "收入决算500万元" is no spending.
-                    if names_income(&prefix[..term_start]) {
-                        return None;
-                    }
-                    draft.concept = term.concept;
-                    draft.negative = term.negative;
-                    // A part of a stated whole is of the whole's kind when its own concept word
-                    // only names the part: "全年预算500万元，其中基本支出300万元" (支出 is in
-                    // 基本支出's name), "…，其中基本支出预算300万元" (a plain 预算).
-                    if draft.part_of.is_some()
-                        && let Some(whole) = st.money_concept
-                        && (self.names_the_part(prefix, term_start, term.text.len())
-                            || (term.concept == Concept::Budget && whole.is_budget()))
-                    {
-                        draft.concept = whole;
-                    }
-                    draft.period = self.period_in_sentence(&prefix[..term_start], st);
-                } else {
-                    // A new subject with no concept word of its own takes the sentence's last
-                    // concept, but only when the subject is named right before the figure.
-                    let concept = st.money_concept?;
-                    let named = clean_subject_text(prefix);
-                    if let Some((_, end, _)) = self.vocab.find_subject(&named) {
-                        if !is_connector(&named[end..]) {
-                            return None;
-                        }
-                    } else {
-                        // After 其中, a named fund or project is a part: "其中：中央补助资金800万元".
-                        let name = strip_generic(named.trim_start_matches("其中"));
-                        if st.part_of.is_none() || !is_project_like(name) {
-                            return None;
-                        }
-                        draft.subject = name.to_string();
-                        draft.part_of = st.part_of.clone();
-                    }
-                    draft.concept = concept;
-                }
-            }
-            Unit::Percent => {
-                if let Some(sign) = change_word_at_end(prefix) {
-                    draft.concept = Concept::ChangeRate;
-                    draft.negative = sign;
-                } else {
-                    let base = rate_base(prefix)?;
-                    draft.concept = Concept::Rate;
-                    draft.base = Some(base);
-                    draft.period = self.period_in_sentence(prefix, st);
-                }
-            }
-            Unit::Points => {
-                let d = match assigned {
-                    // "决策、过程…指标分别得18分、19分…"
-                    Some((Some(concept @ (Concept::Score | Concept::Weight)), _, Some(name))) => {
-                        draft.concept = concept;
-                        draft.subject = name;
-                        draft.part_of = None;
-                        Some(draft)
-                    }
-                    _ => self.classify_points(draft, prefix, after, st),
-                };
-                let concept = d.as_ref().map(|d| d.concept);
-                // A bracketed figure is a note on the one before it ("18分（满分20分）").
-                let bracketed = prefix.rfind('(') > prefix.rfind(')');
-                if bracketed {
-                    st.bracketed_points = concept;
-                } else {
-                    st.outer_points = concept;
-                }
-                st.after_bracketed_weight = bracketed && concept == Some(Concept::Weight);
-                return d;
-            }
-            _ => return None,
+            u if u.is_money() => self.amount(draft, prefix, assigned, st),
+            Unit::Percent => self.rate(draft, prefix, st),
+            Unit::Points => self.points(draft, prefix, after, assigned, st),
+            _ => None,
         }
-        Some(draft)
     }
 }
