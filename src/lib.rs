@@ -10,6 +10,7 @@ pub mod diagnostic;
 pub mod extract;
 pub mod fact;
 pub mod quantity;
+pub mod relation;
 pub mod render;
 pub mod settings;
 pub mod source;
@@ -496,8 +497,7 @@ fn extension(path: &Path) -> String {
 /// Extracts the facts of a decoded narrative, and checks the evaluation tables written in it
 /// (pipe tables, tab-separated rows, one cell per line) with the sheet rules.
 pub fn narrative_document(source: Arc<Source>, settings: &Settings) -> Document {
-    let mut facts = extract::narrative::extract(&source, settings);
-    check::rate::settle_subjects(&mut facts, &settings.tolerance);
+    let facts = extract::narrative::extract(&source, settings);
     let mut findings = Vec::new();
     for table in extract::text_table::find(&source.text) {
         let (mut table_facts, mut table_findings) = (Vec::new(), Vec::new());

@@ -4,7 +4,7 @@ use super::Context;
 use super::util::{amount, finding, iv, named, places, slack, val, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::{Concept, Fact};
-use crate::quantity::Interval;
+use crate::relation::adjustments_of;
 
 pub static RULE: Rule = Rule {
     code: "SP0101",
@@ -144,46 +144,6 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             out.push(f);
         }
     }
-}
-
-/// The implied full-year budget interval of a subject (initial + adjustments), if both stated.
-pub fn implied_full_year<'a>(facts: &'a [Fact], like: &Fact) -> Option<(Interval, Vec<&'a Fact>)> {
-    let same = |f: &&Fact| f.subject == like.subject && f.period == like.period;
-    let initial = facts
-        .iter()
-        .filter(same)
-        .find(|f| f.concept == Concept::InitialBudget)?;
-    let adjustments = adjustments_of(
-        facts
-            .iter()
-            .filter(same)
-            .filter(|f| f.concept == Concept::Adjustment),
-    );
-    if adjustments.is_empty() {
-        return None;
-    }
-    let total = adjustments
-        .iter()
-        .fold(iv(initial), |acc, a| acc.plus(iv(a)));
-    let mut used = vec![initial];
-    used.extend(adjustments);
-    Some((total, used))
-}
-
-/// The adjustments that make up the full-year budget: all those stated in the sentence of the
-/// first one (追加 and 调减 together), so that an adjustment restated later is not counted twice.
-fn adjustments_of<'a>(adjustments: impl Iterator<Item = &'a Fact>) -> Vec<&'a Fact> {
-    let all: Vec<&Fact> = adjustments.collect();
-    let Some(first) = all.first() else {
-        return Vec::new();
-    };
-    let mut out: Vec<&Fact> = Vec::new();
-    for a in all.iter().filter(|a| a.sentence == first.sentence) {
-        if !out.iter().any(|o| o.at.place == a.at.place) {
-            out.push(a);
-        }
-    }
-    out
 }
 
 fn sum_words(initial: &Fact, adjustments: &[&Fact]) -> (String, String) {

@@ -1,12 +1,11 @@
 //! SP0102 rate-mismatch and SP0103 rate-rounding: a stated rate against numerator / base.
 
 use super::Context;
-use super::budget_sum::implied_full_year;
-use super::util::{finding, iv, named, shown, subject_en, val, with};
-use crate::diagnostic::{Finding, Place, Rule, Severity, Text};
-use crate::fact::{Concept, Fact};
-use crate::quantity::{Interval, format_fixed};
-use crate::settings::Tolerance;
+use super::util::{finding, named, shown, subject_en, val, with};
+use crate::diagnostic::{Finding, Rule, Severity, Text};
+use crate::fact::Concept;
+use crate::quantity::format_fixed;
+use crate::relation::{Base, Computed, compute, looks_truncated, within_tolerance};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 pub static MISMATCH: Rule = Rule {
@@ -179,143 +178,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-/// A rate's numerator and denominator as stated, and the ratio they give (in percent).
-struct Computed<'a> {
-    actual: &'a Fact,
-    base: Base<'a>,
-    ratio: Interval,
-    point: Decimal,
-}
-
-/// A rate read as the last 其中 part's may be the whole's: "实际支出480万元，其中基本支出300万元，
-/// 项目支出180万元，预算执行率96%". When it does not hold for the part but does for the whole,
-/// it is made the whole's, before any check (or a later rate of the part) sees it. So is an
-/// amount after the list that took the part's name, when with the whole's budget it gives the
-/// rate: "全年预算500万元，其中基本支出300万元，项目支出200万元，全年支出480万元，执行率96%".
-/// A rate whose clause names the part ("项目支出执行率96%") stays the part's.
-pub fn settle_subjects(facts: &mut [Fact], tolerance: &Tolerance) {
-    let holds = |ratio: Interval, point: Decimal, rate: &Fact| {
-        within_tolerance(ratio, tolerance, rate) || looks_truncated(point, rate)
-    };
-    for i in 0..facts.len() {
-        let rate = &facts[i];
-        let Some(whole) = rate.part_of.clone() else {
-            continue;
-        };
-        if rate.concept != Concept::Rate || names_its_subject(facts, i) {
-            continue;
-        }
-        let Some(part) = compute(facts, rate) else {
-            continue;
-        };
-        if holds(part.ratio, part.point, rate) {
-            continue;
-        }
-        let as_whole = Fact {
-            subject: whole.clone(),
-            part_of: None,
-            ..rate.clone()
-        };
-        if compute(facts, &as_whole).is_some_and(|c| holds(c.ratio, c.point, rate)) {
-            facts[i] = as_whole;
-            continue;
-        }
-        let numerator = facts.iter().position(|f| std::ptr::eq(f, part.actual));
-        let Some(base) = rate.base.and_then(|b| resolve_base(facts, &as_whole, b)) else {
-            continue;
-        };
-        let Some(n) = numerator.filter(|&n| facts[n].part_of.as_ref() == Some(&whole)) else {
-            continue;
-        };
-        // Only when the whole states no spending of its own, which the numerator would then
-        // contradict.
-        let whole_actual = super::util::find(
-            facts,
-            Concept::Actual,
-            &whole,
-            rate.period,
-            Some(rate.sentence),
-        );
-        if whole_actual.is_some() {
-            continue;
-        }
-        if divide(&facts[n], &base).is_some_and(|(ratio, point)| holds(ratio, point, rate)) {
-            facts[n].subject = whole;
-            facts[n].part_of = None;
-            facts[i] = as_whole;
-        }
-    }
-}
-
-/// Whether the words between the fact before `i` and fact `i` name fact `i`'s subject.
-fn names_its_subject(facts: &[Fact], i: usize) -> bool {
-    let Place::Text { start, .. } = facts[i].at.place else {
-        return false;
-    };
-    let from = i
-        .checked_sub(1)
-        .and_then(|p| match facts[p].at.place {
-            Place::Text { end, .. } if end <= start => Some(end),
-            _ => None,
-        })
-        .unwrap_or(0);
-    let words = facts[i].at.source.text.get(from..start).unwrap_or("");
-    !facts[i].subject.is_empty() && words.contains(facts[i].subject.as_str())
-}
-
-/// The rate's subject's actual spending over the base its words name, for the rate's period.
-fn compute<'a>(facts: &'a [Fact], rate: &Fact) -> Option<Computed<'a>> {
-    let actual = super::util::find(
-        facts,
-        Concept::Actual,
-        &rate.subject,
-        rate.period,
-        Some(rate.sentence),
-    )?;
-    let base = resolve_base(facts, rate, rate.base?)?;
-    let (ratio, point) = divide(actual, &base)?;
-    Some(Computed {
-        actual,
-        base,
-        ratio,
-        point,
-    })
-}
-
-/// Actual ÷ base in percent: the interval the stated figures allow, and the point value.
-fn divide(actual: &Fact, base: &Base) -> Option<(Interval, Decimal)> {
-    let ratio = iv(actual)
-        .divided_by(base.interval)
-        .map(|r| r.scale(Decimal::ONE_HUNDRED))?;
-    let point = val(actual)
-        .checked_div(base.point)
-        .map(|r| r * Decimal::ONE_HUNDRED)?;
-    Some((ratio, point))
-}
-
-fn within_tolerance(ratio: Interval, tolerance: &Tolerance, rate: &Fact) -> bool {
-    // The ratio is in percent (×100), like the stated rate: `percent` widens it.
-    let tolerance = tolerance.in_unit(rate.quantity.unit);
-    ratio.intersects(rate.quantity.interval().widen(tolerance))
-}
-
-/// Whether the stated rate is the computed one cut (not rounded) to its decimals.
-fn looks_truncated(point: Decimal, rate: &Fact) -> bool {
-    let stated = rate.quantity;
-    point.round_dp_with_strategy(stated.precision, RoundingStrategy::ToZero) == stated.value
-}
-
-/// The denominator of a rate: a stated fact, or the implied full-year budget.
-struct Base<'a> {
-    interval: Interval,
-    point: Decimal,
-    facts: Vec<&'a Fact>,
-    implied: bool,
-    note_zh: String,
-    note_en: String,
-}
-
-impl<'a> Base<'a> {
+impl Base<'_> {
     fn words(&self) -> (String, String) {
         if self.implied {
             let p: Decimal = self.facts.iter().map(|f| val(f)).sum();
@@ -334,61 +197,5 @@ impl<'a> Base<'a> {
             f = with(f, b, "分母", "denominator");
         }
         f
-    }
-
-    fn stated(fact: &'a Fact, note_zh: String, note_en: String) -> Base<'a> {
-        Base {
-            interval: iv(fact),
-            point: val(fact),
-            facts: vec![fact],
-            implied: false,
-            note_zh,
-            note_en,
-        }
-    }
-}
-
-fn resolve_base<'a>(facts: &'a [Fact], rate: &Fact, named_base: Concept) -> Option<Base<'a>> {
-    let get =
-        |c: Concept| super::util::find(facts, c, &rate.subject, rate.period, Some(rate.sentence));
-    let implied = || {
-        implied_full_year(facts, rate).map(|(interval, used)| Base {
-            interval,
-            point: used.iter().map(|f| val(f)).sum(),
-            facts: used,
-            implied: true,
-            note_zh: String::new(),
-            note_en: String::new(),
-        })
-    };
-    let fallback = |want_zh: &str, want_en: &str, f: &'a Fact| {
-        Base::stated(
-            f,
-            format!("（文中未写{want_zh}，按{}计算）", f.concept.zh()),
-            format!(" (no {want_en} is stated; {} used)", f.concept.en()),
-        )
-    };
-    match named_base {
-        Concept::InitialBudget => get(Concept::InitialBudget)
-            .map(|f| Base::stated(f, String::new(), String::new()))
-            .or_else(|| {
-                get(Concept::FullYearBudget)
-                    .or_else(|| get(Concept::Budget))
-                    .map(|f| fallback("年初预算", "initial budget", f))
-            }),
-        Concept::FullYearBudget => get(Concept::FullYearBudget)
-            .map(|f| Base::stated(f, String::new(), String::new()))
-            .or_else(implied)
-            .or_else(|| get(Concept::Budget).map(|f| Base::stated(f, String::new(), String::new())))
-            .or_else(|| {
-                get(Concept::InitialBudget).map(|f| fallback("全年预算", "full-year budget", f))
-            }),
-        _ => get(Concept::FullYearBudget)
-            .or_else(|| get(Concept::Budget))
-            .map(|f| Base::stated(f, String::new(), String::new()))
-            .or_else(implied)
-            .or_else(|| {
-                get(Concept::InitialBudget).map(|f| Base::stated(f, String::new(), String::new()))
-            }),
     }
 }

@@ -1,8 +1,9 @@
 //! Helpers shared by the fact checks: labels, figure display, lookups.
 
 use crate::diagnostic::{Finding, Label, Place, Text};
-use crate::fact::{Concept, Fact, Period};
-use crate::quantity::{Interval, Unit, format_fixed};
+use crate::fact::{Fact, Period};
+use crate::quantity::{Unit, format_fixed};
+pub use crate::relation::{iv, val};
 use crate::settings::Settings;
 use rust_decimal::Decimal;
 
@@ -82,21 +83,11 @@ fn grouped(number: &str) -> String {
     out
 }
 
-/// The interval a fact stands for, money in 万元.
-pub fn iv(f: &Fact) -> Interval {
-    f.quantity.interval_normalised()
-}
-
 /// The configured tolerance for a comparison against a fact, in the scale of `iv` (money in
 /// 万元, rates in percentage points, scores in points): the slack the fact's interval is widened
 /// by before a relation with it is called broken.
 pub fn slack(settings: &Settings, f: &Fact) -> Decimal {
     settings.tolerance.normalised(f.quantity.unit)
-}
-
-/// The point value, money in 万元.
-pub fn val(f: &Fact) -> Decimal {
-    f.quantity.normalised()
 }
 
 /// Decimal places to show a computed figure with: the finest of the inputs (money in 万元).
@@ -107,29 +98,6 @@ pub fn places(facts: &[&Fact]) -> u32 {
         .max()
         .unwrap_or(2)
         .min(6)
-}
-
-/// The first fact of a concept for a subject and period, preferring one in the given sentence.
-pub fn find<'a>(
-    facts: &'a [Fact],
-    concept: Concept,
-    subject: &str,
-    period: Period,
-    sentence: Option<usize>,
-) -> Option<&'a Fact> {
-    let mut matching = facts
-        .iter()
-        .filter(|f| f.concept == concept && f.subject == subject && f.period == period);
-    match sentence {
-        Some(s) => {
-            let all: Vec<&Fact> = matching.collect();
-            all.iter()
-                .find(|f| f.sentence == s)
-                .or_else(|| all.first())
-                .copied()
-        }
-        None => matching.next(),
-    }
 }
 
 /// Whether two facts are in the same unit class (both money, or the same unit).

@@ -62,7 +62,9 @@ pub fn extract(src: &Arc<Source>, settings: &Settings) -> Vec<Fact> {
     };
     let mut drafts = reader.read();
     mark_subtotals(&mut drafts, &headings, norm.text.len());
-    finish(drafts, &norm, src)
+    let mut facts = finish(drafts, &norm, src);
+    rates::settle_rate_subjects(&mut facts, &settings.tolerance);
+    facts
 }
 
 /// A fact before precision is settled and spans are mapped back to the original text.

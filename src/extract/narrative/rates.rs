@@ -1,8 +1,14 @@
 use super::changes::change_word_at_end;
 use super::walk::SentenceState;
 use super::{Draft, Reader};
+use crate::diagnostic::Place;
 use crate::fact::Concept;
+use crate::fact::Fact;
+use crate::quantity::Interval;
+use crate::relation::{compute, divide, find, looks_truncated, resolve_base, within_tolerance};
+use crate::settings::Tolerance;
 use regex::Regex;
+use rust_decimal::Decimal;
 use std::sync::OnceLock;
 
 /// The base a percentage is a rate of, from its phrasing; None if it is not a budget rate.
@@ -68,4 +74,80 @@ impl<'a> Reader<'a> {
         }
         Some(draft)
     }
+}
+
+/// A rate read as the last 其中 part's may be the whole's: "实际支出480万元，其中基本支出300万元，
+/// 项目支出180万元，预算执行率96%". When it does not hold for the part but does for the whole,
+/// it is made the whole's, before any check (or a later rate of the part) sees it. So is an
+/// amount after the list that took the part's name, when with the whole's budget it gives the
+/// rate: "全年预算500万元，其中基本支出300万元，项目支出200万元，全年支出480万元，执行率96%".
+/// A rate whose clause names the part ("项目支出执行率96%") stays the part's.
+pub(super) fn settle_rate_subjects(facts: &mut [Fact], tolerance: &Tolerance) {
+    let holds = |ratio: Interval, point: Decimal, rate: &Fact| {
+        within_tolerance(ratio, tolerance, rate) || looks_truncated(point, rate)
+    };
+    for i in 0..facts.len() {
+        let rate = &facts[i];
+        let Some(whole) = rate.part_of.clone() else {
+            continue;
+        };
+        if rate.concept != Concept::Rate || names_its_subject(facts, i) {
+            continue;
+        }
+        let Some(part) = compute(facts, rate) else {
+            continue;
+        };
+        if holds(part.ratio, part.point, rate) {
+            continue;
+        }
+        let as_whole = Fact {
+            subject: whole.clone(),
+            part_of: None,
+            ..rate.clone()
+        };
+        if compute(facts, &as_whole).is_some_and(|c| holds(c.ratio, c.point, rate)) {
+            facts[i] = as_whole;
+            continue;
+        }
+        let numerator = facts.iter().position(|f| std::ptr::eq(f, part.actual));
+        let Some(base) = rate.base.and_then(|b| resolve_base(facts, &as_whole, b)) else {
+            continue;
+        };
+        let Some(n) = numerator.filter(|&n| facts[n].part_of.as_ref() == Some(&whole)) else {
+            continue;
+        };
+        // Only when the whole states no spending of its own, which the numerator would then
+        // contradict.
+        let whole_actual = find(
+            facts,
+            Concept::Actual,
+            &whole,
+            rate.period,
+            Some(rate.sentence),
+        );
+        if whole_actual.is_some() {
+            continue;
+        }
+        if divide(&facts[n], &base).is_some_and(|(ratio, point)| holds(ratio, point, rate)) {
+            facts[n].subject = whole;
+            facts[n].part_of = None;
+            facts[i] = as_whole;
+        }
+    }
+}
+
+/// Whether the words between the fact before `i` and fact `i` name fact `i`'s subject.
+pub(super) fn names_its_subject(facts: &[Fact], i: usize) -> bool {
+    let Place::Text { start, .. } = facts[i].at.place else {
+        return false;
+    };
+    let from = i
+        .checked_sub(1)
+        .and_then(|p| match facts[p].at.place {
+            Place::Text { end, .. } if end <= start => Some(end),
+            _ => None,
+        })
+        .unwrap_or(0);
+    let words = facts[i].at.source.text.get(from..start).unwrap_or("");
+    !facts[i].subject.is_empty() && words.contains(facts[i].subject.as_str())
 }

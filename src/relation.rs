@@ -1,0 +1,201 @@
+//! How facts relate: a subject's fact of a concept, a rate's numerator and base (the implied
+//! full-year budget included), and whether a computed ratio bears out a stated rate.
+//!
+//! Shared by extraction, which uses it to settle whose a rate is ("…，其中基本支出300万元，项目
+//! 支出180万元，预算执行率96%" is the whole's when only the whole's figures give 96%), and by the
+//! checks, which judge with it. Money is compared in 万元.
+
+use crate::fact::{Concept, Fact, Period};
+use crate::quantity::Interval;
+use crate::settings::Tolerance;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// The interval a fact stands for, money in 万元.
+pub fn iv(f: &Fact) -> Interval {
+    f.quantity.interval_normalised()
+}
+
+/// The point value, money in 万元.
+pub fn val(f: &Fact) -> Decimal {
+    f.quantity.normalised()
+}
+
+/// The first fact of a concept for a subject and period, preferring one in the given sentence.
+pub fn find<'a>(
+    facts: &'a [Fact],
+    concept: Concept,
+    subject: &str,
+    period: Period,
+    sentence: Option<usize>,
+) -> Option<&'a Fact> {
+    let mut matching = facts
+        .iter()
+        .filter(|f| f.concept == concept && f.subject == subject && f.period == period);
+    match sentence {
+        Some(s) => {
+            let all: Vec<&Fact> = matching.collect();
+            all.iter()
+                .find(|f| f.sentence == s)
+                .or_else(|| all.first())
+                .copied()
+        }
+        None => matching.next(),
+    }
+}
+
+/// The implied full-year budget interval of a subject (initial + adjustments), if both stated.
+pub fn implied_full_year<'a>(facts: &'a [Fact], like: &Fact) -> Option<(Interval, Vec<&'a Fact>)> {
+    let same = |f: &&Fact| f.subject == like.subject && f.period == like.period;
+    let initial = facts
+        .iter()
+        .filter(same)
+        .find(|f| f.concept == Concept::InitialBudget)?;
+    let adjustments = adjustments_of(
+        facts
+            .iter()
+            .filter(same)
+            .filter(|f| f.concept == Concept::Adjustment),
+    );
+    if adjustments.is_empty() {
+        return None;
+    }
+    let total = adjustments
+        .iter()
+        .fold(iv(initial), |acc, a| acc.plus(iv(a)));
+    let mut used = vec![initial];
+    used.extend(adjustments);
+    Some((total, used))
+}
+
+/// The adjustments that make up the full-year budget: all those stated in the sentence of the
+/// first one (追加 and 调减 together), so that an adjustment restated later is not counted twice.
+pub fn adjustments_of<'a>(adjustments: impl Iterator<Item = &'a Fact>) -> Vec<&'a Fact> {
+    let all: Vec<&Fact> = adjustments.collect();
+    let Some(first) = all.first() else {
+        return Vec::new();
+    };
+    let mut out: Vec<&Fact> = Vec::new();
+    for a in all.iter().filter(|a| a.sentence == first.sentence) {
+        if !out.iter().any(|o| o.at.place == a.at.place) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// A rate's numerator and denominator as stated, and the ratio they give (in percent).
+pub struct Computed<'a> {
+    pub actual: &'a Fact,
+    pub base: Base<'a>,
+    pub ratio: Interval,
+    pub point: Decimal,
+}
+
+/// The rate's subject's actual spending over the base its words name, for the rate's period.
+pub fn compute<'a>(facts: &'a [Fact], rate: &Fact) -> Option<Computed<'a>> {
+    let actual = find(
+        facts,
+        Concept::Actual,
+        &rate.subject,
+        rate.period,
+        Some(rate.sentence),
+    )?;
+    let base = resolve_base(facts, rate, rate.base?)?;
+    let (ratio, point) = divide(actual, &base)?;
+    Some(Computed {
+        actual,
+        base,
+        ratio,
+        point,
+    })
+}
+
+/// Actual ÷ base in percent: the interval the stated figures allow, and the point value.
+pub fn divide(actual: &Fact, base: &Base) -> Option<(Interval, Decimal)> {
+    let ratio = iv(actual)
+        .divided_by(base.interval)
+        .map(|r| r.scale(Decimal::ONE_HUNDRED))?;
+    let point = val(actual)
+        .checked_div(base.point)
+        .map(|r| r * Decimal::ONE_HUNDRED)?;
+    Some((ratio, point))
+}
+
+pub fn within_tolerance(ratio: Interval, tolerance: &Tolerance, rate: &Fact) -> bool {
+    // The ratio is in percent (×100), like the stated rate: `percent` widens it.
+    let tolerance = tolerance.in_unit(rate.quantity.unit);
+    ratio.intersects(rate.quantity.interval().widen(tolerance))
+}
+
+/// Whether the stated rate is the computed one cut (not rounded) to its decimals.
+pub fn looks_truncated(point: Decimal, rate: &Fact) -> bool {
+    let stated = rate.quantity;
+    point.round_dp_with_strategy(stated.precision, RoundingStrategy::ToZero) == stated.value
+}
+
+/// The denominator of a rate: a stated fact, or the implied full-year budget.
+pub struct Base<'a> {
+    pub interval: Interval,
+    pub point: Decimal,
+    pub facts: Vec<&'a Fact>,
+    pub implied: bool,
+    pub note_zh: String,
+    pub note_en: String,
+}
+
+impl<'a> Base<'a> {
+    pub fn stated(fact: &'a Fact, note_zh: String, note_en: String) -> Base<'a> {
+        Base {
+            interval: iv(fact),
+            point: val(fact),
+            facts: vec![fact],
+            implied: false,
+            note_zh,
+            note_en,
+        }
+    }
+}
+
+pub fn resolve_base<'a>(facts: &'a [Fact], rate: &Fact, named_base: Concept) -> Option<Base<'a>> {
+    let get = |c: Concept| find(facts, c, &rate.subject, rate.period, Some(rate.sentence));
+    let implied = || {
+        implied_full_year(facts, rate).map(|(interval, used)| Base {
+            interval,
+            point: used.iter().map(|f| val(f)).sum(),
+            facts: used,
+            implied: true,
+            note_zh: String::new(),
+            note_en: String::new(),
+        })
+    };
+    let fallback = |want_zh: &str, want_en: &str, f: &'a Fact| {
+        Base::stated(
+            f,
+            format!("（文中未写{want_zh}，按{}计算）", f.concept.zh()),
+            format!(" (no {want_en} is stated; {} used)", f.concept.en()),
+        )
+    };
+    match named_base {
+        Concept::InitialBudget => get(Concept::InitialBudget)
+            .map(|f| Base::stated(f, String::new(), String::new()))
+            .or_else(|| {
+                get(Concept::FullYearBudget)
+                    .or_else(|| get(Concept::Budget))
+                    .map(|f| fallback("年初预算", "initial budget", f))
+            }),
+        Concept::FullYearBudget => get(Concept::FullYearBudget)
+            .map(|f| Base::stated(f, String::new(), String::new()))
+            .or_else(implied)
+            .or_else(|| get(Concept::Budget).map(|f| Base::stated(f, String::new(), String::new())))
+            .or_else(|| {
+                get(Concept::InitialBudget).map(|f| fallback("全年预算", "full-year budget", f))
+            }),
+        _ => get(Concept::FullYearBudget)
+            .or_else(|| get(Concept::Budget))
+            .map(|f| Base::stated(f, String::new(), String::new()))
+            .or_else(implied)
+            .or_else(|| {
+                get(Concept::InitialBudget).map(|f| Base::stated(f, String::new(), String::new()))
+            }),
+    }
+}
