@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod extract;
 pub mod fact;
+pub mod lang;
 pub mod quantity;
 pub mod render;
 pub mod settings;
