@@ -1,9 +1,10 @@
-//! Sheet rules (SP02xx): relations inside the tables of an evaluation workbook. They work on the
-//! table model of `extract::table`, not on cells; each finding labels the cells it involves.
+//! Sheet rules (SP02xx): relations inside the tables of an evaluation workbook. They judge what
+//! `extract::sheet` read (the table model of `extract::table`, not cells) and read nothing
+//! themselves; each finding labels the cells it involves.
 
 use crate::diagnostic::{Finding, Place, Rule, Severity, Source, Text, cell_name};
-use crate::extract::table::{self, Field, FundTable, IndicatorTable, Num};
-use crate::fact::{Concept, Fact, Located, Period};
+use crate::extract::sheet::{execution_line, groups, points, total_score};
+use crate::extract::table::{Field, FundTable, IndicatorTable, Num, SheetTables};
 use crate::quantity::{Interval, Quantity, Unit, format_fixed};
 use crate::settings::{Settings, Tolerance};
 use crate::source::sheet::Sheet;
@@ -172,10 +173,6 @@ impl Cells<'_> {
     }
 }
 
-fn points(n: &Num) -> Quantity {
-    Quantity::new(n.value, n.decimals.max(2), Unit::Points)
-}
-
 fn sum_interval(nums: &[&Num], q: impl Fn(&Num) -> Quantity) -> Interval {
     nums.iter().fold(Interval::point(Decimal::ZERO), |acc, n| {
         acc.plus(q(n).interval())
@@ -200,35 +197,17 @@ fn fmt(v: Decimal, places: u32) -> String {
     format_fixed(v, places)
 }
 
-/// Reads a workbook's tables, checks them, and returns the facts for cross-document checks.
-pub fn check_workbook(
-    source: &Arc<Source>,
-    sheets: &[Sheet],
-    settings: &Settings,
-) -> (Vec<Fact>, Vec<Finding>) {
-    let mut facts = Vec::new();
-    let mut out = Vec::new();
-    for sheet in sheets {
-        check_sheet(source, sheet, settings, true, &mut facts, &mut out);
-    }
-    (facts, out)
-}
-
-/// Checks the tables of one sheet (of a workbook, or a table found in a text). An unrecognised
-/// sheet is reported only when `report_unrecognised` (a text's other tables are not our concern).
+/// Judges the tables read from one sheet (of a workbook, or a table found in a text;
+/// `extract::sheet::tables` reads them). An unrecognised sheet is reported only when
+/// `report_unrecognised` (a text's other tables are not our concern).
 pub fn check_sheet(
     source: &Arc<Source>,
     sheet: &Sheet,
+    tables: &SheetTables,
     settings: &Settings,
     report_unrecognised: bool,
-    facts: &mut Vec<Fact>,
     out: &mut Vec<Finding>,
 ) {
-    // Borrowed, not cloned: this runs for every sheet and every table found in a text.
-    let templates: Vec<&table::Template> = table::builtin()
-        .iter()
-        .chain(&settings.extra_templates)
-        .collect();
     let cells = Cells {
         source,
         sheet: &sheet.name,
@@ -252,7 +231,6 @@ pub fn check_sheet(
         );
         out.push(cells.label(f, r, c, "公式".into(), "formula".into()));
     }
-    let tables = table::read_sheet(sheet, &templates);
     if tables.is_empty() {
         if report_unrecognised && sheet.cells.iter().any(|r| r.iter().any(|v| !v.is_empty())) {
             let f = Finding::new(
@@ -293,22 +271,8 @@ pub fn check_sheet(
         );
         out.push(cells.label(f, b.row, b.col, "文字".into(), "text".into()));
     }
-    let mut total_score = None;
     for (i, t) in tables.indicators.iter().enumerate() {
-        // The budget-execution line (分值/得分 of the fund block) belongs to the indicator
-        // table right below it, not to every table of the sheet.
-        let previous = i.checked_sub(1).map(|p| tables.indicators[p].header_row);
-        let fund = tables
-            .funds
-            .iter()
-            .rfind(|f| f.header_row < t.header_row && previous.is_none_or(|p| f.header_row > p));
-        let total_row = |field: Field| -> Vec<&Num> {
-            fund.into_iter()
-                .flat_map(|f| f.rows.iter().filter(|r| r.total))
-                .filter_map(|r| r.values.get(field))
-                .collect()
-        };
-        let (fund_weight, fund_score) = (total_row(Field::Weight), total_row(Field::Score));
+        let (fund_weight, fund_score) = execution_line(tables, i);
         check_indicators(
             &cells,
             t,
@@ -318,115 +282,13 @@ pub fn check_sheet(
             &settings.tolerance,
             out,
         );
-        total_score = total_score.or(t.total_score);
-        // Each indicator's score, for the cross-check with the narrative.
-        for r in &t.rows {
-            if let Some(n) = r.score {
-                let mut f = fact(source, &sheet.name, Concept::Score, points(&n), &n, None);
-                f.subject = r.name();
-                facts.push(f);
-            }
-        }
     }
     for t in &tables.funds {
         check_funds(&cells, t, &settings.tolerance, out);
-        facts.extend(fund_facts(source, &sheet.name, t));
     }
-    let total = total_score.or(tables.stated_total);
-    if let Some(n) = total {
-        facts.push(fact(
-            source,
-            &sheet.name,
-            Concept::TotalScore,
-            points(&n),
-            &n,
-            None,
-        ));
+    if let (Some((word, r, c)), Some(n)) = (&tables.grade, total_score(tables)) {
+        check_grade(&cells, settings, word, *r, *c, &n, out);
     }
-    if let Some((word, r, c)) = &tables.grade {
-        let grade_num = Num {
-            value: Decimal::ZERO,
-            decimals: 0,
-            row: *r,
-            col: *c,
-        };
-        let mut g = fact(
-            source,
-            &sheet.name,
-            Concept::Grade,
-            points(&grade_num),
-            &grade_num,
-            None,
-        );
-        g.word = Some(word.clone());
-        facts.push(g);
-        if let Some(n) = total {
-            check_grade(&cells, settings, word, *r, *c, &n, out);
-        }
-    }
-}
-
-fn fact(
-    source: &Arc<Source>,
-    sheet: &str,
-    concept: Concept,
-    quantity: Quantity,
-    n: &Num,
-    base: Option<Concept>,
-) -> Fact {
-    Fact {
-        concept,
-        subject: String::new(),
-        part_of: None,
-        period: Period::Current,
-        quantity,
-        base,
-        word: None,
-        sentence: n.row as usize,
-        section: 0,
-        at: Located {
-            source: source.clone(),
-            place: Place::Cell {
-                sheet: sheet.to_string(),
-                row: n.row,
-                col: n.col,
-            },
-        },
-    }
-}
-
-fn fund_facts(source: &Arc<Source>, sheet: &str, t: &FundTable) -> Vec<Fact> {
-    let unit = if t.yuan { Unit::Yuan } else { Unit::Wan };
-    let mut out = Vec::new();
-    for row in t.rows.iter().filter(|r| r.total) {
-        for (field, concept) in [
-            (Field::Initial, Concept::InitialBudget),
-            (Field::FullYear, Concept::FullYearBudget),
-            (Field::Actual, Concept::Actual),
-        ] {
-            if let Some(n) = row.values.get(field) {
-                out.push(fact(
-                    source,
-                    sheet,
-                    concept,
-                    Quantity::new(n.value, n.decimals.max(2), unit),
-                    n,
-                    None,
-                ));
-            }
-        }
-        if let Some(n) = row.values.get(Field::Rate) {
-            out.push(fact(
-                source,
-                sheet,
-                Concept::Rate,
-                Quantity::new(n.value, n.decimals, Unit::Percent),
-                n,
-                Some(Concept::FullYearBudget),
-            ));
-        }
-    }
-    out
 }
 
 fn check_indicators(
@@ -517,27 +379,9 @@ fn check_indicators(
             out.push(cells.label(f, s.row, s.col, "得分".into(), "score".into()));
         }
     }
-    // Subtotal rows: a row without a third-level name, followed by rows of its group that have one.
-    let is_leaf = |i: usize| {
-        let r = &t.rows[i];
-        !r.level3.is_empty()
-            || !t.rows[i + 1..].iter().any(|n| {
-                n.level1 == r.level1
-                    && !n.level3.is_empty()
-                    && (r.level2.is_empty() || n.level2 == r.level2)
-            })
-    };
-    let leaves: Vec<usize> = (0..t.rows.len()).filter(|&i| is_leaf(i)).collect();
-    for i in (0..t.rows.len()).filter(|i| !leaves.contains(i)) {
-        let parent = &t.rows[i];
-        let kids: Vec<&crate::extract::table::IndicatorRow> = t.rows[i + 1..]
-            .iter()
-            .filter(|n| {
-                n.level1 == parent.level1
-                    && !n.level3.is_empty()
-                    && (parent.level2.is_empty() || n.level2 == parent.level2)
-            })
-            .collect();
+    // Subtotal rows against the rows they sum (`extract::sheet::groups` says which).
+    let rows = groups(t);
+    for (parent, kids) in &rows.subtotals {
         if let Some(s) = parent.score {
             let nums: Vec<&Num> = kids.iter().filter_map(|k| k.score.as_ref()).collect();
             sum_mismatch(
@@ -569,9 +413,9 @@ fn check_indicators(
     }
     // Label weights: "产出指标(50分)" over the weights of its rows.
     for lw in &t.label_weights {
-        let nums: Vec<&Num> = leaves
+        let nums: Vec<&Num> = rows
+            .leaves
             .iter()
-            .map(|&i| &t.rows[i])
             .filter(|r| {
                 if lw.level == 1 {
                     *r.level1 == *lw.label
@@ -596,13 +440,15 @@ fn check_indicators(
         }
     }
     // The whole table: leaves plus the budget-execution line against the total (or 100).
-    let mut weights: Vec<&Num> = leaves
+    let mut weights: Vec<&Num> = rows
+        .leaves
         .iter()
-        .filter_map(|&i| t.rows[i].weight.as_ref())
+        .filter_map(|r| r.weight.as_ref())
         .collect();
-    let mut scores: Vec<&Num> = leaves
+    let mut scores: Vec<&Num> = rows
+        .leaves
         .iter()
-        .filter_map(|&i| t.rows[i].score.as_ref())
+        .filter_map(|r| r.score.as_ref())
         .collect();
     weights.extend(fund_weight.iter().copied());
     scores.extend(fund_score.iter().copied());
