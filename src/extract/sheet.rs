@@ -32,10 +32,17 @@ pub fn tables(sheet: &Sheet, settings: &Settings) -> SheetTables {
     table::read_sheet(sheet, &templates)
 }
 
-/// The budget-execution line of the `i`th indicator table: the 分值 (weights) and 得分 (scores)
-/// on the total rows of the fund block right above it. It belongs to that table alone, not to
-/// every table of the sheet: a fund block above the indicator table before it is that one's.
-pub fn execution_line(tables: &SheetTables, i: usize) -> (Vec<&Num>, Vec<&Num>) {
+/// The budget-execution line of an indicator table: the 分值 and 得分 on the total rows of the
+/// fund block above it, which count with the table's own weights and scores.
+pub struct ExecutionLine<'a> {
+    pub weights: Vec<&'a Num>,
+    pub scores: Vec<&'a Num>,
+}
+
+/// The budget-execution line of the `i`th indicator table, from the fund block right above it.
+/// It belongs to that table alone, not to every table of the sheet: a fund block above the
+/// indicator table before it is that one's.
+pub fn execution_line(tables: &SheetTables, i: usize) -> ExecutionLine<'_> {
     let t = &tables.indicators[i];
     let previous = i.checked_sub(1).map(|p| tables.indicators[p].header_row);
     let fund = tables
@@ -48,7 +55,10 @@ pub fn execution_line(tables: &SheetTables, i: usize) -> (Vec<&Num>, Vec<&Num>) 
             .filter_map(|r| r.values.get(field))
             .collect()
     };
-    (total_row(Field::Weight), total_row(Field::Score))
+    ExecutionLine {
+        weights: total_row(Field::Weight),
+        scores: total_row(Field::Score),
+    }
 }
 
 /// The sheet's total score: that of the first indicator table with a total row that has one,
