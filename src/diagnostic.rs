@@ -3,9 +3,14 @@
 //! A finding carries locations as byte spans into a decoded source (or sheet cells); line and
 //! column are computed late, by the renderers, from the source's line index.
 
+use crate::source::sheet::Sheet;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// Every finding is worded in both languages (`crate::lang`); re-exported, as the renderers and
+/// the library's users take them from here.
+pub use crate::lang::{Lang, Text};
 
 /// How bad a finding is. Ordered so that `Error` is the greatest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -35,37 +40,6 @@ impl Severity {
     }
 }
 
-/// Output language of messages and labels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
-/// A message in both languages; renderers pick one.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Text {
-    pub zh: String,
-    pub en: String,
-}
-
-impl Text {
-    pub fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
-        Text {
-            zh: zh.into(),
-            en: en.into(),
-        }
-    }
-
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Zh => &self.zh,
-            Lang::En => &self.en,
-        }
-    }
-}
-
 /// A source document as suanpan read it: its path and, for text-like sources, the decoded text.
 #[derive(Debug)]
 pub struct Source {
@@ -77,7 +51,7 @@ pub struct Source {
     /// by line, as most reports have few findings and many lines.
     line_starts: std::sync::OnceLock<Vec<usize>>,
     /// The sheets of a workbook, kept so that human output can show a cell in its context.
-    pub sheets: Vec<crate::source::sheet::Sheet>,
+    pub sheets: Vec<Sheet>,
 }
 
 impl Source {
@@ -91,7 +65,7 @@ impl Source {
     }
 
     /// A workbook: no text, its sheets.
-    pub fn workbook(path: PathBuf, sheets: Vec<crate::source::sheet::Sheet>) -> Arc<Source> {
+    pub fn workbook(path: PathBuf, sheets: Vec<Sheet>) -> Arc<Source> {
         Arc::new(Source {
             path,
             text: String::new(),

@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod extract;
 pub mod fact;
+pub mod lang;
 pub mod quantity;
 pub mod relation;
 pub mod render;
@@ -475,9 +476,25 @@ fn document_of(
 
 /// A read workbook's own checks: its tables' facts and the sheet rules' findings.
 fn check_read_workbook(doc: &mut Document, settings: &Settings) {
-    let (facts, findings) = check::sheet::check_workbook(&doc.source, &doc.source.sheets, settings);
+    let (facts, findings) = check_workbook(&doc.source, &doc.source.sheets, settings);
     doc.facts = facts;
     doc.findings = findings;
+}
+
+/// Reads each sheet's tables and their facts (`extract::sheet`), for the cross-check, and
+/// judges the tables with the sheet rules (`check::sheet`).
+pub fn check_workbook(
+    source: &Arc<Source>,
+    sheets: &[source::sheet::Sheet],
+    settings: &Settings,
+) -> (Vec<fact::Fact>, Vec<Finding>) {
+    let (mut facts, mut findings) = (Vec::new(), Vec::new());
+    for sheet in sheets {
+        let tables = extract::sheet::tables(sheet, settings);
+        facts.extend(extract::sheet::facts(source, &sheet.name, &tables));
+        check::sheet::check_sheet(source, sheet, &tables, settings, true, &mut findings);
+    }
+    (facts, findings)
 }
 
 /// The error for a file of a kind suanpan cannot read, saying what to convert it to.
@@ -500,13 +517,15 @@ pub fn narrative_document(source: Arc<Source>, settings: &Settings) -> Document 
     let facts = extract::narrative::extract(&source, settings);
     let mut findings = Vec::new();
     for table in extract::text_table::find(&source.text) {
-        let (mut table_facts, mut table_findings) = (Vec::new(), Vec::new());
+        // Judged only: a text's facts are the narrative's (`extract::narrative`), not its tables'.
+        let tables = extract::sheet::tables(&table.sheet, settings);
+        let mut table_findings = Vec::new();
         check::sheet::check_sheet(
             &source,
             &table.sheet,
+            &tables,
             settings,
             false,
-            &mut table_facts,
             &mut table_findings,
         );
         findings.extend(

@@ -12,7 +12,7 @@ fuzz_target!(init: {
     for ext in ["xlsx", "xls", "ods", "xlsb"] {
         if let Ok(book) = suanpan::source::sheet::parse(data, ext) {
             let src = Source::new(format!("fuzz.{ext}").into(), String::new());
-            let _ = suanpan::check::sheet::check_workbook(&src, &book.sheets, &Settings::default());
+            let _ = suanpan::check_workbook(&src, &book.sheets, &Settings::default());
         }
     }
 });

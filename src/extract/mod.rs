@@ -1,10 +1,12 @@
 //! Extraction: decoded text → facts. `normalize` maps full-width forms to ASCII keeping offsets,
-//! `numbers` finds figures and rejects non-amounts, `narrative` assigns concepts and subjects.
+//! `numbers` finds figures and rejects non-amounts, `narrative` assigns concepts and subjects;
+//! `table` reads a sheet's tables and `sheet` what they say together, and their facts.
 
 pub mod narrative;
 pub mod normalize;
 pub mod numbers;
 mod scan;
+pub mod sheet;
 pub mod table;
 pub mod text_table;
 pub mod vocab;

@@ -11,7 +11,7 @@
 //! any real document, or XML that does not parse.
 
 use super::InputError;
-use crate::diagnostic::Text;
+use crate::lang::Text;
 use quick_xml::events::Event;
 use std::io::{Read, Seek};
 

@@ -5,7 +5,7 @@ pub mod sheet;
 pub mod text;
 mod theme;
 
-use crate::diagnostic::Text;
+use crate::lang::Text;
 use std::path::Path;
 
 /// Why a file could not be read. Each becomes a diagnostic naming the file; the run goes on.

@@ -7,7 +7,7 @@
 //! them, and encrypted ones are named as such.
 
 use super::InputError;
-use crate::diagnostic::Text;
+use crate::lang::Text;
 use crate::quantity::is_figure_sized;
 use calamine::{Data, Reader};
 use rust_decimal::Decimal;

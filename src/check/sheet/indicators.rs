@@ -1,0 +1,377 @@
+//! The indicator table's rules: SP0201 (a score above its weight), SP0207 (a score below its
+//! weight with no reason given), SP0202 and SP0203 (weights and scores that do not add up: a
+//! subtotal row over its rows, a weight written in a label over the rows under it, the whole
+//! table with its budget-execution line over its total row, or over 100 when there is none).
+//!
+//! Example: 产出指标(50分) over four weights of 10 → SP0202 on the label's 50 and the four cells.
+
+use super::{Cells, fmt, sum_and_places};
+use crate::diagnostic::{Finding, Rule, Severity, Text, cell_name};
+use crate::extract::sheet::{ExecutionLine, Groups, groups, points};
+use crate::extract::table::{Field, IndicatorRow, IndicatorTable, Num};
+use crate::quantity::{Interval, Quantity, Unit};
+use crate::settings::Tolerance;
+use rust_decimal::Decimal;
+
+rule!(
+    OVER_WEIGHT,
+    "SP0201",
+    "sheet-score-over-weight",
+    Error,
+    "评分表中得分超过分值",
+    "a score in a sheet exceeds its weight",
+    "## SP0201 sheet-score-over-weight（评分表得分超过分值）\n\n检查什么：绩效指标表每一行的得分不能超过本行分值（权重）。\n\n为什么：得分超过分值是评分表最常见的硬性错误，财政审核会直接退回。\n\n示例：三级指标“培训人次”分值 10、得分 12 → 错误，标出这两个单元格。\n",
+    "## SP0201 sheet-score-over-weight\n\nWhat: in an indicator table, each row's score must not exceed its weight.\n\nWhy: a score above its weight is the commonest hard error of score sheets.\n\nExample: weight 10, score 12 → error on both cells.\n"
+);
+rule!(
+    WEIGHT_SUM,
+    "SP0202",
+    "sheet-weight-sum",
+    Error,
+    "评分表各项分值之和不等于总分值（或标签中的分值）",
+    "weights do not add up to the total (or to a label's weight)",
+    "## SP0202 sheet-weight-sum（分值合计不符）\n\n检查什么：各三级指标分值（加上预算执行的分值）之和应等于总分行的分值，没有总分行时应等于 100；\n标签中写明分值的一级、二级指标（如“产出指标(50分)”）其下各项分值之和应等于该分值。\n\n为什么：分值体系不完整或加错，得分就无从比较。\n\n示例：产出指标(50分) 下四项分值 10+10+10+10=40 → 错误。\n",
+    "## SP0202 sheet-weight-sum\n\nWhat: the weights of the indicators (plus the budget-execution weight) must add up to the total row's weight, or to 100 when there is none; a label that states its weight (\"产出指标(50分)\") must equal the sum of the weights below it.\n\nWhy: an incomplete or mis-added weighting makes the scores meaningless.\n\nExample: 产出指标(50分) over weights 10+10+10+10 = 40 → error.\n"
+);
+rule!(
+    SCORE_SUM,
+    "SP0203",
+    "sheet-score-sum",
+    Error,
+    "评分表各项得分之和不等于总分",
+    "scores in a sheet do not add up to the total",
+    "## SP0203 sheet-score-sum（得分合计与总分不符）\n\n检查什么：各三级指标得分（加上预算执行得分）之和应等于总分行的得分或表中写明的自评得分；\n一级、二级汇总行的得分应等于其下各行之和，汇总行不重复计入总分。\n\n为什么：总分是逐项得分相加而来，加不回说明总分或某项得分有误。\n\n示例：各项得分合计 86，总分行写 88 → 错误。\n",
+    "## SP0203 sheet-score-sum\n\nWhat: the indicators' scores (plus the budget-execution score) must add up to the total row's score or the stated 自评得分; a subtotal row of a first- or second-level indicator must equal the rows below it, and is not counted again.\n\nWhy: the total is the sum of the scores.\n\nExample: scores summing to 86 under a total of 88 → error.\n"
+);
+rule!(
+    MISSING_REASON,
+    "SP0207",
+    "sheet-missing-reason",
+    Warning,
+    "得分低于分值但没有写偏差原因",
+    "a score below its weight has no stated reason",
+    "## SP0207 sheet-missing-reason（扣分未说明原因）\n\n检查什么：得分低于分值的指标，偏差原因分析（扣分原因）一栏不能为空。\n\n为什么：财政部门要求对未完成的指标说明原因和改进措施。\n\n示例：分值 10、得分 8、偏差原因为空 → 警告。\n",
+    "## SP0207 sheet-missing-reason\n\nWhat: an indicator scored below its weight must have its deviation reason (扣分原因) filled in.\n\nWhy: finance bureaus require a reason and remedy for every shortfall.\n\nExample: weight 10, score 8, empty reason → warning.\n"
+);
+
+/// Judges one indicator table; `execution` is its budget-execution line and `stated_total` the
+/// 自评得分 stated beside the sheet's tables.
+pub(super) fn check(
+    cells: &Cells,
+    t: &IndicatorTable,
+    execution: &ExecutionLine,
+    stated_total: Option<&Num>,
+    tol: &Tolerance,
+    out: &mut Vec<Finding>,
+) {
+    let score_tol = tol.in_unit(Unit::Points);
+    // Score ≤ weight, and a reason for every shortfall.
+    for r in &t.rows {
+        row_score(cells, t, r, score_tol, out);
+    }
+    let rows = groups(t);
+    subtotal_sums(cells, &rows, score_tol, out);
+    label_weight_sums(cells, t, &rows, score_tol, out);
+    table_sums(cells, t, &rows, execution, stated_total, score_tol, out);
+}
+
+/// SP0201 or SP0207 on one row: a score above its weight, or below it with no reason given.
+fn row_score(
+    cells: &Cells,
+    t: &IndicatorTable,
+    r: &IndicatorRow,
+    score_tol: Decimal,
+    out: &mut Vec<Finding>,
+) {
+    let (Some(w), Some(s)) = (r.weight, r.score) else {
+        return;
+    };
+    if !points(&s)
+        .interval()
+        .can_be_at_most(points(&w).interval().widen(score_tol))
+    {
+        out.push(over_weight(cells, r, &s, &w));
+    } else if t.has_reason
+        && s.value < w.value
+        && r.reason.as_deref().is_some_and(|x| x.trim().is_empty())
+    {
+        let col = t.columns.get(Field::Reason).copied().unwrap_or(s.col);
+        out.push(missing_reason(cells, r, &s, &w, col));
+    }
+}
+
+/// SP0201: the row's score `s` is above its weight `w`.
+fn over_weight(cells: &Cells, r: &IndicatorRow, s: &Num, w: &Num) -> Finding {
+    let f = Finding::new(
+        &OVER_WEIGHT,
+        cells.source.clone(),
+        Text::new(
+            format!(
+                "“{}”得分 {}（{}）超过分值 {}（{}）",
+                r.name(),
+                s.value,
+                cells.at(s),
+                w.value,
+                cells.at(w)
+            ),
+            format!(
+                "\"{}\" scores {} ({}) above its weight {} ({})",
+                r.name(),
+                s.value,
+                cells.at(s),
+                w.value,
+                cells.at(w)
+            ),
+        ),
+    )
+    .expected_found(format!("≤ {}", w.value), s.value.to_string());
+    let f = cells.label(
+        f,
+        s.row,
+        s.col,
+        format!("{} 得分", r.name()),
+        format!("{} score", r.name()),
+    );
+    cells.label(f, w.row, w.col, "分值".into(), "weight".into())
+}
+
+/// SP0207: the row's score `s` is below its weight `w` and its reason cell (column `col`) is
+/// empty.
+fn missing_reason(cells: &Cells, r: &IndicatorRow, s: &Num, w: &Num, col: u32) -> Finding {
+    let f = Finding::new(
+        &MISSING_REASON,
+        cells.source.clone(),
+        Text::new(
+            format!(
+                "“{}”得分 {} 低于分值 {}，但偏差原因为空（{}!{}）",
+                r.name(),
+                s.value,
+                w.value,
+                cells.sheet,
+                cell_name(r.row, col)
+            ),
+            format!(
+                "\"{}\" scores {} below its weight {} but the reason is empty ({}!{})",
+                r.name(),
+                s.value,
+                w.value,
+                cells.sheet,
+                cell_name(r.row, col)
+            ),
+        ),
+    );
+    let f = cells.label(
+        f,
+        r.row,
+        col,
+        "偏差原因（空）".into(),
+        "reason (empty)".into(),
+    );
+    cells.label(f, s.row, s.col, "得分".into(), "score".into())
+}
+
+/// SP0203 and SP0202 on each subtotal row: its score and weight over those of its rows.
+fn subtotal_sums(cells: &Cells, rows: &Groups, score_tol: Decimal, out: &mut Vec<Finding>) {
+    for (parent, kids) in &rows.subtotals {
+        if let Some(s) = parent.score {
+            let nums: Vec<&Num> = kids.iter().filter_map(|k| k.score.as_ref()).collect();
+            sum_mismatch(
+                cells,
+                &SCORE_SUM,
+                "得分",
+                "score",
+                &parent.name(),
+                &s,
+                &nums,
+                score_tol,
+                out,
+            );
+        }
+        if let Some(w) = parent.weight {
+            let nums: Vec<&Num> = kids.iter().filter_map(|k| k.weight.as_ref()).collect();
+            sum_mismatch(
+                cells,
+                &WEIGHT_SUM,
+                "分值",
+                "weight",
+                &parent.name(),
+                &w,
+                &nums,
+                score_tol,
+                out,
+            );
+        }
+    }
+}
+
+/// SP0202 on label weights: "产出指标(50分)" over the weights of its rows.
+fn label_weight_sums(
+    cells: &Cells,
+    t: &IndicatorTable,
+    rows: &Groups,
+    score_tol: Decimal,
+    out: &mut Vec<Finding>,
+) {
+    for lw in &t.label_weights {
+        let nums: Vec<&Num> = rows
+            .leaves
+            .iter()
+            .filter(|r| {
+                if lw.level == 1 {
+                    *r.level1 == *lw.label
+                } else {
+                    *r.level2 == *lw.label
+                }
+            })
+            .filter_map(|r| r.weight.as_ref())
+            .collect();
+        if !nums.is_empty() {
+            sum_mismatch(
+                cells,
+                &WEIGHT_SUM,
+                "分值",
+                "weight",
+                &lw.label,
+                &lw.weight,
+                &nums,
+                score_tol,
+                out,
+            );
+        }
+    }
+}
+
+/// SP0202 and SP0203 on the whole table: the leaves plus the budget-execution line against the
+/// total row (its weight, or 100 when it has none; its score, or the stated 自评得分).
+fn table_sums(
+    cells: &Cells,
+    t: &IndicatorTable,
+    rows: &Groups,
+    execution: &ExecutionLine,
+    stated_total: Option<&Num>,
+    score_tol: Decimal,
+    out: &mut Vec<Finding>,
+) {
+    let mut weights: Vec<&Num> = rows
+        .leaves
+        .iter()
+        .filter_map(|r| r.weight.as_ref())
+        .collect();
+    let mut scores: Vec<&Num> = rows
+        .leaves
+        .iter()
+        .filter_map(|r| r.score.as_ref())
+        .collect();
+    weights.extend(execution.weights.iter().copied());
+    scores.extend(execution.scores.iter().copied());
+    if weights.len() >= 2 {
+        match t.total_weight {
+            Some(w) => sum_mismatch(
+                cells,
+                &WEIGHT_SUM,
+                "分值",
+                "weight",
+                "总分",
+                &w,
+                &weights,
+                score_tol,
+                out,
+            ),
+            None => {
+                let hundred = Num {
+                    value: Decimal::ONE_HUNDRED,
+                    decimals: 2,
+                    row: t.header_row,
+                    col: t.columns.get(Field::Weight).copied().unwrap_or(0),
+                };
+                sum_mismatch(
+                    cells,
+                    &WEIGHT_SUM,
+                    "分值",
+                    "weight",
+                    "满分 100",
+                    &hundred,
+                    &weights,
+                    score_tol,
+                    out,
+                );
+            }
+        }
+    }
+    if let Some(total) = t
+        .total_score
+        .or(stated_total.copied())
+        .filter(|_| scores.len() >= 2)
+    {
+        sum_mismatch(
+            cells, &SCORE_SUM, "得分", "score", "总分", &total, &scores, score_tol, out,
+        );
+    }
+}
+
+fn sum_interval(nums: &[&Num], q: impl Fn(&Num) -> Quantity) -> Interval {
+    nums.iter().fold(Interval::point(Decimal::ZERO), |acc, n| {
+        acc.plus(q(n).interval())
+    })
+}
+
+/// Reports `total` ≠ Σ `parts` (precision-aware), labelling every cell.
+#[allow(clippy::too_many_arguments)]
+fn sum_mismatch(
+    cells: &Cells,
+    rule: &'static Rule,
+    what_zh: &str,
+    what_en: &str,
+    name: &str,
+    total: &Num,
+    parts: &[&Num],
+    score_tol: Decimal,
+    out: &mut Vec<Finding>,
+) {
+    if parts.is_empty()
+        || sum_interval(parts, points).intersects(points(total).interval().widen(score_tol))
+    {
+        return;
+    }
+    let (sum, places) = sum_and_places(parts, total, 0);
+    let f = Finding::new(
+        rule,
+        cells.source.clone(),
+        Text::new(
+            format!(
+                "{name}·{what_zh}({}) ≠ 其下 {} 项{what_zh}之和({})，差额 {}（{}）",
+                fmt(total.value, places),
+                parts.len(),
+                fmt(sum, places),
+                fmt(total.value - sum, places),
+                cells.at(total)
+            ),
+            format!(
+                "{name} {what_en} ({}) ≠ the sum of its {} parts ({}), difference {} ({})",
+                fmt(total.value, places),
+                parts.len(),
+                fmt(sum, places),
+                fmt(total.value - sum, places),
+                cells.at(total)
+            ),
+        ),
+    )
+    .expected_found(fmt(sum, places), fmt(total.value, places));
+    let mut f = cells.label(
+        f,
+        total.row,
+        total.col,
+        format!("{name}{what_zh} {}", total.value),
+        format!("{name} {what_en} {}", total.value),
+    );
+    for p in parts {
+        f = cells.label(
+            f,
+            p.row,
+            p.col,
+            format!("{what_zh} {}", p.value),
+            format!("{what_en} {}", p.value),
+        );
+    }
+    out.push(f);
+}

@@ -1,0 +1,230 @@
+//! What a sheet says, read once for the sheet rules (`check::sheet`, which only judge it) and for
+//! the cross-check with the narrative (`check::cross`): the sheet's tables (`table::read_sheet`
+//! with the built-in templates and the configured ones), how they belong together (the
+//! budget-execution line an indicator table takes from the fund block above it, the subtotal
+//! rows and the rows they sum, the sheet's total score), and the facts they state.
+//!
+//! Example: a sheet holding a 项目资金 block whose 年度资金总额 row reads 全年预算数 260.00,
+//! 全年执行数 253.60, 执行率 97.54%, 分值 10, 得分 9.75, above a 绩效指标 table whose 总分 row
+//! scores 88 and whose 等级 is 良. Its facts are the two amounts and the rate of that total row,
+//! each indicator's score, the total score 88 and the grade 良; and the 10 and 9.75 are summed
+//! with the indicator table's own weights and scores (`execution_line`).
+
+use crate::diagnostic::{Place, Source};
+use crate::extract::table::{
+    self, Field, FundTable, IndicatorRow, IndicatorTable, Num, SheetTables,
+};
+use crate::fact::{Concept, Fact, Located, Period};
+use crate::quantity::{Quantity, Unit};
+use crate::settings::Settings;
+use crate::source::sheet::Sheet;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// The tables of one sheet (of a workbook, or a table found in a text), read with the built-in
+/// templates and those the settings add.
+pub fn tables(sheet: &Sheet, settings: &Settings) -> SheetTables {
+    // Borrowed, not cloned: this runs for every sheet and every table found in a text.
+    let templates: Vec<&table::Template> = table::builtin()
+        .iter()
+        .chain(&settings.extra_templates)
+        .collect();
+    table::read_sheet(sheet, &templates)
+}
+
+/// The budget-execution line of an indicator table: the 分值 and 得分 on the total rows of the
+/// fund block above it, which count with the table's own weights and scores.
+pub struct ExecutionLine<'a> {
+    pub weights: Vec<&'a Num>,
+    pub scores: Vec<&'a Num>,
+}
+
+/// The budget-execution line of the `i`th indicator table, from the fund block right above it.
+/// It belongs to that table alone, not to every table of the sheet: a fund block above the
+/// indicator table before it is that one's.
+pub fn execution_line(tables: &SheetTables, i: usize) -> ExecutionLine<'_> {
+    let t = &tables.indicators[i];
+    let previous = i.checked_sub(1).map(|p| tables.indicators[p].header_row);
+    let fund = tables
+        .funds
+        .iter()
+        .rfind(|f| f.header_row < t.header_row && previous.is_none_or(|p| f.header_row > p));
+    let total_row = |field: Field| -> Vec<&Num> {
+        fund.into_iter()
+            .flat_map(|f| f.rows.iter().filter(|r| r.total))
+            .filter_map(|r| r.values.get(field))
+            .collect()
+    };
+    ExecutionLine {
+        weights: total_row(Field::Weight),
+        scores: total_row(Field::Score),
+    }
+}
+
+/// The sheet's total score: that of the first indicator table with a total row that has one,
+/// or else the 自评得分 stated beside the tables.
+pub fn total_score(tables: &SheetTables) -> Option<Num> {
+    tables
+        .indicators
+        .iter()
+        .find_map(|t| t.total_score)
+        .or(tables.stated_total)
+}
+
+/// An indicator table's rows as they add up.
+pub struct Groups<'a> {
+    /// The rows that count once towards the table's total: a third-level indicator, or a row
+    /// that no later row of its group details.
+    pub leaves: Vec<&'a IndicatorRow>,
+    /// Each subtotal row (a first- or second-level indicator without a third-level name), with
+    /// the later rows of its group that have one, which it sums.
+    pub subtotals: Vec<(&'a IndicatorRow, Vec<&'a IndicatorRow>)>,
+}
+
+/// Which rows of an indicator table are subtotals, and of which rows.
+pub fn groups(t: &IndicatorTable) -> Groups<'_> {
+    let mut groups = Groups {
+        leaves: Vec::new(),
+        subtotals: Vec::new(),
+    };
+    for (i, r) in t.rows.iter().enumerate() {
+        let details = |n: &&IndicatorRow| {
+            n.level1 == r.level1
+                && !n.level3.is_empty()
+                && (r.level2.is_empty() || n.level2 == r.level2)
+        };
+        let kids: Vec<&IndicatorRow> = if r.level3.is_empty() {
+            t.rows[i + 1..].iter().filter(details).collect()
+        } else {
+            Vec::new()
+        };
+        if kids.is_empty() {
+            groups.leaves.push(r);
+        } else {
+            groups.subtotals.push((r, kids));
+        }
+    }
+    groups
+}
+
+/// A score or weight as a quantity of points, read to two decimals at least.
+pub fn points(n: &Num) -> Quantity {
+    Quantity::new(n.value, n.decimals.max(2), Unit::Points)
+}
+
+/// The facts a sheet's tables state, for the cross-check with the narrative, in this order: each
+/// indicator's score (table by table), the amounts and rate of each fund block's total row, the
+/// total score, the grade. A sheet where no table was recognised states none.
+pub fn facts(source: &Arc<Source>, sheet: &str, tables: &SheetTables) -> Vec<Fact> {
+    let mut facts = Vec::new();
+    if tables.is_empty() {
+        return facts;
+    }
+    for t in &tables.indicators {
+        for r in &t.rows {
+            if let Some(n) = r.score {
+                let mut f = fact(source, sheet, Concept::Score, points(&n), &n, None);
+                f.subject = r.name();
+                facts.push(f);
+            }
+        }
+    }
+    for t in &tables.funds {
+        facts.extend(fund_facts(source, sheet, t));
+    }
+    if let Some(n) = total_score(tables) {
+        facts.push(fact(
+            source,
+            sheet,
+            Concept::TotalScore,
+            points(&n),
+            &n,
+            None,
+        ));
+    }
+    if let Some((word, r, c)) = &tables.grade {
+        // The grade's value is its word; its quantity is only a placeholder at its cell.
+        let grade_num = Num {
+            value: Decimal::ZERO,
+            decimals: 0,
+            row: *r,
+            col: *c,
+        };
+        let mut g = fact(
+            source,
+            sheet,
+            Concept::Grade,
+            points(&grade_num),
+            &grade_num,
+            None,
+        );
+        g.word = Some(word.clone());
+        facts.push(g);
+    }
+    facts
+}
+
+/// A fact of this year at a cell; its sentence is the cell's row.
+fn fact(
+    source: &Arc<Source>,
+    sheet: &str,
+    concept: Concept,
+    quantity: Quantity,
+    n: &Num,
+    base: Option<Concept>,
+) -> Fact {
+    Fact {
+        concept,
+        subject: String::new(),
+        part_of: None,
+        period: Period::Current,
+        quantity,
+        base,
+        word: None,
+        sentence: n.row as usize,
+        section: 0,
+        at: Located {
+            source: source.clone(),
+            place: Place::Cell {
+                sheet: sheet.to_string(),
+                row: n.row,
+                col: n.col,
+            },
+        },
+    }
+}
+
+/// The amounts (in the block's unit, 元 or 万元) and the rate of a fund block's total rows.
+fn fund_facts(source: &Arc<Source>, sheet: &str, t: &FundTable) -> Vec<Fact> {
+    let unit = if t.yuan { Unit::Yuan } else { Unit::Wan };
+    let mut out = Vec::new();
+    for row in t.rows.iter().filter(|r| r.total) {
+        for (field, concept) in [
+            (Field::Initial, Concept::InitialBudget),
+            (Field::FullYear, Concept::FullYearBudget),
+            (Field::Actual, Concept::Actual),
+        ] {
+            if let Some(n) = row.values.get(field) {
+                out.push(fact(
+                    source,
+                    sheet,
+                    concept,
+                    Quantity::new(n.value, n.decimals.max(2), unit),
+                    n,
+                    None,
+                ));
+            }
+        }
+        if let Some(n) = row.values.get(Field::Rate) {
+            out.push(fact(
+                source,
+                sheet,
+                Concept::Rate,
+                Quantity::new(n.value, n.decimals, Unit::Percent),
+                n,
+                Some(Concept::FullYearBudget),
+            ));
+        }
+    }
+    out
+}
