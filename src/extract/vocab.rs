@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 struct VocabFile {
     concept: Vec<ConceptEntry>,
     subject: Vec<SubjectEntry>,
+    #[serde(default)]
+    word: Vec<WordEntry>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -31,6 +33,132 @@ pub struct SubjectEntry {
     pub part_of: Option<String>,
 }
 
+/// One `[[word]]` entry: more words for one slot of the narrative grammar.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WordEntry {
+    slot: String,
+    words: Vec<String>,
+}
+
+/// The words of each slot of the narrative grammar (`[[word]]` in schemas/vocabulary.toml):
+/// the passes keep the constructions, these lists the words that fill them. In the order
+/// written, built-in words first; where one word is a prefix of another, the longer is listed
+/// first.
+#[derive(Debug, Default)]
+pub struct Words {
+    /// words that may stand between a concept term and its figure: 年初预算为…, 合计…
+    pub connector: Vec<String>,
+    /// words before a money term that make it income, which no check reads: 收入决算
+    pub income: Vec<String>,
+    /// words ending the text before an amount or rate that make it an increase: 增加, 增长
+    pub change_up: Vec<String>,
+    /// … a decrease: 减少, 下降
+    pub change_down: Vec<String>,
+    /// words saying what a change compares with; 增长 and 下降 need none: 比, 较
+    pub change_compared: Vec<String>,
+    /// rate words that name a budget execution rate: 执行率
+    pub rate_budget: Vec<String>,
+    /// rate words that are a budget rate only with a money word before them: 完成率
+    pub rate_needs_money: Vec<String>,
+    /// those money words: 预算, 资金
+    pub rate_money: Vec<String>,
+    /// qualifiers that make a rate word another kind of rate: 采购执行率, 合同执行率
+    pub rate_other: Vec<String>,
+    /// words between a rate word and its figure: 执行率为98%
+    pub rate_connector: Vec<String>,
+    /// words in 完成…的X% naming the initial budget as the base: 完成年初预算的
+    pub rate_base_initial: Vec<String>,
+    /// … the full-year budget: 完成全年预算的, 调整后
+    pub rate_base_full_year: Vec<String>,
+    /// … a budget: 完成预算的
+    pub rate_base_budget: Vec<String>,
+    /// first-level indicators, never another one's part: 决策, 过程, 产出, 效益
+    pub first_level: Vec<String>,
+    /// bonus items listed with first-level indicators: 加分项
+    pub bonus: Vec<String>,
+    /// words that make an indicator named before 中 a collective: 各项指标中, 一级指标中
+    pub collective: Vec<String>,
+    /// evaluative words dropped from the end of an indicator's name: 自评, 综合
+    pub indicator_trailing: Vec<String>,
+    /// words that make a score with no indicator the report's total: 自评得分
+    pub score_total_word: Vec<String>,
+    /// words that name the evaluated object itself, so its score is the total: 本项目, 部门整体
+    pub whole_object: Vec<String>,
+    /// words one of which such a name needs, or 本/该/我 before it: 整体, 综合
+    pub whole_total_word: Vec<String>,
+    /// words after points that make them a band's bound: 90分以上
+    pub band_bound: Vec<String>,
+    /// words opening a subject that name no subject: 本部门, 整体
+    pub generic_lead: Vec<String>,
+    /// words closing a subject that name no subject: 支出, 情况
+    pub generic_tail: Vec<String>,
+    /// endings of the reporting body's name, whose figures are the report's own: 局, 中心
+    pub reporting_body: Vec<String>,
+    /// endings of a fund's, project's or expense category's name: 项目, 资金, 培训
+    pub project_suffix: Vec<String>,
+    /// names too generic to be a numbered project's: 资金, 项目
+    pub generic_project: Vec<String>,
+    /// words that end a list set out one item per line: 合计
+    pub list_total: Vec<String>,
+    /// words after a year that make it a plan's, not the report's: 2025年计划
+    pub plan_year: Vec<String>,
+    /// level words a grade is named before: 优秀等级
+    pub grade_level: Vec<String>,
+    /// words before a grade named before its level word: 评定为优秀等级
+    pub grade_lead: Vec<String>,
+    /// words after a level word that make it a band's condition: 达到优秀等级的
+    pub grade_condition: Vec<String>,
+    /// endings of a band's description: 90分以上为优秀
+    pub band_description: Vec<String>,
+    /// words a grade is stated after: 等级为优, 评价结论为良好
+    pub grade_word: Vec<String>,
+    /// words between those and the grade: 等级为, 评定为
+    pub grade_connector: Vec<String>,
+}
+
+impl Words {
+    fn slot(&mut self, name: &str) -> Option<&mut Vec<String>> {
+        Some(match name {
+            "connector" => &mut self.connector,
+            "income" => &mut self.income,
+            "change_up" => &mut self.change_up,
+            "change_down" => &mut self.change_down,
+            "change_compared" => &mut self.change_compared,
+            "rate_budget" => &mut self.rate_budget,
+            "rate_needs_money" => &mut self.rate_needs_money,
+            "rate_money" => &mut self.rate_money,
+            "rate_other" => &mut self.rate_other,
+            "rate_connector" => &mut self.rate_connector,
+            "rate_base_initial" => &mut self.rate_base_initial,
+            "rate_base_full_year" => &mut self.rate_base_full_year,
+            "rate_base_budget" => &mut self.rate_base_budget,
+            "first_level" => &mut self.first_level,
+            "bonus" => &mut self.bonus,
+            "collective" => &mut self.collective,
+            "indicator_trailing" => &mut self.indicator_trailing,
+            "score_total_word" => &mut self.score_total_word,
+            "whole_object" => &mut self.whole_object,
+            "whole_total_word" => &mut self.whole_total_word,
+            "band_bound" => &mut self.band_bound,
+            "generic_lead" => &mut self.generic_lead,
+            "generic_tail" => &mut self.generic_tail,
+            "reporting_body" => &mut self.reporting_body,
+            "project_suffix" => &mut self.project_suffix,
+            "generic_project" => &mut self.generic_project,
+            "list_total" => &mut self.list_total,
+            "plan_year" => &mut self.plan_year,
+            "grade_level" => &mut self.grade_level,
+            "grade_lead" => &mut self.grade_lead,
+            "grade_condition" => &mut self.grade_condition,
+            "band_description" => &mut self.band_description,
+            "grade_word" => &mut self.grade_word,
+            "grade_connector" => &mut self.grade_connector,
+            _ => return None,
+        })
+    }
+}
+
 /// A concept term: the words, the concept, and the sign it gives (调减 is negative).
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -44,6 +172,8 @@ pub struct Vocabulary {
     /// All concept terms, longest first.
     pub terms: Vec<Term>,
     pub subjects: Vec<SubjectEntry>,
+    /// The words of the grammar's slots.
+    pub words: Words,
     /// (alias, subject index), longest alias first.
     aliases: Vec<(String, usize)>,
     /// Backward matchers over the aliases and over each kind of term.
@@ -181,6 +311,13 @@ impl Vocabulary {
             }
         }
         aliases.sort_by_key(|(a, _)| std::cmp::Reverse(a.len()));
+        let mut words = Words::default();
+        for entry in file.word {
+            let Some(slot) = words.slot(&entry.slot) else {
+                return Err(format!("unknown word slot `{}`", entry.slot));
+            };
+            slot.extend(entry.words);
+        }
         let terms_of = |kind: Terms| {
             Backward::new(
                 terms
@@ -202,6 +339,7 @@ impl Vocabulary {
             points_terms: terms_of(Terms::Points),
             terms,
             subjects: file.subject,
+            words,
             aliases,
             alias_matcher,
         })
@@ -279,6 +417,21 @@ mod tests {
         assert!(v.terms.iter().any(|t| t.text == "实际兑付"));
         assert!(v.subject("送温暖资金").is_some());
         assert!(v.terms.iter().any(|t| t.text == "年初预算数"));
+    }
+
+    #[test]
+    fn user_words_extend_a_slot_and_unknown_slots_are_refused() {
+        let v = extended(&["[[word]]\nslot = \"project_suffix\"\nwords = [\"行动\"]\n".into()])
+            .unwrap();
+        assert_eq!(
+            v.words.project_suffix.last().map(String::as_str),
+            Some("行动")
+        );
+        assert!(v.words.project_suffix.iter().any(|w| w == "项目"));
+        let err = extended(&["[[word]]\nslot = \"no_such_slot\"\nwords = [\"x\"]\n".into()])
+            .err()
+            .unwrap_or_default();
+        assert!(err.contains("no_such_slot"), "{err}");
     }
 
     /// The mention ending last, then the longest, by brute force over every position.

@@ -5,6 +5,7 @@ use super::changes::change_word_at_end;
 use super::lists::Assigned;
 use super::subjects::{clean_subject_text, is_project_like, strip_generic};
 use super::walk::SentenceState;
+use crate::extract::vocab::Words;
 use crate::fact::Concept;
 use crate::quantity::Unit;
 
@@ -15,36 +16,13 @@ pub(super) fn may_be_a_fact(unit: Unit) -> bool {
     unit.is_money() || matches!(unit, Unit::Percent | Unit::Points)
 }
 
-/// Words that may stand between a concept term and its figure.
-pub(super) fn is_connector(gap: &str) -> bool {
-    const FILLERS: &[&str] = &[
-        "人民币",
-        "共计",
-        "合计",
-        "总计",
-        "达到",
-        "金额",
-        "资金",
-        "安排",
-        "为",
-        "是",
-        "达",
-        "共",
-        "约",
-        "计",
-        "了",
-        "额",
-        "数",
-        ":",
-        " ",
-        "\t",
-        "总",
-        "的",
-    ];
+/// Whether only connecting words (`connector`: 为, 是, 共计 …) stand between a concept term and
+/// its figure.
+pub(super) fn is_connector(w: &Words, gap: &str) -> bool {
     let mut rest = gap;
     'outer: while !rest.is_empty() {
-        for f in FILLERS {
-            if let Some(r) = rest.strip_prefix(f) {
+        for f in &w.connector {
+            if let Some(r) = rest.strip_prefix(f.as_str()) {
                 rest = r;
                 continue 'outer;
             }
@@ -56,8 +34,8 @@ pub(super) fn is_connector(gap: &str) -> bool {
 
 /// Whether the words before a money concept word make it income ("收入决算"): income is not
 /// read, as no check compares it.
-pub(super) fn names_income(before_term: &str) -> bool {
-    before_term.ends_with("收入")
+pub(super) fn names_income(w: &Words, before_term: &str) -> bool {
+    w.income.iter().any(|i| before_term.ends_with(i.as_str()))
 }
 
 impl<'a> Reader<'a> {
@@ -75,7 +53,7 @@ impl<'a> Reader<'a> {
         let vocab: &'a Vocabulary = self.vocab;
         let (term, pos) = vocab.last_term(prefix, kind)?;
         let gap = &prefix[pos + term.text.len()..];
-        is_connector(gap).then_some((term, pos))
+        is_connector(self.words(), gap).then_some((term, pos))
     }
 }
 
@@ -90,7 +68,7 @@ impl<'a> Reader<'a> {
         assigned: Option<Assigned>,
         st: &mut SentenceState,
     ) -> Option<Draft> {
-        if let Some(sign) = change_word_at_end(prefix) {
+        if let Some(sign) = change_word_at_end(self.words(), prefix) {
             draft.concept = Concept::Change;
             draft.negative = sign;
         } else if let Some((concept, negative, subject)) = assigned {
@@ -101,7 +79,7 @@ impl<'a> Reader<'a> {
             }
         } else if let Some((term, term_start)) = self.money_term(prefix) {
             // Income is not read: "收入决算500万元" is no spending.
-            if names_income(&prefix[..term_start]) {
+            if names_income(self.words(), &prefix[..term_start]) {
                 return None;
             }
             draft.concept = term.concept;
@@ -123,13 +101,13 @@ impl<'a> Reader<'a> {
             let concept = st.money_concept?;
             let named = clean_subject_text(prefix);
             if let Some((_, end, _)) = self.vocab.find_subject(&named) {
-                if !is_connector(&named[end..]) {
+                if !is_connector(self.words(), &named[end..]) {
                     return None;
                 }
             } else {
                 // After 其中, a named fund or project is a part: "其中：中央补助资金800万元".
-                let name = strip_generic(named.trim_start_matches("其中"));
-                if st.part_of.is_none() || !is_project_like(name) {
+                let name = strip_generic(self.words(), named.trim_start_matches("其中"));
+                if st.part_of.is_none() || !is_project_like(self.words(), name) {
                     return None;
                 }
                 draft.subject = name.to_string();

@@ -1,5 +1,6 @@
 use super::super::numbers::Figure;
 use super::super::scan::merged;
+use crate::extract::vocab::Words;
 
 /// Where a two-char word (six bytes) occurs in `s`: first or last. Clauses are a few dozen
 /// bytes, where a substring searcher's setup costs more than the search; a word's last byte
@@ -59,7 +60,7 @@ pub(super) fn continues_previous(sentence: &str) -> bool {
 /// with 其中： ("支出决算100万元，其中：\n办公费30万元；\n印刷费20万元。"). An item is followed by
 /// another while it ends with ； and the next has the same list marker, is one clause when it has
 /// none, and holds no 合计/总计/共计.
-pub(super) fn continuing(text: &str, sentences: &[(usize, usize)]) -> Vec<Continues> {
+pub(super) fn continuing(w: &Words, text: &str, sentences: &[(usize, usize)]) -> Vec<Continues> {
     let mut out: Vec<Continues> = Vec::with_capacity(sentences.len());
     for (si, &(s, e)) in sentences.iter().enumerate() {
         let here = &text[s..e];
@@ -79,7 +80,7 @@ pub(super) fn continuing(text: &str, sentences: &[(usize, usize)]) -> Vec<Contin
                 && text[pe..].starts_with('\n')
                 && marker(before) == marker(here)
                 && (marker(here) != 0 || !here.contains(['，', ',']))
-                && !["合计", "总计", "共计"].iter().any(|w| here.contains(w))
+                && !w.list_total.iter().any(|t| here.contains(t.as_str()))
         });
         out.push(if item {
             Continues::AsItem

@@ -1,5 +1,6 @@
 use super::super::numbers::Figure;
 use super::{Draft, Reader};
+use crate::extract::vocab::Words;
 use crate::fact::{Concept, Period};
 use crate::quantity::Unit;
 use crate::settings::Settings;
@@ -12,6 +13,9 @@ use std::sync::{Arc, OnceLock};
 pub(super) struct GradePatterns {
     /// The bands' words as configured, in band order: what the cache is looked up by.
     pub(super) configured: Vec<String>,
+    /// The vocabulary's `grade_word` and `grade_connector` slots it was built with.
+    pub(super) grade_word: Vec<String>,
+    pub(super) grade_connector: Vec<String>,
     pub(super) words: Vec<String>,
     pub(super) after_word: Regex,
 }
@@ -29,7 +33,12 @@ pub(super) fn grade_patterns(settings: &Settings) -> Arc<GradePatterns> {
         Err(poisoned) => poisoned.into_inner(),
     };
     // Looked up for every document: compared as configured, without sorting or copying.
-    if let Some(p) = cache.iter().find(|p| p.configured.iter().eq(configured())) {
+    let vocab = &settings.vocabulary().words;
+    if let Some(p) = cache.iter().find(|p| {
+        p.configured.iter().eq(configured())
+            && p.grade_word == vocab.grade_word
+            && p.grade_connector == vocab.grade_connector
+    }) {
         return p.clone();
     }
     let words: Vec<String> = settings
@@ -43,12 +52,22 @@ pub(super) fn grade_patterns(settings: &Settings) -> Arc<GradePatterns> {
         .map(|w| regex::escape(w))
         .collect::<Vec<_>>()
         .join("|");
+    let any = |words: &[String]| {
+        words
+            .iter()
+            .map(|w| regex::escape(w))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
+    let (lead, connector) = (any(&vocab.grade_word), any(&vocab.grade_connector));
     let after_word = Regex::new(&format!(
-        r#"(?:等级|等次|评级|级别|评价结果|自评结果|评价结论|自评结论|评定为|评为|认定为|确定为)(?:为|是|:|评定为|评为|确定为|属于|达到|属)?[^\S\n]*[“「‘"']?(?P<word>{alt})"#
+        r#"(?:{lead})(?:{connector})?[^\S\n]*[“「‘"']?(?P<word>{alt})"#
     ))
     .unwrap_or_else(|_| Regex::new(r"[^\s\S]").expect("valid regex"));
     let patterns = Arc::new(GradePatterns {
         configured: configured().cloned().collect(),
+        grade_word: vocab.grade_word.clone(),
+        grade_connector: vocab.grade_connector.clone(),
         words,
         after_word,
     });
@@ -59,8 +78,10 @@ pub(super) fn grade_patterns(settings: &Settings) -> Arc<GradePatterns> {
 /// A grade named before the level word at `level_at` ("为优秀等级", "属于“优”等级"): its range,
 /// unless the words before it describe a band ("90分以上为优秀等级").
 pub(super) fn grade_before(
+    w: &Words,
     text: &str,
     level_at: usize,
+    level: &str,
     words: &[String],
 ) -> Option<(usize, usize)> {
     let before = &text[..level_at];
@@ -74,23 +95,23 @@ pub(super) fn grade_before(
         .strip_suffix(['“', '「', '‘', '"', '\''])
         .unwrap_or(rest)
         .trim_end_matches([' ', '\t']);
-    let lead = ["评定为", "评为", "属于", "属", "达到了", "达到", "为"]
-        .into_iter()
-        .find(|w| rest.ends_with(w))?;
+    let lead = w.grade_lead.iter().find(|l| rest.ends_with(l.as_str()))?;
     let lead_in = &rest[..rest.len() - lead.len()];
     // 达到 names the report's grade only right after its score ("综合得分85分，达到优秀等级");
     // elsewhere it is a goal, a negation, last year's or another rating ("力争达到优秀等级",
     // "未能达到…", "上年度评价达到…", "验收达到合格等级").
     // Nor after full marks, or before the band's condition ("总分100分，达到良好等级的为80分
     // 至89分", "满分100分，达到优秀等级须得90分以上").
-    let condition = ["的", "须", "需", "要求", "应"];
-    let after = &text[level_at + "等级".len()..];
+    let after = &text[level_at + level.len()..];
     if lead.starts_with("达到")
-        && (!follows_a_score(lead_in) || condition.iter().any(|w| after.starts_with(w)))
+        && (!follows_a_score(lead_in)
+            || w.grade_condition
+                .iter()
+                .any(|c| after.starts_with(c.as_str())))
     {
         return None;
     }
-    (!describes_band(lead_in)).then_some((start, end))
+    (!describes_band(w, lead_in)).then_some((start, end))
 }
 
 /// Whether `text` ends with a score and a comma ("综合得分85分，"), not full marks ("满分100分，",
@@ -107,14 +128,14 @@ pub(super) fn follows_a_score(text: &str) -> bool {
 
 /// Whether the text before "为优秀等级" ends as a description of the grade bands does:
 /// "90分（含）以上", "60分以下", "80—90分", "不足60分".
-pub(super) fn describes_band(before: &str) -> bool {
+pub(super) fn describes_band(w: &Words, before: &str) -> bool {
     // "90分以上的为优秀等级", "90分及以上者为优秀等次".
     let before = before.trim_end();
     let before = before.strip_suffix(['的', '者']).unwrap_or(before);
     before.ends_with(|c: char| c.is_ascii_digit() || matches!(c, ')' | '）'))
-        || ["以上", "以下", "分", "以内", "之间", "不足", "低于", "高于"]
+        || w.band_description
             .iter()
-            .any(|w| before.ends_with(w))
+            .any(|d| before.ends_with(d.as_str()))
 }
 
 impl<'a> Reader<'a> {
@@ -131,9 +152,10 @@ impl<'a> Reader<'a> {
             .map(|m| (m.start(), m.end()))
             .collect();
         let mut before: Vec<(usize, usize)> = Vec::new();
-        for level in ["等级", "等次", "档次"] {
+        let w = self.words();
+        for level in &w.grade_level {
             for at in memchr::memmem::find_iter(self.text.as_bytes(), level.as_bytes()) {
-                before.extend(grade_before(self.text, at, &self.grades.words));
+                before.extend(grade_before(w, self.text, at, level, &self.grades.words));
             }
         }
         // A sentence that names two different grades this way describes the scale ("…的为优秀

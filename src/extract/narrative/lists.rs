@@ -5,6 +5,7 @@ use super::amounts::names_income;
 use super::cut::{RESPECTIVELY, find_word, in_open_brackets};
 use super::scores::is_first_level;
 use super::subjects::clean_subject_text;
+use crate::extract::vocab::Words;
 use crate::fact::Concept;
 use crate::quantity::Unit;
 use std::collections::HashMap;
@@ -47,6 +48,7 @@ pub(super) fn respectively_list(sentence: &str, pos: usize) -> (&str, Vec<&str>)
 /// 18分、19分、36分、18.5分" (得 or 得分: scores; 分值, 权重 or 满分 named: weights). A later 分别
 /// with no list of its own takes the last one's: "…的分值分别为20分、…，分别得分18分、…".
 pub(super) fn respectively_points(
+    w: &Words,
     text: &str,
     s: usize,
     e: usize,
@@ -91,7 +93,7 @@ pub(super) fn respectively_points(
                 stems.clear();
             }
         }
-        if stems.len() < 2 || !stems.iter().all(|s| is_first_level(s)) {
+        if stems.len() < 2 || !stems.iter().all(|s| is_first_level(w, s)) {
             continue;
         }
         let mut after = listed_figures(text, s, abs, figs);
@@ -129,7 +131,7 @@ impl<'a> Reader<'a> {
             return HashMap::new();
         };
         // Points lists wherever their 分别 is; money ones after the first.
-        let mut out = respectively_points(self.text, s, e, figs);
+        let mut out = respectively_points(self.words(), self.text, s, e, figs);
         let abs = s + pos;
         let (list, items) = respectively_list(sentence, pos);
         if items.len() < 2 {
@@ -145,7 +147,7 @@ impl<'a> Reader<'a> {
             if self
                 .vocab
                 .last_term(item, vocab::Terms::Money)
-                .is_some_and(|(_, at)| names_income(&item[..at]))
+                .is_some_and(|(_, at)| names_income(self.words(), &item[..at]))
             {
                 continue;
             }

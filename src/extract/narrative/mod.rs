@@ -39,7 +39,7 @@ mod walk;
 
 use super::normalize::normalize;
 use super::numbers::{Figure, digit_figures};
-use super::vocab::Vocabulary;
+use super::vocab::{Vocabulary, Words};
 use crate::diagnostic::Source;
 use crate::fact::{Concept, Fact, Period};
 use crate::settings::Settings;
@@ -49,6 +49,13 @@ use sections::{mark_subtotals, outline, score_groups};
 use settle::finish;
 use std::sync::Arc;
 
+impl<'a> Reader<'a> {
+    /// The words of the grammar's slots (schemas/vocabulary.toml).
+    fn words(&self) -> &'a Words {
+        &self.vocab.words
+    }
+}
+
 pub fn extract(src: &Arc<Source>, settings: &Settings) -> Vec<Fact> {
     let norm = normalize(&src.text);
     let headings = outline(&norm.text);
@@ -56,7 +63,7 @@ pub fn extract(src: &Arc<Source>, settings: &Settings) -> Vec<Fact> {
         text: &norm.text,
         vocab: settings.vocabulary(),
         figures: digit_figures(&norm.text),
-        year: report_year(&norm.text),
+        year: report_year(&settings.vocabulary().words, &norm.text),
         groups: score_groups(&headings),
         grades: grade_patterns(settings),
     };

@@ -1,5 +1,6 @@
 use super::Reader;
 use super::walk::SentenceState;
+use crate::extract::vocab::Words;
 use crate::fact::Period;
 use std::collections::HashMap;
 
@@ -26,11 +27,11 @@ pub(super) fn without_years(name: &str) -> String {
 /// The year the report is about: the year most often written as "YYYY年", weighed by
 /// `year_weight` (年度 and the title count more, a plan's year not at all); on a tie, the
 /// earlier year.
-pub(super) fn report_year(text: &str) -> Option<u32> {
+pub(super) fn report_year(w: &Words, text: &str) -> Option<u32> {
     let title = title_range(text);
     let mut counts: HashMap<u32, usize> = HashMap::new();
     for (at, y) in years_written(text) {
-        let weight = year_weight(text, at, &title);
+        let weight = year_weight(w, text, at, &title);
         if weight > 0 {
             *counts.entry(y).or_default() += weight;
         }
@@ -64,13 +65,15 @@ pub(super) fn years_written(text: &str) -> impl Iterator<Item = (usize, u32)> + 
 /// How much the year mention whose 年 is at `nian` says of the report's year: a 年度 (as in
 /// budget sentences) 3, any other 1, four times as much in the title (`title`, a byte range), and
 /// a plan's year ("2025年计划…", "2025年拟…") nothing.
-pub(super) fn year_weight(text: &str, nian: usize, title: &std::ops::Range<usize>) -> usize {
+pub(super) fn year_weight(
+    w: &Words,
+    text: &str,
+    nian: usize,
+    title: &std::ops::Range<usize>,
+) -> usize {
     let after_nian = &text[nian + "年".len()..];
     let after = after_nian.strip_prefix('度').unwrap_or(after_nian);
-    if ["计划", "拟", "预计", "目标"]
-        .iter()
-        .any(|w| after.starts_with(w))
-    {
+    if w.plan_year.iter().any(|p| after.starts_with(p.as_str())) {
         return 0;
     }
     let weight = if after.len() < after_nian.len() { 3 } else { 1 };
@@ -209,11 +212,12 @@ mod tests {
                 "计划", "拟", "\n", " ",
             ], 10)
         ) {
+            let w = &crate::extract::vocab::builtin().words;
             let mut counts: HashMap<u32, usize> = HashMap::new();
             for c in year_re().captures_iter(&text) {
                 let y: u32 = c[1].parse().unwrap();
                 let end = c.get(0).unwrap().end();
-                let weight = year_weight(&text, end - "年".len(), &title_range(&text));
+                let weight = year_weight(w, &text, end - "年".len(), &title_range(&text));
                 if weight > 0 {
                     *counts.entry(y).or_default() += weight;
                 }
@@ -222,7 +226,7 @@ mod tests {
                 .into_iter()
                 .max_by_key(|&(y, n)| (n, std::cmp::Reverse(y)))
                 .map(|(y, _)| y);
-            proptest::prop_assert_eq!(report_year(&text), expected);
+            proptest::prop_assert_eq!(report_year(w, &text), expected);
         }
 
         /// Years are dropped from a name as the year pattern would drop them.

@@ -2,6 +2,7 @@ use super::changes::change_word_at_end;
 use super::walk::SentenceState;
 use super::{Draft, Reader};
 use crate::diagnostic::Place;
+use crate::extract::vocab::Words;
 use crate::fact::Concept;
 use crate::fact::Fact;
 use crate::quantity::Interval;
@@ -12,46 +13,61 @@ use rust_decimal::Decimal;
 use std::sync::OnceLock;
 
 /// The base a percentage is a rate of, from its phrasing; None if it is not a budget rate.
-pub(super) fn rate_base(prefix: &str) -> Option<Concept> {
+pub(super) fn rate_base(w: &Words, prefix: &str) -> Option<Concept> {
     static DONE: OnceLock<Regex> = OnceLock::new();
-    static EXEC: OnceLock<Regex> = OnceLock::new();
     let done = DONE.get_or_init(|| {
         Regex::new(r"完成(?:了)?([^，,；;:]{0,16}?)(?:的|之)?\s*$").expect("valid regex")
     });
-    let exec = EXEC.get_or_init(|| {
-        Regex::new(r"(预算执行率|执行率|完成率)(?:为|是|达到|达|:|约)*\s*$").expect("valid regex")
-    });
+    let names = |words: &[String], text: &str| words.iter().any(|w| text.contains(w.as_str()));
     if let Some(c) = done
         .captures(prefix)
         .filter(|c| !c.get(1).is_some_and(|m| m.as_str().starts_with('率')))
     {
         let what = c.get(1).map(|m| m.as_str()).unwrap_or("");
-        if what.contains("年初") {
+        if names(&w.rate_base_initial, what) {
             return Some(Concept::InitialBudget);
         }
-        if what.contains("全年") || what.contains("调整后") {
+        if names(&w.rate_base_full_year, what) {
             return Some(Concept::FullYearBudget);
         }
-        if what.contains("预算") {
+        if names(&w.rate_base_budget, what) {
             return Some(Concept::Budget);
         }
         return None;
     }
-    let c = exec.captures(prefix)?;
+    let (word, at) = rate_word_at_end(w, prefix)?;
     // Another kind of execution: "政府采购执行率", "合同执行率", "计划执行率".
-    let qualifier = &prefix[..c.get(0).map_or(0, |m| m.start())];
-    let other = ["采购", "合同", "计划", "任务", "目标", "工程", "进度"];
-    if other.iter().any(|w| qualifier.ends_with(w)) {
+    let qualifier = &prefix[..at];
+    if w.rate_other.iter().any(|o| qualifier.ends_with(o.as_str())) {
         return None;
     }
-    match c.get(1).map(|m| m.as_str()) {
+    if w.rate_needs_money.iter().any(|n| n == word) {
         // 完成率 alone is often a task's (任务完成率); only money words make it a budget rate.
-        Some("完成率") => ["预算", "资金", "支出", "经费"]
-            .iter()
-            .any(|w| prefix.contains(w))
-            .then_some(Concept::Budget),
-        _ => Some(Concept::FullYearBudget),
+        return names(&w.rate_money, prefix).then_some(Concept::Budget);
     }
+    Some(Concept::FullYearBudget)
+}
+
+/// The rate word (`rate_budget`, `rate_needs_money`) that `prefix` ends with, but for
+/// connecting words (`rate_connector`) and spaces after it, with its start: "预算执行率为" →
+/// 预算执行率. The longest word wins.
+fn rate_word_at_end<'w>(w: &'w Words, prefix: &str) -> Option<(&'w str, usize)> {
+    let mut rest = prefix.trim_end();
+    'strip: loop {
+        for c in &w.rate_connector {
+            if let Some(r) = rest.strip_suffix(c.as_str()) {
+                rest = r;
+                continue 'strip;
+            }
+        }
+        break;
+    }
+    w.rate_budget
+        .iter()
+        .chain(&w.rate_needs_money)
+        .filter(|r| rest.ends_with(r.as_str()))
+        .max_by_key(|r| r.len())
+        .map(|r| (r.as_str(), rest.len() - r.len()))
 }
 
 impl<'a> Reader<'a> {
@@ -63,11 +79,11 @@ impl<'a> Reader<'a> {
         prefix: &str,
         st: &mut SentenceState,
     ) -> Option<Draft> {
-        if let Some(sign) = change_word_at_end(prefix) {
+        if let Some(sign) = change_word_at_end(self.words(), prefix) {
             draft.concept = Concept::ChangeRate;
             draft.negative = sign;
         } else {
-            let base = rate_base(prefix)?;
+            let base = rate_base(self.words(), prefix)?;
             draft.concept = Concept::Rate;
             draft.base = Some(base);
             draft.period = self.period_in_sentence(prefix, st);

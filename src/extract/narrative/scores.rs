@@ -5,13 +5,14 @@ use super::periods::without_years;
 use super::subjects::{has_quote_or_space, is_quote_or_space};
 use super::walk::SentenceState;
 use super::{Draft, Reader};
+use crate::extract::vocab::Words;
 use crate::fact::Concept;
 use rust_decimal::Decimal;
 use std::sync::OnceLock;
 
 /// An indicator's name from the words before 得分: without list markers, bracketed notes,
 /// quotes and trailing evaluative words.
-pub(super) fn indicator_name(raw: &str) -> String {
+pub(super) fn indicator_name(w: &Words, raw: &str) -> String {
     let raw = list_marker_len(raw).map_or(raw, |len| &raw[len..]);
     let mut s: String = if has_quote_or_space(raw) {
         raw.chars().filter(|&c| !is_quote_or_space(c)).collect()
@@ -31,8 +32,8 @@ pub(super) fn indicator_name(raw: &str) -> String {
     }
     loop {
         let before = name.len();
-        for w in ["自评", "评价", "最终", "综合", "实际", "的", "为"] {
-            name = name.strip_suffix(w).unwrap_or(name);
+        for t in &w.indicator_trailing {
+            name = name.strip_suffix(t.as_str()).unwrap_or(name);
         }
         if name.len() == before {
             break;
@@ -48,6 +49,7 @@ pub(super) fn indicator_name(raw: &str) -> String {
 ///   (weights);
 /// - right after an indicator's weight in brackets, its score: "决策（20分）18分".
 pub(super) fn listed_points(
+    w: &Words,
     mut draft: Draft,
     prefix: &str,
     st: &mut SentenceState,
@@ -57,12 +59,12 @@ pub(super) fn listed_points(
             return None;
         }
         draft.concept = Concept::Score;
-        draft.subject = st.indicator.clone().filter(|i| is_first_level(i))?;
+        draft.subject = st.indicator.clone().filter(|i| is_first_level(w, i))?;
         return Some(draft);
     }
-    let name = indicator_name(prefix);
-    let bonus = ["加分项", "附加分", "加分"].contains(&name.as_str());
-    if !st.points_listed || st.part_of.is_none() || !(is_first_level(&name) || bonus) {
+    let name = indicator_name(w, prefix);
+    let bonus = w.bonus.contains(&name);
+    if !st.points_listed || st.part_of.is_none() || !(is_first_level(w, &name) || bonus) {
         return None;
     }
     draft.concept = match st.outer_points? {
@@ -79,9 +81,9 @@ pub(super) fn listed_points(
 /// Whether an indicator is one of the first-level ones that are never another's part: 决策,
 /// 过程, 产出, 效益. (满意度 is first-level in the project template but under 效益 in the
 /// department one; 预算执行率 is first-level in one and under 过程 in the other.)
-pub(super) fn is_first_level(name: &str) -> bool {
+pub(super) fn is_first_level(w: &Words, name: &str) -> bool {
     let stem = name.strip_suffix("指标").unwrap_or(name);
-    matches!(stem, "决策" | "过程" | "产出" | "效益")
+    w.first_level.iter().any(|f| f == stem)
 }
 
 /// Whether an indicator name is only a year: 上年, 本年度, 2023年 ….
@@ -96,7 +98,7 @@ pub(super) fn names_a_year(name: &str) -> bool {
 
 /// A clause that is only an indicator's name: a numbered label ("(一)决策指标") or a short name
 /// ending in 指标.
-pub(super) fn indicator_label(clause: &str) -> Option<String> {
+pub(super) fn indicator_label(w: &Words, clause: &str) -> Option<String> {
     // A name ending in 指标 needs both chars; most clauses neither open with a marker nor hold
     // them, and need no name.
     let may_mark = may_open_with_marker(clause);
@@ -104,7 +106,7 @@ pub(super) fn indicator_label(clause: &str) -> Option<String> {
     if !(may_mark || may_end_in_zhibiao) {
         return None;
     }
-    let name = indicator_name(clause);
+    let name = indicator_name(w, clause);
     let len = name.chars().count();
     let labelled = (may_mark && list_marker_len(clause).is_some()) || name.ends_with("指标");
     (labelled && (2..=16).contains(&len) && !name.contains(['。', '，'])).then_some(name)
@@ -114,42 +116,14 @@ pub(super) fn indicator_label(clause: &str) -> Option<String> {
 /// 我局2023年度部门整体支出绩效, 各项指标), so that the score is the total. `raw` is the text
 /// before 得分 as written: a total word there (自评, 综合, 总, 整体) or a 本/该/我 in front is
 /// needed, so that an indicator such as 项目绩效 stays an indicator.
-pub(super) fn names_the_whole(name: &str, raw: &str) -> bool {
-    const WHOLE: &[&str] = &[
-        "各项指标",
-        "各指标",
-        "全部指标",
-        "所有指标",
-        "部门整体",
-        "项目整体",
-        "整体",
-        "支出",
-        "绩效",
-        "部门",
-        "单位",
-        "项目",
-        "评价",
-        "年度",
-        "本级",
-        "指标",
-        "各项",
-        "局",
-        "委",
-        "厅",
-        "办",
-        "院",
-        "中心",
-        "站",
-        "所",
-        "次",
-    ];
+pub(super) fn names_the_whole(w: &Words, name: &str, raw: &str) -> bool {
     let own = name.starts_with(['本', '该', '我']);
     let mut rest = without_years(name);
     rest = rest.trim_start_matches(['本', '该', '我']).to_string();
     loop {
         let before = rest.len();
-        for w in WHOLE {
-            if let Some(r) = rest.strip_prefix(w) {
+        for whole in &w.whole_object {
+            if let Some(r) = rest.strip_prefix(whole.as_str()) {
                 rest = r.to_string();
             }
         }
@@ -157,9 +131,7 @@ pub(super) fn names_the_whole(name: &str, raw: &str) -> bool {
             break;
         }
     }
-    let total_word = ["自评", "综合", "总", "整体", "各项", "指标"]
-        .iter()
-        .any(|w| raw.contains(w));
+    let total_word = w.whole_total_word.iter().any(|t| raw.contains(t.as_str()));
     rest.is_empty() && (own || total_word)
 }
 
@@ -175,19 +147,11 @@ impl<'a> Reader<'a> {
         draft.subject = String::new();
         // "总分90分及以上者为优秀", "80至89分": a band's bound, not a score.
         let rest = after.trim_start();
-        if [
-            "以上",
-            "以下",
-            "及以上",
-            "及以下",
-            "(含)",
-            "至",
-            "—",
-            "~",
-            "～",
-        ]
-        .iter()
-        .any(|w| rest.starts_with(w))
+        if self
+            .words()
+            .band_bound
+            .iter()
+            .any(|w| rest.starts_with(w.as_str()))
         {
             return None;
         }
@@ -195,7 +159,7 @@ impl<'a> Reader<'a> {
         // "项目实施程序(15分)": a weight in brackets after the indicator's name.
         if let Some(name) = trimmed.strip_suffix('(') {
             if after.trim_start().starts_with(')') {
-                let name = indicator_name(name);
+                let name = indicator_name(self.words(), name);
                 draft.concept = Concept::Weight;
                 draft.subject = name.clone();
                 if !name.is_empty() {
@@ -207,7 +171,9 @@ impl<'a> Reader<'a> {
         }
         let (term, term_start) = match self.points_term(prefix) {
             Some(t) => t,
-            None if !trimmed.ends_with('得') => return listed_points(draft, trimmed, st),
+            None if !trimmed.ends_with('得') => {
+                return listed_points(self.words(), draft, trimmed, st);
+            }
             None => {
                 // "产出指标得8分"
                 let stem = trimmed.strip_suffix('得')?;
@@ -229,7 +195,7 @@ impl<'a> Reader<'a> {
             return None;
         }
         let raw_name = &prefix[..term_start];
-        let name = indicator_name(raw_name);
+        let name = indicator_name(self.words(), raw_name);
         match term.concept {
             // "总分100分" states full marks, not the score obtained.
             Concept::TotalScore
@@ -238,7 +204,9 @@ impl<'a> Reader<'a> {
                 draft.concept = Concept::Weight;
             }
             // "产出指标自评分45分": after an indicator's name a total word is its score.
-            Concept::TotalScore if !name.ends_with("指标") || names_the_whole(&name, raw_name) => {
+            Concept::TotalScore
+                if !name.ends_with("指标") || names_the_whole(self.words(), &name, raw_name) =>
+            {
                 draft.concept = Concept::TotalScore
             }
             Concept::Weight => {
@@ -265,23 +233,24 @@ impl<'a> Reader<'a> {
         raw_name: &str,
         st: &mut SentenceState,
     ) -> Option<Draft> {
-        let total_words = ["自评", "综合", "最终", "总"];
+        let w = self.words();
+        let names_total = |raw: &str| w.score_total_word.iter().any(|t| raw.contains(t.as_str()));
         if names_a_year(&name) {
             // "上年自评得分88分，本年自评得分91分": a year's total, not an indicator's.
             draft.concept = Concept::TotalScore;
             draft.period = self.period(raw_name);
-        } else if !name.is_empty() && names_the_whole(&name, raw_name) {
+        } else if !name.is_empty() && names_the_whole(w, &name, raw_name) {
             draft.concept = Concept::TotalScore;
         } else if name.is_empty() {
             // "决策指标得分18分，过程指标得分19分，自评得分90分": once the indicator has
             // its score, a total word names the report's.
             let scored = st.indicator.is_some() && st.indicator == st.scored_indicator;
-            if scored && total_words.iter().any(|w| raw_name.contains(w)) {
+            if scored && names_total(raw_name) {
                 draft.concept = Concept::TotalScore;
             } else if let Some(ind) = &st.indicator {
                 draft.concept = Concept::Score;
                 draft.subject = ind.clone();
-            } else if total_words.iter().any(|w| raw_name.contains(w)) {
+            } else if names_total(raw_name) {
                 draft.concept = Concept::TotalScore;
             } else {
                 return None;
@@ -298,7 +267,7 @@ impl<'a> Reader<'a> {
                 && st
                     .parent_indicator
                     .as_ref()
-                    .is_some_and(|p| is_first_level(p) && is_first_level(&name))
+                    .is_some_and(|p| is_first_level(w, p) && is_first_level(w, &name))
             {
                 st.parent_indicator = None;
             }

@@ -8,22 +8,22 @@ use super::cut::{list_marker_len, may_open_with_marker};
 use super::scores::names_the_whole;
 use super::scores::{indicator_label, indicator_name, is_first_level};
 use super::walk::SentenceState;
+use crate::extract::vocab::Words;
 use std::borrow::Cow;
 
 /// A clause that is only a numbered project's or fund's name: "1.农田水利建设项目".
-pub(super) fn project_label(clause: &str) -> Option<String> {
+pub(super) fn project_label(w: &Words, clause: &str) -> Option<String> {
     // Cheap tests first: this runs on every figure-less clause.
-    if !may_open_with_marker(clause) || !is_project_like(clause.trim_end_matches([':', '：'])) {
+    if !may_open_with_marker(clause) || !is_project_like(w, clause.trim_end_matches([':', '：'])) {
         return None;
     }
     let marker = list_marker_len(clause)?;
     let name = clean_subject_text(&clause[marker..]);
     let name = name.trim_end_matches([':', '：']);
-    let generic = ["资金", "项目资金", "专项资金", "项目", "本项目", "其他"];
     let fits = (2..=20).contains(&name.chars().count())
         && !name.bytes().any(|b| b.is_ascii_digit())
-        && !generic.contains(&name)
-        && is_project_like(name);
+        && !w.generic_project.iter().any(|g| g == name)
+        && is_project_like(w, name);
     fits.then(|| name.to_string())
 }
 
@@ -103,24 +103,15 @@ pub(super) fn lead_len(s: &str) -> usize {
 }
 
 /// Drops generic words that name no subject (支出, 本部门 …).
-pub(super) fn strip_generic(s: &str) -> &str {
+pub(super) fn strip_generic<'s>(w: &Words, s: &'s str) -> &'s str {
     let mut s = s;
     loop {
         let before = s.len();
-        for w in ["本部门", "本单位", "我单位", "我部门", "部门整体", "整体"] {
-            s = s.strip_prefix(w).unwrap_or(s);
+        for lead in &w.generic_lead {
+            s = s.strip_prefix(lead.as_str()).unwrap_or(s);
         }
-        for w in [
-            "支出",
-            "的",
-            "经费支出",
-            "财政",
-            "总体",
-            "情况",
-            "年度",
-            "全年",
-        ] {
-            s = s.strip_suffix(w).unwrap_or(s);
+        for tail in &w.generic_tail {
+            s = s.strip_suffix(tail.as_str()).unwrap_or(s);
         }
         if s.len() == before {
             return s;
@@ -130,24 +121,16 @@ pub(super) fn strip_generic(s: &str) -> &str {
 
 /// Whether words name the reporting body itself (a department), so its figures are the
 /// report's own.
-pub(super) fn is_reporting_body(s: &str) -> bool {
-    const ORG: &[&str] = &[
-        "会", "局", "委", "厅", "院", "处", "办", "中心", "站", "所", "馆", "部", "队", "校",
-        "政府", "单位", "部门", "公司", "室", "社", "团", "联",
-    ];
-    ORG.iter().any(|w| s.ends_with(w))
+pub(super) fn is_reporting_body(w: &Words, s: &str) -> bool {
+    w.reporting_body.iter().any(|o| s.ends_with(o.as_str()))
 }
 
 /// Whether words name a fund, project, activity or expense category (职工疗休养项目, 送温暖专项
 /// 资金, 培训).
-pub(super) fn is_project_like(s: &str) -> bool {
+pub(super) fn is_project_like(w: &Words, s: &str) -> bool {
     // An expense category names its own spending too ("培训支出8万元" is not the body's).
-    const SUFFIX: &[&str] = &[
-        "项目", "资金", "经费", "费", "工程", "活动", "专项", "补助", "补贴", "奖励", "基金",
-        "培训", "会议", "宣传", "印刷", "差旅", "维修", "慰问", "购置", "运维", "采购",
-    ];
     // "其他支出0万元" in a list of items is the rest's, not the whole's.
-    s == "其他" || SUFFIX.iter().any(|w| s.ends_with(w))
+    s == "其他" || w.project_suffix.iter().any(|p| s.ends_with(p.as_str()))
 }
 
 impl<'a> Reader<'a> {
@@ -205,7 +188,8 @@ impl<'a> Reader<'a> {
         let named = clean_subject_text(prefix);
         let (_, end, subject) = self.vocab.find_subject(&named)?;
         let rest = &named[end..];
-        let adjacent = is_connector(rest) || self.money_term(rest).is_some_and(|(_, at)| at == 0);
+        let adjacent = is_connector(self.words(), rest)
+            || self.money_term(rest).is_some_and(|(_, at)| at == 0);
         adjacent.then(|| subject.name.clone())
     }
 
@@ -221,15 +205,18 @@ impl<'a> Reader<'a> {
         }
         let (_, term_start) = self.nearest_term(head, vocab::Terms::All)?;
         let before = clean_subject_text(&head[..term_start]);
-        let before = strip_generic(&before);
+        let before = strip_generic(self.words(), &before);
         if before.chars().count() < 2 {
             return None;
         }
         let bare = matches!(before, "项目" | "部门" | "单位" | "项目整体" | "部门整体");
-        if bare || is_reporting_body(before) || names_the_whole(before, before) {
+        if bare
+            || is_reporting_body(self.words(), before)
+            || names_the_whole(self.words(), before, before)
+        {
             return Some(String::new());
         }
-        is_project_like(before).then(|| before.to_string())
+        is_project_like(self.words(), before).then(|| before.to_string())
     }
 }
 
@@ -268,14 +255,13 @@ impl<'a> Reader<'a> {
             }
             st.part_of = Some(st.subject.clone());
             // "产出指标中，数量指标得分20分": the indicator named before 中 is the parent.
-            let named = indicator_name(before);
+            let w = self.words();
+            let named = indicator_name(w, before);
             // Not a collective one: "各项指标中，", "在一级指标中，".
-            let collective = named.starts_with('在')
-                || ["各", "一级", "二级", "三级", "共性", "个性"]
-                    .iter()
-                    .any(|w| named.contains(w));
+            let collective =
+                named.starts_with('在') || w.collective.iter().any(|c| named.contains(c.as_str()));
             st.parent_indicator =
-                if !collective && (named.ends_with("指标") || is_first_level(&named)) {
+                if !collective && (named.ends_with("指标") || is_first_level(w, &named)) {
                     Some(named)
                 } else {
                     st.indicator.clone()
@@ -297,11 +283,11 @@ impl<'a> Reader<'a> {
         if in_clause.is_empty() {
             // "(一)决策指标，权重20分，自评得分19分": a clause that only names an indicator
             // makes it the one the following scores and weights belong to.
-            if let Some(name) = project_label(clause) {
+            if let Some(name) = project_label(self.words(), clause) {
                 // "1.农田水利建设项目，预算150万元，实际支出145万元；": the item's figures
                 // are the project's.
                 st.subject = name;
-            } else if let Some(name) = indicator_label(clause) {
+            } else if let Some(name) = indicator_label(self.words(), clause) {
                 st.indicator = Some(name);
             }
         }

@@ -200,3 +200,21 @@ fn project_subjects_are_kept_apart() {
         ]
     );
 }
+
+#[test]
+fn a_word_added_to_a_slot_is_read_like_the_built_in_ones() {
+    let text = "1.乡村振兴行动，预算150万元，实际支出145万元；";
+    let subjects = |settings: &Settings| -> Vec<String> {
+        let src = Source::new("t.txt".into(), text.to_string());
+        extract(&src, settings)
+            .iter()
+            .map(|f| f.subject.clone())
+            .collect()
+    };
+    let mut settings = Settings::default();
+    assert_eq!(subjects(&settings), ["", ""]);
+    let extra = "[[word]]\nslot = \"project_suffix\"\nwords = [\"行动\"]\n".to_string();
+    let vocab = crate::extract::vocab::extended(&[extra]).expect("valid vocabulary");
+    settings.extended_vocabulary = Some(Arc::new(vocab));
+    assert_eq!(subjects(&settings), ["乡村振兴行动", "乡村振兴行动"]);
+}

@@ -48,7 +48,7 @@ impl<'a> Reader<'a> {
         let mut next_fig = 0;
         let mut last = SentenceState::default();
         let sentences = sentences(self.text);
-        let continuing = continuing(self.text, &sentences);
+        let continuing = continuing(self.words(), self.text, &sentences);
         let continues = |si: usize| continuing.get(si).is_some_and(|&c| c != Continues::No);
         let mut this_continues = continues(0);
         // The whole of the list set out on the lines being read: each item is its part.
