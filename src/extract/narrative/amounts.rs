@@ -1,3 +1,10 @@
+//! Amounts and their concepts.
+//!
+//! "年初预算为775.83万元，年中追加108.66万元，决算数为884.49万元": each amount takes the concept
+//! term that ends nearest before it in its clause, with only connecting words between (为, 共计 …
+//! the `connector` slot): initial budget, adjustment, actual spending. Income ("收入决算") is not
+//! read; an amount after a change word ("比上年减少0.59万元") is a change.
+
 use super::super::vocab::{self, Vocabulary};
 use super::Draft;
 use super::Reader;

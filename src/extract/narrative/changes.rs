@@ -1,3 +1,9 @@
+//! Changes against an earlier figure.
+//!
+//! "比上年减少0.59万元，下降43.70%": a change word at the end of the words before a figure
+//! (减少, 下降 … with a comparison word such as 比 or 较, which 增长 and 下降 do without) makes
+//! an amount a change and a percentage a rate of change, negative for a decrease.
+
 use crate::extract::vocab::Words;
 /// "比上年增加" → Some(false), "较上年减少" → Some(true) (negative); None if the prefix does
 /// not end with a change word.

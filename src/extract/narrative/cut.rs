@@ -1,3 +1,11 @@
+//! Cutting text into sentences and clauses, and the marks that join them.
+//!
+//! "全年预算500万元，其中：\n基本支出300万元；\n项目支出200万元。" is three sentences (line ends
+//! and 。 cut them); the first ends with 其中： and opens a list, so the next two continue it as
+//! its items (`continuing`). Within a sentence, ，；、 and colons cut clauses, but never inside a
+//! figure, nor the colon of a label ("年初预算数：600万元"). List markers (一、 (一) 1. (1)) and
+//! the words 其中 and 分别 are found here for the passes after.
+
 use super::super::numbers::Figure;
 use super::super::scan::merged;
 use crate::extract::vocab::Words;

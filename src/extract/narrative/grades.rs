@@ -1,3 +1,9 @@
+//! Grades.
+//!
+//! "自评等级为良" states the grade 良 after its word; "综合得分85分，达到优秀等级" before its level
+//! word. A sentence that describes the bands ("90分以上为优秀等级，80分以上为良好等级") states
+//! none. The grade words are the configured bands' (schemas/grades.toml).
+
 use super::super::numbers::Figure;
 use super::{Draft, Reader};
 use crate::extract::vocab::Words;

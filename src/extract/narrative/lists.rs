@@ -1,3 +1,9 @@
+//! 分别 lists: which figure of the list belongs to which item.
+//!
+//! "基本支出和项目支出分别为300万元、200万元": 300万元 is 基本支出's and 200万元 项目支出's, each of
+//! the concept its item or the list names. "决策、过程、产出、效益指标分别得18分、19分、36分、
+//! 18.5分" gives each first-level indicator its score.
+
 use super::super::numbers::Figure;
 use super::super::vocab::{self};
 use super::Reader;

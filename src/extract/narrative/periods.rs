@@ -1,3 +1,9 @@
+//! Years: the report's, and each figure's.
+//!
+//! In a report whose title says 2024年度, "上年决算数为433万元" is last year's (Period::Previous),
+//! "2023年全年预算180万元，实际支出170万元" is 2023's for both figures, and "2025年计划…" names a
+//! plan's year, which does not count towards the report's (`report_year`).
+
 use super::Reader;
 use super::walk::SentenceState;
 use crate::extract::vocab::Words;

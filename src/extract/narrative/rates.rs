@@ -1,3 +1,10 @@
+//! Rates and their bases.
+//!
+//! "决算数为884.49万元，完成年初预算数的114.00%": a rate of actual spending over the initial
+//! budget. "执行率为98%" is over the full-year budget, "完成率" only with a money word before it,
+//! "采购执行率" is no budget rate at all. After the facts are settled, a rate read as a 其中
+//! part's that holds only for the whole is made the whole's (`settle_rate_subjects`).
+
 use super::changes::change_word_at_end;
 use super::walk::SentenceState;
 use super::{Draft, Reader};

@@ -1,3 +1,9 @@
+//! Scores and weights of indicators, and the report's total.
+//!
+//! "(一)决策指标(20分)得分18分" gives 决策指标 a weight of 20 and a score of 18; "自评得分88.35分"
+//! is the report's total score (its words name no indicator); "总分100分" is full marks, a weight.
+//! A band's bound ("90分以上为优") is no score.
+
 use super::super::vocab::{self};
 use super::cut::{list_marker_len, may_open_with_marker};
 use super::lists::Assigned;

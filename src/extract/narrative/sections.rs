@@ -1,3 +1,10 @@
+//! Headings, score groups and subtotals.
+//!
+//! "(一)决策指标(20分)得分18分。" opens with a level-2 marker: it is a heading, and a score on
+//! its first sentence is the subtotal of the scores below it, up to the next heading of its
+//! level (`mark_subtotals`). Scores are summed per top-level section (`score_groups`): a summary
+//! paragraph and a detailed list are two itemisations of one total.
+
 use super::super::scan::lines_of;
 use super::cut::opening_marker;
 use super::{Draft, Reader};

@@ -1,3 +1,9 @@
+//! Settling the drafts into facts: precision and spans.
+//!
+//! In a report that writes amounts with two decimals, "300万元" is read as 300.00万元 (the
+//! interval [299.995, 300.005]); "16分" is always 16.00分, as scores are given, not measured.
+//! Each figure's span is mapped back from the normalised text to the original.
+
 use super::super::normalize::Normalized;
 use super::Draft;
 use crate::diagnostic::{Place, Source};

@@ -1,3 +1,10 @@
+//! Whose a figure is: subjects, and the parts 其中 lists.
+//!
+//! "“三公”经费支出3.76万元，其中公务接待费0.76万元": 三公经费 (a known subject, matched through
+//! its aliases in schemas/vocabulary.toml) holds for the sentence; after 其中, 公务接待费 is its
+//! part. A numbered label ("1.农田水利建设项目，预算150万元…") makes the project the subject; a
+//! name that only names the reporting body ("本局支出…") names no subject.
+
 use super::super::numbers::Figure;
 use super::super::vocab::{self, Vocabulary};
 use super::Draft;

@@ -1,3 +1,12 @@
+//! The walk over sentences and clauses: the state a sentence carries, and which pass reads
+//! each figure.
+//!
+//! "“三公”经费支出3.76万元，其中公务接待费0.76万元，比上年减少0.59万元，下降43.70%。": the walk
+//! keeps 三公经费 as the subject, makes 公务接待费 its part after 其中 (`subjects`), and hands
+//! 3.76万元 and 0.76万元 to `amounts` (actual spending), 0.59万元 to `amounts` as a change and
+//! 43.70% to `rates` as a rate of change. A sentence that opens with 其中, or a list item on a
+//! line of its own, carries on the state of the one before.
+
 use super::super::numbers::{Figure, with_chinese_counts};
 use super::super::vocab::{self};
 use super::amounts::may_be_a_fact;
