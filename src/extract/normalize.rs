@@ -1,7 +1,10 @@
 //! Normalisation for matching: full-width ASCII forms become ASCII (１２３．４５％ → 123.45%,
 //! （）：→ ():), ideographic spaces become spaces, CR and Word bookmark artefacts
-//! ("[bookmark: _Toc123]") are dropped. Every byte of the normalised text maps back to a byte of
-//! the original, so spans found here are reported in the original text.
+//! ("[bookmark: _Toc123]") are dropped. Text in traditional script, as mirrors of government
+//! pages republish it, is read in simplified script ("預算數" → "预算数", char for char, with
+//! the fast2s crate), and the pinyin glosses such mirrors put inside words are dropped
+//! ("經(jīng)費" → "经费"). Every byte of the normalised text maps back to a byte of the original,
+//! so spans found here are reported in the original text.
 //!
 //! The Chinese comma and semicolon (，；) are kept: turning "100，200" into "100,200" would
 //! make a list of two figures look like one figure with a thousands separator.
@@ -93,13 +96,109 @@ fn split_number(pending: &str, written: &str, rest: &str) -> bool {
         .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
 }
 
+/// The length of a pinyin gloss opening `s` ("(jīng)" after a Chinese char): a bracket, one to
+/// eight lower-case Latin letters of which at least one carries a tone mark, and its closing
+/// bracket. Plain Latin in brackets ("(a)", "(PPP)") is no gloss.
+fn pinyin_gloss_len(s: &str) -> Option<usize> {
+    let inner_start = if s.starts_with('(') {
+        1
+    } else if s.starts_with('（') {
+        '（'.len_utf8()
+    } else {
+        return None;
+    };
+    let inner = &s[inner_start..];
+    let letters = inner
+        .char_indices()
+        .take_while(|&(_, c)| c.is_ascii_lowercase() || is_toned_vowel(c))
+        .take(9)
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let letter_count = inner[..letters].chars().count();
+    let toned = inner[..letters].chars().any(is_toned_vowel);
+    let rest = &inner[letters..];
+    let close = if rest.starts_with(')') {
+        1
+    } else if rest.starts_with('）') {
+        '）'.len_utf8()
+    } else {
+        return None;
+    };
+    ((1..=8).contains(&letter_count) && toned).then_some(inner_start + letters + close)
+}
+
+/// A vowel with a pinyin tone mark (or ü).
+fn is_toned_vowel(c: char) -> bool {
+    matches!(
+        c,
+        'ā' | 'á'
+            | 'ǎ'
+            | 'à'
+            | 'ē'
+            | 'é'
+            | 'ě'
+            | 'è'
+            | 'ī'
+            | 'í'
+            | 'ǐ'
+            | 'ì'
+            | 'ō'
+            | 'ó'
+            | 'ǒ'
+            | 'ò'
+            | 'ū'
+            | 'ú'
+            | 'ǔ'
+            | 'ù'
+            | 'ü'
+            | 'ǖ'
+            | 'ǘ'
+            | 'ǚ'
+            | 'ǜ'
+    )
+}
+
+/// Whether a char is a Chinese ideograph (the CJK block, where glosses follow).
+fn is_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// Whether text is in traditional script: it holds one of the traditional forms most frequent
+/// in budget texts, none of which simplified text uses.
+fn looks_traditional(text: &str) -> bool {
+    static MARKS: OnceLock<Option<aho_corasick::AhoCorasick>> = OnceLock::new();
+    let marks = MARKS.get_or_init(|| {
+        aho_corasick::AhoCorasick::new([
+            "費", "預", "經", "萬", "與", "會", "國", "務", "數", "這", "個", "項", "資", "門",
+            "單", "財", "決", "實", "較", "減", "總", "額", "報", "績", "評", "價", "撥", "車",
+        ])
+        .ok()
+    });
+    marks.as_ref().is_some_and(|m| m.is_match(text))
+}
+
+/// `text` in simplified script, when it is in traditional script and the conversion keeps every
+/// char's byte length (so offsets still map back); else None.
+fn simplified(text: &str) -> Option<String> {
+    if !looks_traditional(text) {
+        return None;
+    }
+    let converted = fast2s::convert(text);
+    let same_layout = converted.len() == text.len()
+        && converted
+            .char_indices()
+            .zip(text.char_indices())
+            .all(|((a, _), (b, _))| a == b);
+    same_layout.then_some(converted)
+}
+
 /// Whether the char at `i` (a char boundary) is one that normalisation changes or must look
-/// at: CR, '[' (a bookmark?), a line end after a point (a split number?), U+00A0, U+3000, and
+/// at: CR, '[' (a bookmark?), '(' after an ideograph (a pinyin gloss?), a line end after a point (a split number?), U+00A0, U+3000, and
 /// the full-width forms other than ，；.
 fn changes_at(bytes: &[u8], i: usize) -> bool {
     let at = |k: usize| bytes.get(k).copied();
     match bytes[i] {
-        b'\r' | b'[' => true,
+        b'\r' | b'[' | b'(' => true,
         // After '.', '．' (…8E), a dropped CR or a dropped bookmark (']').
         b'\n' => i > 0 && matches!(bytes[i - 1], b'.' | 0x8E | b'\r' | b']'),
         0xC2 => at(i + 1) == Some(0xA0),
@@ -115,14 +214,14 @@ fn changes_at(bytes: &[u8], i: usize) -> bool {
 }
 
 /// The chars that normalisation changes or must look at, in order. Every such char starts
-/// with one of six bytes: CR, '[', a line end, or the lead byte of U+00A0 (C2), U+3000 (E3)
+/// with one of seven bytes: CR, '[', '(', a line end, or the lead byte of U+00A0 (C2), U+3000 (E3)
 /// or a full-width form (EF). Continuation bytes (80–BF) are none of these, so vectorised
 /// byte searches find every candidate, and most of the text is never looked at byte by byte.
 /// U+3000 is searched for whole: its lead byte E3 also starts 、。《》「」, which are frequent
 /// and never change.
 fn changes(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
     let ascii = memchr::memchr3_iter(b'\r', b'[', b'\n', bytes);
-    let leads = memchr::memchr2_iter(0xC2, 0xEF, bytes);
+    let leads = memchr::memchr3_iter(0xC2, 0xEF, b'(', bytes);
     let wide_spaces = memchr::memmem::find_iter(bytes, "\u{3000}".as_bytes());
     merged(merged(ascii, leads), wide_spaces).filter(|&i| changes_at(bytes, i))
 }
@@ -196,6 +295,13 @@ pub fn normalize(original: &str) -> Normalized {
             '\n' if split_number(&original[copied..j], &out.text, &original[j..]) => {
                 Some((None, i))
             }
+            // "經(jīng)費": a pinyin gloss after an ideograph is dropped.
+            '(' | '（'
+                if original[..j].chars().next_back().is_some_and(is_ideograph)
+                    && pinyin_gloss_len(&original[j..]).is_some() =>
+            {
+                pinyin_gloss_len(&original[j..]).map(|len| (None, j + len))
+            }
             '，' | '；' => None,
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).map(|a| (Some(a), i)),
             '\u{3000}' | '\u{00A0}' => Some((Some(' '), i)),
@@ -211,6 +317,9 @@ pub fn normalize(original: &str) -> Normalized {
         }
     }
     out.copy(&original[copied..], copied);
+    if let Some(text) = simplified(&out.text) {
+        out.text = text;
+    }
     Normalized {
         text: out.text,
         segments: out.segments,
