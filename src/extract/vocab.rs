@@ -57,6 +57,8 @@ pub struct Words {
     pub change_down: Vec<String>,
     /// words saying what a change compares with; 增长 and 下降 need none: 比, 较
     pub change_compared: Vec<String>,
+    /// words right before an amount that make it last year's, compared with: 比上年10万元
+    pub prior_lead: Vec<String>,
     /// rate words that name a budget execution rate: 执行率
     pub rate_budget: Vec<String>,
     /// rate words that are a budget rate only with a money word before them: 完成率
@@ -125,6 +127,7 @@ impl Words {
             "change_up" => &mut self.change_up,
             "change_down" => &mut self.change_down,
             "change_compared" => &mut self.change_compared,
+            "prior_lead" => &mut self.prior_lead,
             "rate_budget" => &mut self.rate_budget,
             "rate_needs_money" => &mut self.rate_needs_money,
             "rate_money" => &mut self.rate_money,

@@ -8,12 +8,13 @@
 use super::super::vocab::{self, Vocabulary};
 use super::Draft;
 use super::Reader;
-use super::changes::change_word_at_end;
+use super::changes::{change_word_at_end, names_the_prior};
 use super::lists::Assigned;
 use super::subjects::{clean_subject_text, is_project_like, strip_generic};
 use super::walk::SentenceState;
 use crate::extract::vocab::Words;
 use crate::fact::Concept;
+use crate::fact::Period;
 use crate::quantity::Unit;
 
 /// Whether a figure in this unit can be read as a fact: amounts, rates and points can; counts
@@ -75,7 +76,8 @@ impl<'a> Reader<'a> {
         assigned: Option<Assigned>,
         st: &mut SentenceState,
     ) -> Option<Draft> {
-        if let Some(sign) = change_word_at_end(self.words(), prefix) {
+        let head = &self.text[st.clause_start.min(draft.figure.start)..draft.figure.start];
+        if let Some(sign) = change_word_at_end(self.words(), prefix, head) {
             draft.concept = Concept::Change;
             draft.negative = sign;
         } else if let Some((concept, negative, subject)) = assigned {
@@ -102,6 +104,10 @@ impl<'a> Reader<'a> {
                 draft.concept = whole;
             }
             draft.period = self.period_in_sentence(&prefix[..term_start], st);
+        } else if names_the_prior(self.words(), prefix) {
+            // "比上年10万元减少2万元": last year's figure of what the sentence is about.
+            draft.concept = st.money_concept?;
+            draft.period = Period::Previous;
         } else {
             // A new subject with no concept word of its own takes the sentence's last
             // concept, but only when the subject is named right before the figure.

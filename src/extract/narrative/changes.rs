@@ -6,15 +6,16 @@
 
 use crate::extract::vocab::Words;
 /// "比上年增加" → Some(false), "较上年减少" → Some(true) (negative); None if the prefix does
-/// not end with a change word.
-pub(super) fn change_word_at_end(w: &Words, prefix: &str) -> Option<bool> {
+/// not end with a change word. The comparison word may stand earlier in the clause (`head`,
+/// the clause up to the figure): "比上年10万元减少2万元".
+pub(super) fn change_word_at_end(w: &Words, prefix: &str, head: &str) -> Option<bool> {
     let p = prefix.trim_end();
     let p = p.strip_suffix('了').unwrap_or(p);
     let p = p.strip_suffix('约').unwrap_or(p);
     let ends = |words: &[String]| words.iter().any(|w| p.ends_with(w.as_str()));
     // Whether the prefix compares with something: asked only of prefixes ending in a change
     // word, since most end otherwise.
-    let compared = || w.change_compared.iter().any(|c| p.contains(c.as_str()));
+    let compared = || w.change_compared.iter().any(|c| head.contains(c.as_str()));
     if ends(&w.change_up) && (p.ends_with("增长") || compared()) {
         return Some(false);
     }
@@ -22,4 +23,11 @@ pub(super) fn change_word_at_end(w: &Words, prefix: &str) -> Option<bool> {
         return Some(true);
     }
     None
+}
+
+/// Whether the words before an amount name it as the figure a change compares with, last
+/// year's: "比上年10万元减少2万元", "较上年同期" (the `prior_lead` slot).
+pub(super) fn names_the_prior(w: &Words, prefix: &str) -> bool {
+    let p = prefix.trim_end();
+    w.prior_lead.iter().any(|l| p.ends_with(l.as_str()))
 }

@@ -86,7 +86,8 @@ impl<'a> Reader<'a> {
         prefix: &str,
         st: &mut SentenceState,
     ) -> Option<Draft> {
-        if let Some(sign) = change_word_at_end(self.words(), prefix) {
+        let head = &self.text[st.clause_start.min(draft.figure.start)..draft.figure.start];
+        if let Some(sign) = change_word_at_end(self.words(), prefix, head) {
             draft.concept = Concept::ChangeRate;
             draft.negative = sign;
         } else {

@@ -47,6 +47,9 @@ pub(super) struct SentenceState {
     pub(super) bracketed_points: Option<Concept>,
     /// Whether the sentence holds a 其中 (not only "X中，"): points are listed only after one.
     pub(super) points_listed: bool,
+    /// Where the clause being read starts: a change word compares with what its clause names
+    /// before it ("比上年10万元减少2万元").
+    pub(super) clause_start: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -151,6 +154,7 @@ impl<'a> Reader<'a> {
         let first_draft = out.len();
         for (cs, ce) in clauses(self.text, s, e, figs, |at| self.labels_figure(s, at, figs)) {
             let clause = &self.text[cs..ce];
+            st.clause_start = cs;
             let first_fig = fi;
             while fi < figs.len() && figs[fi].start < ce {
                 fi += 1;
