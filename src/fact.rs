@@ -34,6 +34,10 @@ pub enum Concept {
     TotalScore,
     /// 等级 (value is the band index; the word is in `Fact::word`)
     Grade,
+    /// A subject's amount whose words do not say what kind it is ("“三公”经费41万元，较上年减少
+    /// 19万元"): read only as the current figure of the change that follows it, and summed
+    /// only with its parts of the same kind.
+    Amount,
 }
 
 impl Concept {
@@ -60,6 +64,7 @@ impl Concept {
             Concept::Weight => "分值",
             Concept::TotalScore => "自评总分",
             Concept::Grade => "等级",
+            Concept::Amount => "金额",
         }
     }
 
@@ -78,6 +83,7 @@ impl Concept {
             Concept::Weight => "weight",
             Concept::TotalScore => "total score",
             Concept::Grade => "grade",
+            Concept::Amount => "amount",
         }
     }
 }

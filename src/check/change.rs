@@ -38,25 +38,22 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !matches!(change.concept, Concept::Change | Concept::ChangeRate) {
             continue;
         }
-        // The current figure: the nearest amount before it in the same sentence.
+        // The current figure: the nearest amount before it in the same sentence, of the same
+        // subject (a change after a part's name the reader did not know is not the last
+        // part's).
         let Some(current) = ctx.facts[..i]
             .iter()
             .rev()
             .take_while(|f| f.sentence == change.sentence)
             .find(|f| {
                 f.quantity.unit.is_money()
+                    && f.subject == change.subject
                     && f.period == Period::Current
                     && !matches!(f.concept, Concept::Change | Concept::ChangeRate)
             })
         else {
             continue;
         };
-        let previous = ctx.facts.iter().find(|f| {
-            f.period == Period::Previous
-                && f.concept == current.concept
-                && f.subject == current.subject
-                && f.quantity.unit.is_money()
-        });
         let delta = (change.concept == Concept::ChangeRate)
             .then(|| {
                 ctx.facts[..i]
@@ -66,6 +63,30 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     .find(|f| f.concept == Concept::Change)
             })
             .flatten();
+        // A change against a budget ("较年初预算数减少4万元", and the rate after it) compares
+        // with the subject's budget; any other with last year's figure.
+        let against_budget = change.base.or_else(|| delta.and_then(|d| d.base));
+        let previous = ctx.facts.iter().find(|f| {
+            f.subject == current.subject
+                && f.quantity.unit.is_money()
+                && match against_budget {
+                    Some(Concept::InitialBudget) => {
+                        f.period == Period::Current && f.concept == Concept::InitialBudget
+                    }
+                    Some(_) => f.period == Period::Current && f.concept.is_budget(),
+                    None => f.period == Period::Previous && f.concept == current.concept,
+                }
+        });
+        let (prev_zh, prev_en) = if against_budget.is_some() {
+            ("所比较的预算", "budget compared with")
+        } else {
+            ("上年", "previous")
+        };
+        let implied_en = if against_budget.is_some() {
+            "the budget compared with"
+        } else {
+            "last year's"
+        };
         match (change.concept, previous) {
             (Concept::Change, Some(prev)) => {
                 let diff = iv(current).minus(iv(prev));
@@ -104,8 +125,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         "current",
                     ),
                     prev,
-                    "上年",
-                    "previous",
+                    prev_zh,
+                    prev_en,
                 ));
             }
             (Concept::ChangeRate, prev) => {
@@ -129,9 +150,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         (
                             iv(current).minus(iv(d)),
                             prev,
-                            format!("上年 {prev_shown}（按 {} {op} {abs} 推算）", shown(current)),
                             format!(
-                                "last year's {prev_shown} (implied as {} {op} {abs})",
+                                "{prev_zh} {prev_shown}（按 {} {op} {abs} 推算）",
+                                shown(current)
+                            ),
+                            format!(
+                                "{implied_en} {prev_shown} (implied as {} {op} {abs})",
                                 shown(current)
                             ),
                             vec![d],
@@ -181,8 +205,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     "current",
                 );
                 for e in extra {
-                    f = if e.period == Period::Previous {
-                        with(f, e, "上年", "last year")
+                    f = if e.concept != Concept::Change {
+                        with(f, e, prev_zh, prev_en)
                     } else {
                         with(f, e, "增减额", "change")
                     };

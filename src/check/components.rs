@@ -51,6 +51,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     | Concept::Budget
                     | Concept::Actual
                     | Concept::Adjustment
+                    | Concept::Amount
             )
     }) {
         let key = (total.concept, total.period, total.subject.as_str());

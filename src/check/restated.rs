@@ -34,12 +34,17 @@ Example: initial budget 775.83 in one place and 775.38 later → warning, both p
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    // Not restatable: grades (a word), changes, adjustments (several 追加/调减 are normal), and
-    // scores or weights that name no indicator.
+    // Not restatable: grades (a word), changes, adjustments (several 追加/调减 are normal),
+    // amounts of no stated kind (two of them may be of two kinds), and scores or weights that
+    // name no indicator.
     let checked = |f: &&Fact| {
         let skipped = matches!(
             f.concept,
-            Concept::Grade | Concept::Change | Concept::ChangeRate | Concept::Adjustment
+            Concept::Grade
+                | Concept::Change
+                | Concept::ChangeRate
+                | Concept::Adjustment
+                | Concept::Amount
         );
         let unnamed = matches!(f.concept, Concept::Score | Concept::Weight) && f.subject.is_empty();
         !skipped && !unnamed

@@ -8,7 +8,7 @@
 use super::super::vocab::{self, Vocabulary};
 use super::Draft;
 use super::Reader;
-use super::changes::{change_word_at_end, names_the_prior};
+use super::changes::{change_word_at_end, compared_budget, names_the_prior};
 use super::lists::Assigned;
 use super::subjects::{clean_subject_text, is_project_like, strip_generic};
 use super::walk::SentenceState;
@@ -80,6 +80,7 @@ impl<'a> Reader<'a> {
         if let Some(sign) = change_word_at_end(self.words(), prefix, head) {
             draft.concept = Concept::Change;
             draft.negative = sign;
+            draft.base = compared_budget(self.words(), head, |t| self.named_period(t));
         } else if let Some((concept, negative, subject)) = assigned {
             draft.concept = concept.or(st.money_concept)?;
             draft.negative = negative;
@@ -111,8 +112,19 @@ impl<'a> Reader<'a> {
         } else {
             // A new subject with no concept word of its own takes the sentence's last
             // concept, but only when the subject is named right before the figure.
-            let concept = st.money_concept?;
             let named = clean_subject_text(prefix);
+            let Some(concept) = st.money_concept else {
+                // "“三公”经费41万元，较上年减少19万元": with no concept in the sentence, a known
+                // subject's amount is kept only as the current figure of a change after it
+                // (`walk::drop_unused_amounts`).
+                let (_, end, _) = self.vocab.find_subject(&named)?;
+                if !is_connector(self.words(), &named[end..]) {
+                    return None;
+                }
+                draft.concept = Concept::Amount;
+                draft.period = self.period_in_sentence(prefix, st);
+                return Some(draft);
+            };
             if let Some((_, end, _)) = self.vocab.find_subject(&named) {
                 if !is_connector(self.words(), &named[end..]) {
                     return None;

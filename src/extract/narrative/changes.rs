@@ -5,6 +5,7 @@
 //! an amount a change and a percentage a rate of change, negative for a decrease.
 
 use crate::extract::vocab::Words;
+use crate::fact::{Concept, Period};
 /// "比上年增加" → Some(false), "较上年减少" → Some(true) (negative); None if the prefix does
 /// not end with a change word. The comparison word may stand earlier in the clause (`head`,
 /// the clause up to the figure): "比上年10万元减少2万元".
@@ -23,6 +24,36 @@ pub(super) fn change_word_at_end(w: &Words, prefix: &str, head: &str) -> Option<
         return Some(true);
     }
     None
+}
+
+/// What a change compares with when its clause names a budget after the comparison word
+/// ("较年初预算数减少4万元" → the initial budget, "与2021年度预算相比，减少0.1万元" → a budget);
+/// None when it compares with last year's figure, as most do, last year's budget included
+/// ("比2015年预算增加2.5万元" in a 2016 report). `period` names the period words name.
+pub(super) fn compared_budget(
+    w: &Words,
+    head: &str,
+    period: impl Fn(&str) -> Option<Period>,
+) -> Option<Concept> {
+    let from = w
+        .change_compared
+        .iter()
+        .filter_map(|c| head.rfind(c.as_str()))
+        .min()?;
+    let compared = &head[from..];
+    if period(compared) == Some(Period::Previous) {
+        return None;
+    }
+    if w.rate_base_initial
+        .iter()
+        .any(|i| compared.contains(&format!("{i}预算")))
+    {
+        Some(Concept::InitialBudget)
+    } else if compared.contains("预算") {
+        Some(Concept::Budget)
+    } else {
+        None
+    }
 }
 
 /// Whether the words before an amount name it as the figure a change compares with, last

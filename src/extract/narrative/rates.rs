@@ -5,7 +5,7 @@
 //! "采购执行率" is no budget rate at all. After the facts are settled, a rate read as a 其中
 //! part's that holds only for the whole is made the whole's (`settle_rate_subjects`).
 
-use super::changes::change_word_at_end;
+use super::changes::{change_word_at_end, compared_budget};
 use super::walk::SentenceState;
 use super::{Draft, Reader};
 use crate::diagnostic::Place;
@@ -90,6 +90,7 @@ impl<'a> Reader<'a> {
         if let Some(sign) = change_word_at_end(self.words(), prefix, head) {
             draft.concept = Concept::ChangeRate;
             draft.negative = sign;
+            draft.base = compared_budget(self.words(), head, |t| self.named_period(t));
         } else {
             let base = rate_base(self.words(), prefix)?;
             draft.concept = Concept::Rate;

@@ -321,7 +321,29 @@ impl<'a> Reader<'a> {
             // After a ； that ends a 其中 list, an amount naming no part is the whole's again
             // ("…，其中基本支出300万元，项目支出200万元；实际支出480万元").
             st.subject = whole.clone();
+        } else if st.part_of.is_some()
+            && !in_clause.is_empty()
+            && let Some(name) = self.unknown_item(head)
+        {
+            // "其中：…；公务车辆购置及运行维护费27717.79万元，较上年减少650.37万元": an item of
+            // the list that the vocabulary does not know is an item all the same; its figures
+            // are not the item's before it.
+            st.subject = name;
         }
+    }
+
+    /// The name a list item's head gives with no concept word: a fund's, project's or expense's
+    /// name (project-like, two chars or more, no digits), as cleaned of quotes, spaces and
+    /// generic words.
+    fn unknown_item(&self, head: &str) -> Option<String> {
+        let cleaned =
+            clean_subject_text(head.trim_start_matches([':', '：', ',', '，', '；', ';']));
+        let name = strip_generic(self.words(), &cleaned);
+        let fits = name.chars().count() >= 2
+            && !name.bytes().any(|b| b.is_ascii_digit())
+            && self.nearest_term(head, vocab::Terms::All).is_none()
+            && is_project_like(self.words(), name);
+        fits.then(|| name.to_string())
     }
 
     /// A part whose own whole (by the vocabulary) was stated before it in the sentence

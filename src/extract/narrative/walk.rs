@@ -184,13 +184,16 @@ impl<'a> Reader<'a> {
                         d.subject = subject;
                     }
                     self.regroup_under_own_whole(&mut d, &out[first_draft..]);
-                    if d.figure.unit.is_money() && d.concept != Concept::Change {
+                    if d.figure.unit.is_money()
+                        && !matches!(d.concept, Concept::Change | Concept::Amount)
+                    {
                         st.money_concept = Some(d.concept);
                     }
                     out.push(d);
                 }
             }
         }
+        drop_unused_amounts(out, first_draft);
         st
     }
 
@@ -248,4 +251,32 @@ impl<'a> Reader<'a> {
             _ => None,
         }
     }
+}
+
+/// Drops the sentence's amounts of no stated kind (`Concept::Amount`, from `first` on) that
+/// are not the current figure of a change after them: the nearest amount before a change, as
+/// SP0109 pairs them ("“三公”经费41万元，较上年减少19万元" keeps the 41). Walked backwards, once.
+fn drop_unused_amounts(out: &mut Vec<Draft>, first: usize) {
+    if !out[first..].iter().any(|d| d.concept == Concept::Amount) {
+        return;
+    }
+    let mut keep = vec![true; out.len() - first];
+    // The subject of the change after the draft being looked at, until its figure is found.
+    let mut change_of: Option<&str> = None;
+    for (k, d) in out[first..].iter().enumerate().rev() {
+        if matches!(d.concept, Concept::Change | Concept::ChangeRate) {
+            change_of = Some(&d.subject);
+        } else if d.figure.unit.is_money() && d.period == Period::Current {
+            if d.concept == Concept::Amount {
+                keep[k] = change_of == Some(d.subject.as_str());
+            }
+            change_of = None;
+        }
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        let i = k;
+        k += 1;
+        i < first || keep[i - first]
+    });
 }
