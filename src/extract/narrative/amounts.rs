@@ -13,6 +13,7 @@ use super::lists::Assigned;
 use super::subjects::{clean_subject_text, is_project_like, strip_generic};
 use super::walk::SentenceState;
 use crate::extract::vocab::Words;
+use crate::extract::vocab::{ends_with_word, strip_word_prefix};
 use crate::fact::Concept;
 use crate::fact::Period;
 use crate::quantity::Unit;
@@ -30,7 +31,7 @@ pub(super) fn is_connector(w: &Words, gap: &str) -> bool {
     let mut rest = gap;
     'outer: while !rest.is_empty() {
         for f in &w.connector {
-            if let Some(r) = rest.strip_prefix(f.as_str()) {
+            if let Some(r) = strip_word_prefix(rest, f) {
                 rest = r;
                 continue 'outer;
             }
@@ -43,7 +44,7 @@ pub(super) fn is_connector(w: &Words, gap: &str) -> bool {
 /// Whether the words before a money concept word make it income ("收入决算"): income is not
 /// read, as no check compares it.
 pub(super) fn names_income(w: &Words, before_term: &str) -> bool {
-    w.income.iter().any(|i| before_term.ends_with(i.as_str()))
+    w.income.iter().any(|i| ends_with_word(before_term, i))
 }
 
 impl<'a> Reader<'a> {

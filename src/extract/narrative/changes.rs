@@ -5,6 +5,7 @@
 //! an amount a change and a percentage a rate of change, negative for a decrease.
 
 use crate::extract::vocab::Words;
+use crate::extract::vocab::ends_with_word;
 use crate::fact::{Concept, Period};
 /// "比上年增加" → Some(false), "较上年减少" → Some(true) (negative); None if the prefix does
 /// not end with a change word. The comparison word may stand earlier in the clause (`head`,
@@ -13,7 +14,7 @@ pub(super) fn change_word_at_end(w: &Words, prefix: &str, head: &str) -> Option<
     let p = prefix.trim_end();
     let p = p.strip_suffix('了').unwrap_or(p);
     let p = p.strip_suffix('约').unwrap_or(p);
-    let ends = |words: &[String]| words.iter().any(|w| p.ends_with(w.as_str()));
+    let ends = |words: &[String]| words.iter().any(|w| ends_with_word(p, w));
     // Whether the prefix compares with something: asked only of prefixes ending in a change
     // word, since most end otherwise.
     let compared = || w.change_compared.iter().any(|c| head.contains(c.as_str()));
@@ -60,5 +61,5 @@ pub(super) fn compared_budget(
 /// year's: "比上年10万元减少2万元", "较上年同期" (the `prior_lead` slot).
 pub(super) fn names_the_prior(w: &Words, prefix: &str) -> bool {
     let p = prefix.trim_end();
-    w.prior_lead.iter().any(|l| p.ends_with(l.as_str()))
+    w.prior_lead.iter().any(|l| ends_with_word(p, l))
 }

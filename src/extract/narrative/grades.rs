@@ -7,6 +7,7 @@
 use super::super::numbers::Figure;
 use super::{Draft, Reader};
 use crate::extract::vocab::Words;
+use crate::extract::vocab::{ends_with_word, starts_with_word};
 use crate::fact::{Concept, Period};
 use crate::quantity::Unit;
 use crate::settings::Settings;
@@ -94,14 +95,14 @@ pub(super) fn grade_before(
     let before = before
         .strip_suffix(['”', '」', '’', '"', '\''])
         .unwrap_or(before);
-    let word = words.iter().find(|w| before.ends_with(w.as_str()))?;
+    let word = words.iter().find(|w| ends_with_word(before, w))?;
     let (start, end) = (before.len() - word.len(), before.len());
     let rest = &before[..start];
     let rest = rest
         .strip_suffix(['“', '「', '‘', '"', '\''])
         .unwrap_or(rest)
         .trim_end_matches([' ', '\t']);
-    let lead = w.grade_lead.iter().find(|l| rest.ends_with(l.as_str()))?;
+    let lead = w.grade_lead.iter().find(|l| ends_with_word(rest, l))?;
     let lead_in = &rest[..rest.len() - lead.len()];
     // 达到 names the report's grade only right after its score ("综合得分85分，达到优秀等级");
     // elsewhere it is a goal, a negation, last year's or another rating ("力争达到优秀等级",
@@ -111,9 +112,7 @@ pub(super) fn grade_before(
     let after = &text[level_at + level.len()..];
     if lead.starts_with("达到")
         && (!follows_a_score(lead_in)
-            || w.grade_condition
-                .iter()
-                .any(|c| after.starts_with(c.as_str())))
+            || w.grade_condition.iter().any(|c| starts_with_word(after, c)))
     {
         return None;
     }
@@ -139,9 +138,7 @@ pub(super) fn describes_band(w: &Words, before: &str) -> bool {
     let before = before.trim_end();
     let before = before.strip_suffix(['的', '者']).unwrap_or(before);
     before.ends_with(|c: char| c.is_ascii_digit() || matches!(c, ')' | '）'))
-        || w.band_description
-            .iter()
-            .any(|d| before.ends_with(d.as_str()))
+        || w.band_description.iter().any(|d| ends_with_word(before, d))
 }
 
 impl<'a> Reader<'a> {

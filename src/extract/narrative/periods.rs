@@ -7,6 +7,7 @@
 use super::Reader;
 use super::walk::SentenceState;
 use crate::extract::vocab::Words;
+use crate::extract::vocab::starts_with_word;
 use crate::fact::Period;
 use std::collections::HashMap;
 
@@ -79,7 +80,7 @@ pub(super) fn year_weight(
 ) -> usize {
     let after_nian = &text[nian + "年".len()..];
     let after = after_nian.strip_prefix('度').unwrap_or(after_nian);
-    if w.plan_year.iter().any(|p| after.starts_with(p.as_str())) {
+    if w.plan_year.iter().any(|p| starts_with_word(after, p)) {
         return 0;
     }
     let weight = if after.len() < after_nian.len() { 3 } else { 1 };

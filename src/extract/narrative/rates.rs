@@ -10,6 +10,7 @@ use super::walk::SentenceState;
 use super::{Draft, Reader};
 use crate::diagnostic::Place;
 use crate::extract::vocab::Words;
+use crate::extract::vocab::{ends_with_word, strip_word_suffix};
 use crate::fact::Concept;
 use crate::fact::Fact;
 use crate::quantity::Interval;
@@ -45,7 +46,7 @@ pub(super) fn rate_base(w: &Words, prefix: &str) -> Option<Concept> {
     let (word, at) = rate_word_at_end(w, prefix)?;
     // Another kind of execution: "政府采购执行率", "合同执行率", "计划执行率".
     let qualifier = &prefix[..at];
-    if w.rate_other.iter().any(|o| qualifier.ends_with(o.as_str())) {
+    if w.rate_other.iter().any(|o| ends_with_word(qualifier, o)) {
         return None;
     }
     if w.rate_needs_money.iter().any(|n| n == word) {
@@ -62,7 +63,7 @@ fn rate_word_at_end<'w>(w: &'w Words, prefix: &str) -> Option<(&'w str, usize)> 
     let mut rest = prefix.trim_end();
     'strip: loop {
         for c in &w.rate_connector {
-            if let Some(r) = rest.strip_suffix(c.as_str()) {
+            if let Some(r) = strip_word_suffix(rest, c) {
                 rest = r;
                 continue 'strip;
             }
@@ -72,7 +73,7 @@ fn rate_word_at_end<'w>(w: &'w Words, prefix: &str) -> Option<(&'w str, usize)> 
     w.rate_budget
         .iter()
         .chain(&w.rate_needs_money)
-        .filter(|r| rest.ends_with(r.as_str()))
+        .filter(|r| ends_with_word(rest, r))
         .max_by_key(|r| r.len())
         .map(|r| (r.as_str(), rest.len() - r.len()))
 }

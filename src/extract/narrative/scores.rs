@@ -12,6 +12,7 @@ use super::subjects::{has_quote_or_space, is_quote_or_space};
 use super::walk::SentenceState;
 use super::{Draft, Reader};
 use crate::extract::vocab::Words;
+use crate::extract::vocab::{starts_with_word, strip_word_prefix, strip_word_suffix};
 use crate::fact::Concept;
 use rust_decimal::Decimal;
 use std::sync::OnceLock;
@@ -39,7 +40,7 @@ pub(super) fn indicator_name(w: &Words, raw: &str) -> String {
     loop {
         let before = name.len();
         for t in &w.indicator_trailing {
-            name = name.strip_suffix(t.as_str()).unwrap_or(name);
+            name = strip_word_suffix(name, t).unwrap_or(name);
         }
         if name.len() == before {
             break;
@@ -129,7 +130,7 @@ pub(super) fn names_the_whole(w: &Words, name: &str, raw: &str) -> bool {
     loop {
         let before = rest.len();
         for whole in &w.whole_object {
-            if let Some(r) = rest.strip_prefix(whole.as_str()) {
+            if let Some(r) = strip_word_prefix(&rest, whole) {
                 rest = r.to_string();
             }
         }
@@ -157,7 +158,7 @@ impl<'a> Reader<'a> {
             .words()
             .band_bound
             .iter()
-            .any(|w| rest.starts_with(w.as_str()))
+            .any(|w| starts_with_word(rest, w))
         {
             return None;
         }

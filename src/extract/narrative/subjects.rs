@@ -16,6 +16,7 @@ use super::scores::names_the_whole;
 use super::scores::{indicator_label, indicator_name, is_first_level};
 use super::walk::SentenceState;
 use crate::extract::vocab::Words;
+use crate::extract::vocab::{ends_with_word, strip_word_prefix, strip_word_suffix};
 use std::borrow::Cow;
 
 /// A clause that is only a numbered project's or fund's name: "1.农田水利建设项目".
@@ -115,10 +116,10 @@ pub(super) fn strip_generic<'s>(w: &Words, s: &'s str) -> &'s str {
     loop {
         let before = s.len();
         for lead in &w.generic_lead {
-            s = s.strip_prefix(lead.as_str()).unwrap_or(s);
+            s = strip_word_prefix(s, lead).unwrap_or(s);
         }
         for tail in &w.generic_tail {
-            s = s.strip_suffix(tail.as_str()).unwrap_or(s);
+            s = strip_word_suffix(s, tail).unwrap_or(s);
         }
         if s.len() == before {
             return s;
@@ -129,7 +130,7 @@ pub(super) fn strip_generic<'s>(w: &Words, s: &'s str) -> &'s str {
 /// Whether words name the reporting body itself (a department), so its figures are the
 /// report's own.
 pub(super) fn is_reporting_body(w: &Words, s: &str) -> bool {
-    w.reporting_body.iter().any(|o| s.ends_with(o.as_str()))
+    w.reporting_body.iter().any(|o| ends_with_word(s, o))
 }
 
 /// Whether words name a fund, project, activity or expense category (职工疗休养项目, 送温暖专项
@@ -137,7 +138,7 @@ pub(super) fn is_reporting_body(w: &Words, s: &str) -> bool {
 pub(super) fn is_project_like(w: &Words, s: &str) -> bool {
     // An expense category names its own spending too ("培训支出8万元" is not the body's).
     // "其他支出0万元" in a list of items is the rest's, not the whole's.
-    s == "其他" || w.project_suffix.iter().any(|p| s.ends_with(p.as_str()))
+    s == "其他" || w.project_suffix.iter().any(|p| ends_with_word(s, p))
 }
 
 impl<'a> Reader<'a> {
