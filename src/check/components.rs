@@ -39,6 +39,32 @@ Example: 三公 actual 3.76, of which cars 3 and reception 0.86: 3.00 + 0.86 = 3
     ),
 };
 
+pub static ROUNDING: Rule = Rule {
+    code: "SP0110",
+    name: "components-rounding",
+    severity: Severity::Info,
+    summary: (
+        "完整的“其中”各项与合计只在舍入误差范围内一致",
+        "complete parts add up to their total only within rounding",
+    ),
+    doc: (
+        "## SP0110 components-rounding（各项之和仅在舍入范围内与合计一致）\n\n\
+检查什么：组成完整的“其中”各项，按所写数字相加后与合计不同，但考虑到各数字本身的舍入\n\
+误差，合计仍然可能正确。\n\n\
+为什么：这不是错误，往往说明合计是用未舍入的数据算出的；公开前值得核对，读者按所写数字\n\
+相加会得到另一个数。\n\n\
+示例：\n\n    “三公”支出合计为9615.12万元……因公出国（境）经费1113.81万元，公务用车购置费\n    \
+1468.93万元，公务用车运行维护费4764.78万元，公务接待费2267.61万元。\n\n\
+各项之和为 9615.13万元，比合计多 0.01万元；四项各有 ±0.005 的舍入误差 → 提示。\n",
+        "## SP0110 components-rounding\n\n\
+What: a complete set of parts whose stated figures add up to another value than the stated total, \
+though within the rounding of the figures the total is still possible.\n\n\
+Why: not an error, usually a total computed from unrounded data; worth a look before publishing, \
+as a reader adding the printed figures gets another number.\n\n\
+Example: total 9615.12 and four parts adding up to 9615.13, each ±0.005 → info.\n",
+    ),
+};
+
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let vocab = ctx.settings.vocabulary();
     let mut done: Vec<(Concept, Period, &str)> = Vec::new();
@@ -77,6 +103,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             !cover.sum.can_be_at_most(total_iv)
         };
         if !broken {
+            if cover.complete {
+                out.extend(rounding_note(total, &cover));
+            }
             continue;
         }
         let mut inputs = cover.parts.clone();
@@ -221,4 +250,45 @@ impl MoneyFact for Fact {
     fn unit_is_money(&self) -> bool {
         self.quantity.unit.is_money()
     }
+}
+
+/// SP0110 for a complete cover that holds: said when the stated parts add up to another value
+/// than the total at its precision, yet within the rounding of the figures (without the
+/// configured tolerance: a sum that holds only thanks to it is silent, as with SP0103).
+fn rounding_note(total: &Fact, cover: &Cover) -> Option<Finding> {
+    if !cover.sum.intersects(iv(total)) {
+        return None;
+    }
+    let sum_point: Decimal = cover.parts.iter().map(|f| val(f)).sum();
+    let precision = total.quantity.normalised_precision();
+    let rounded = sum_point.round_dp_with_strategy(
+        precision,
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
+    if rounded == val(total) {
+        return None;
+    }
+    let mut inputs = cover.parts.clone();
+    inputs.push(total);
+    let p = places(&inputs);
+    let unit = total.quantity.unit;
+    let (tz, te) = named(total);
+    let (sum, diff) = (
+        amount(sum_point, p, unit),
+        amount(sum_point - val(total), p, unit),
+    );
+    let f = finding(
+        &ROUNDING,
+        total,
+        Text::new(
+            format!("{tz} 与其中各项之和 {sum} 只在各数字的舍入误差范围内一致（相差 {diff}）"),
+            format!("{te} matches the sum of its parts {sum} only within rounding (off by {diff})"),
+        ),
+    )
+    .expected_found(sum.clone(), super::util::shown(total));
+    let mut f = with(f, total, "合计", "total");
+    for part in &cover.parts {
+        f = with(f, part, "其中一项", "part");
+    }
+    Some(f)
 }

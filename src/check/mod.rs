@@ -60,7 +60,7 @@ static CHECKS: &[(&Rule, CheckFn)] = &[
 ];
 
 /// Rules reported by a check listed under another rule (rate-rounding comes with rate-mismatch).
-static COMPANION_RULES: &[&Rule] = &[&rate::ROUNDING];
+static COMPANION_RULES: &[&Rule] = &[&rate::ROUNDING, &components::ROUNDING];
 
 /// Runs every fact check over one bundle's facts.
 pub fn run(ctx: &Context) -> Vec<Finding> {

@@ -140,6 +140,9 @@ impl<'a> Reader<'a> {
                 draft.part_of = st.part_of.clone();
             }
             draft.concept = concept;
+            // "2021年的三公经费决算数合计为807.95万，其中：公务接待费39.43万元": a part is of
+            // the year its sentence named.
+            draft.period = self.period_in_sentence(prefix, st);
         }
         Some(draft)
     }
