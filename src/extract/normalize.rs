@@ -165,7 +165,8 @@ fn is_ideograph(c: char) -> bool {
 
 /// Whether text is in traditional script: it holds one of the traditional forms that budget
 /// texts can hardly do without (預算, 萬元, 經費, 數), none of which simplified text uses.
-/// Searched for whole by memmem, as simplified reports, nearly all, are scanned to the end.
+/// Searched for by memmem in the text's opening: simplified reports, nearly all, would
+/// otherwise be scanned to the end four times.
 fn looks_traditional(text: &str) -> bool {
     static MARKS: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
     let marks = MARKS.get_or_init(|| {
@@ -174,7 +175,9 @@ fn looks_traditional(text: &str) -> bool {
             .map(|m| memchr::memmem::Finder::new(m.as_bytes()))
             .collect()
     });
-    marks.iter().any(|m| m.find(text.as_bytes()).is_some())
+    // Mirrors are traditional from their first lines: the opening 4 KB tell.
+    let opening = &text.as_bytes()[..text.len().min(4096)];
+    marks.iter().any(|m| m.find(opening).is_some())
 }
 
 /// `text` in simplified script, when it is in traditional script and the conversion keeps every
