@@ -118,9 +118,22 @@ impl<'a> Reader<'a> {
                 // "“三公”经费41万元，较上年减少19万元": with no concept in the sentence, a known
                 // subject's amount is kept only as the current figure of a change after it
                 // (`walk::drop_unused_amounts`).
-                let (_, end, _) = self.vocab.find_subject(&named)?;
+                let (start, end, _) = self.vocab.find_subject(&named)?;
                 if !is_connector(self.words(), &named[end..]) {
                     return None;
+                }
+                // "部门决算公开“三公”经费合计31.23万元": a concept word before the subject's
+                // name is the amount's.
+                let before = &named[..start];
+                if let Some((term, at)) = self.vocab.last_term(before, vocab::Terms::Money)
+                    && !names_income(self.words(), &before[..at])
+                    && change_word_at_end(self.words(), &before[..at + term.text.len()], before)
+                        .is_none()
+                {
+                    draft.concept = term.concept;
+                    draft.negative = term.negative;
+                    draft.period = self.period_in_sentence(before, st);
+                    return Some(draft);
                 }
                 draft.concept = Concept::Amount;
                 draft.period = self.period_in_sentence(prefix, st);
