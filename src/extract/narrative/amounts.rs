@@ -111,52 +111,66 @@ impl<'a> Reader<'a> {
             draft.concept = st.money_concept?;
             draft.period = Period::Previous;
         } else {
-            // A new subject with no concept word of its own takes the sentence's last
-            // concept, but only when the subject is named right before the figure.
-            let named = clean_subject_text(prefix);
-            let Some(concept) = st.money_concept else {
-                // "“三公”经费41万元，较上年减少19万元": with no concept in the sentence, a known
-                // subject's amount is kept only as the current figure of a change after it
-                // (`walk::drop_unused_amounts`).
-                let (start, end, _) = self.vocab.find_subject(&named)?;
-                if !is_connector(self.words(), &named[end..]) {
-                    return None;
-                }
-                // "部门决算公开“三公”经费合计31.23万元": a concept word before the subject's
-                // name is the amount's.
-                let before = &named[..start];
-                if let Some((term, at)) = self.vocab.last_term(before, vocab::Terms::Money)
-                    && !names_income(self.words(), &before[..at])
-                    && change_word_at_end(self.words(), &before[..at + term.text.len()], before)
-                        .is_none()
-                {
-                    draft.concept = term.concept;
-                    draft.negative = term.negative;
-                    draft.period = self.period_in_sentence(before, st);
-                    return Some(draft);
-                }
-                draft.concept = Concept::Amount;
-                draft.period = self.period_in_sentence(prefix, st);
-                return Some(draft);
-            };
-            if let Some((_, end, _)) = self.vocab.find_subject(&named) {
-                if !is_connector(self.words(), &named[end..]) {
-                    return None;
-                }
-            } else {
-                // After 其中, a named fund or project is a part: "其中：中央补助资金800万元".
-                let name = strip_generic(self.words(), named.trim_start_matches("其中"));
-                if st.part_of.is_none() || !is_project_like(self.words(), name) {
-                    return None;
-                }
-                draft.subject = name.to_string();
-                draft.part_of = st.part_of.clone();
-            }
-            draft.concept = concept;
-            // "2021年的三公经费决算数合计为807.95万，其中：公务接待费39.43万元": a part is of
-            // the year its sentence named.
-            draft.period = self.period_in_sentence(prefix, st);
+            return self.unworded_amount(draft, prefix, st);
         }
+        Some(draft)
+    }
+
+    /// An amount with no concept word right before it: a subject named right before it takes
+    /// the sentence's last concept ("人员经费250万元和公用经费40万元"), or, in a sentence with
+    /// none, the concept word before the subject's name, else no stated kind
+    /// (`Concept::Amount`); after 其中 a fund or project named is a part.
+    fn unworded_amount(
+        &self,
+        mut draft: Draft,
+        prefix: &str,
+        st: &mut SentenceState,
+    ) -> Option<Draft> {
+        // A new subject with no concept word of its own takes the sentence's last
+        // concept, but only when the subject is named right before the figure.
+        let named = clean_subject_text(prefix);
+        let Some(concept) = st.money_concept else {
+            // "“三公”经费41万元，较上年减少19万元": with no concept in the sentence, a known
+            // subject's amount is kept only as the current figure of a change after it
+            // (`walk::drop_unused_amounts`).
+            let (start, end, _) = self.vocab.find_subject(&named)?;
+            if !is_connector(self.words(), &named[end..]) {
+                return None;
+            }
+            // "部门决算公开“三公”经费合计31.23万元": a concept word before the subject's
+            // name is the amount's.
+            let before = &named[..start];
+            if let Some((term, at)) = self.vocab.last_term(before, vocab::Terms::Money)
+                && !names_income(self.words(), &before[..at])
+                && change_word_at_end(self.words(), &before[..at + term.text.len()], before)
+                    .is_none()
+            {
+                draft.concept = term.concept;
+                draft.negative = term.negative;
+                draft.period = self.period_in_sentence(before, st);
+                return Some(draft);
+            }
+            draft.concept = Concept::Amount;
+            draft.period = self.period_in_sentence(prefix, st);
+            return Some(draft);
+        };
+        if let Some((_, end, _)) = self.vocab.find_subject(&named) {
+            if !is_connector(self.words(), &named[end..]) {
+                return None;
+            }
+        } else {
+            // After 其中, a named fund or project is a part: "其中：中央补助资金800万元".
+            let name = strip_generic(self.words(), named.trim_start_matches("其中"));
+            if st.part_of.is_none() || !is_project_like(self.words(), name) {
+                return None;
+            }
+            draft.subject = name.to_string();
+            draft.part_of = st.part_of.clone();
+        }
+        draft.concept = concept;
+        // "2021年的三公经费决算数合计为807.95万，其中：公务接待费39.43万元": a part is of
+        // the year its sentence named.
+        draft.period = self.period_in_sentence(prefix, st);
         Some(draft)
     }
 }

@@ -165,16 +165,7 @@ impl<'a> Reader<'a> {
         let trimmed = prefix.trim_end();
         // "项目实施程序(15分)": a weight in brackets after the indicator's name.
         if let Some(name) = trimmed.strip_suffix('(') {
-            if after.trim_start().starts_with(')') {
-                let name = indicator_name(self.words(), name);
-                draft.concept = Concept::Weight;
-                draft.subject = name.clone();
-                if !name.is_empty() {
-                    st.indicator = Some(name);
-                }
-                return Some(draft);
-            }
-            return None;
+            return self.bracketed_weight(draft, name, after, st);
         }
         let (term, term_start) = match self.points_term(prefix) {
             Some(t) => t,
@@ -226,6 +217,27 @@ impl<'a> Reader<'a> {
                 }
             }
             _ => return self.score_by_name(draft, name, raw_name, st),
+        }
+        Some(draft)
+    }
+
+    /// Points in brackets right after a name: the indicator's weight ("项目实施程序(15分)"),
+    /// when the bracket closes right after them; else no fact.
+    fn bracketed_weight(
+        &self,
+        mut draft: Draft,
+        name: &str,
+        after: &str,
+        st: &mut SentenceState,
+    ) -> Option<Draft> {
+        if !after.trim_start().starts_with(')') {
+            return None;
+        }
+        let name = indicator_name(self.words(), name);
+        draft.concept = Concept::Weight;
+        draft.subject = name.clone();
+        if !name.is_empty() {
+            st.indicator = Some(name);
         }
         Some(draft)
     }
