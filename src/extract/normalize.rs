@@ -343,7 +343,7 @@ mod tests {
             orig in crate::extract::joined(&[
                 "预算", "１２３", "．", "，", "；", "（", "）", "：", "\r\n", "\n", "\r", "95.",
                 "９５．", "\u{3000}", "\u{00A0}", "[bookmark: _Toc1]", "[bookmark: x", "[", "a",
-                "9", " ", "％", "。", "Ａ", "😀",
+                "9", " ", "％", "。", "Ａ", "😀", "經", "(jīng)", "（yù）", "(a)", "(ǖ", "ü)",
             ], 30)
         ) {
             let n = normalize(&orig);
@@ -356,6 +356,18 @@ mod tests {
                 last_end = b;
             }
         }
+    }
+
+    #[test]
+    fn traditional_script_with_glosses_is_read_simplified_and_maps_back() {
+        let orig = "“三公”經(jīng)費預(yù)算為49.9萬(wàn)元（a）";
+        let n = normalize(orig);
+        assert_eq!(n.text, "“三公”经费预算为49.9万元(a)");
+        let s = n.text.find("49.9万元").unwrap();
+        let (a, b) = n.orig_range(s, s + "49.9万元".len());
+        assert_eq!(&orig[a..b], "49.9萬(wàn)元");
+        // Simplified text is left as it is, brackets of plain Latin too.
+        assert_eq!(normalize("预算(PPP)为5万元").text, "预算(PPP)为5万元");
     }
 
     #[test]
