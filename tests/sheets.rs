@@ -228,6 +228,54 @@ fn each_sheet_rule_has_a_triggering_workbook() {
 }
 
 #[test]
+fn amounts_written_with_wan_are_amounts_in_the_tables_unit() {
+    // The fund block's amounts written as text with 万 or 万元: read as 万元, no SP0208.
+    let mut p = project_rows();
+    for (r, c, v) in [
+        (4, 2, "200万"),
+        (4, 3, "220万"),
+        (4, 4, "214.5万"),
+        (5, 3, "200万元"),
+        (5, 4, "195万"),
+    ] {
+        set(&mut p, r, c, v);
+    }
+    assert_eq!(
+        one("wan", "a.xlsx", sheet("自评表", (0, 0), p.clone())),
+        vec![]
+    );
+    // The same cells are still added up and divided: a wrong one is still found.
+    set(&mut p, 5, 4, "185万");
+    assert_eq!(
+        one("wan-bad", "a.xlsx", sheet("自评表", (0, 0), p)),
+        vec![
+            ("SP0205".into(), Severity::Error, "自评表!E5".into()),
+            ("SP0204".into(), Severity::Error, "自评表!G6".into())
+        ]
+    );
+    // In a table of 元, 1.2345万 is 12345 元; 3万 (± 5000 元) is no figure, and no error.
+    let mut p = project_rows();
+    set(&mut p, 3, 0, "项目资金（元）");
+    for (r, c, v) in [
+        (4, 2, "2000000"),
+        (4, 3, "2200000"),
+        (4, 4, "2145000"),
+        (5, 2, "1800000"),
+        (5, 3, "2000000"),
+        (5, 4, "1950000"),
+        (6, 2, "20万"),
+        (6, 3, "20.0000万"),
+        (6, 4, "195000"),
+    ] {
+        set(&mut p, r, c, v);
+    }
+    assert_eq!(
+        one("wan-yuan", "a.xlsx", sheet("自评表", (0, 0), p)),
+        vec![]
+    );
+}
+
+#[test]
 fn broken_workbooks_are_diagnostics() {
     let d = dir("broken");
     std::fs::write(d.join("empty.xlsx"), b"").unwrap();

@@ -213,6 +213,13 @@ fn parts_sum(
         let Some(tn) = total.values.get(field) else {
             continue;
         };
+        if parts
+            .iter()
+            .chain([&total])
+            .any(|p| p.unread.contains(&field))
+        {
+            continue;
+        }
         let nums: Vec<&Num> = parts.iter().filter_map(|p| p.values.get(field)).collect();
         if nums.is_empty() {
             continue;
