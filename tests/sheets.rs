@@ -276,6 +276,52 @@ fn amounts_written_with_wan_are_amounts_in_the_tables_unit() {
 }
 
 #[test]
+fn full_marks_for_a_missed_target_is_a_warning() {
+    let w = Severity::Warning;
+    // 职工满意度: target ≥90%, achieved 86% with full marks (the total raised to match).
+    let mut p = project_rows();
+    set(&mut p, 15, 5, "86%");
+    set(&mut p, 15, 7, "10");
+    set(&mut p, 16, 7, "95.75");
+    assert_eq!(
+        one("212", "a.xlsx", sheet("自评表", (0, 0), p.clone())),
+        vec![("SP0212".into(), w, "自评表!H16".into())]
+    );
+    // The sign in a cell of its own, the value and unit after it: "≧ | 90 | %".
+    let mut q = p.clone();
+    for row in q.iter_mut().filter(|r| r.len() > 5) {
+        row.insert(5, String::new());
+        row.insert(5, String::new());
+    }
+    set(&mut q, 10, 4, "年度指标值");
+    set(&mut q, 15, 4, "≧");
+    set(&mut q, 15, 5, "90");
+    set(&mut q, 15, 6, "%");
+    assert_eq!(
+        one("212b", "a.xlsx", sheet("自评表", (0, 0), q)),
+        vec![("SP0212".into(), w, "自评表!J16".into())]
+    );
+    // Met, unsigned, approximate or in another unit: nothing.
+    for (target, actual) in [
+        ("≥90%", "90%"),
+        ("90%", "86%"),
+        ("90%以上", "86%"),
+        ("≥90%", "约86%"),
+        ("≥90%", "86"),
+        ("≥90分", "86%"),
+    ] {
+        let mut c = p.clone();
+        set(&mut c, 15, 4, target);
+        set(&mut c, 15, 5, actual);
+        assert_eq!(
+            one("212c", "a.xlsx", sheet("自评表", (0, 0), c)),
+            vec![],
+            "{target} / {actual}"
+        );
+    }
+}
+
+#[test]
 fn broken_workbooks_are_diagnostics() {
     let d = dir("broken");
     std::fs::write(d.join("empty.xlsx"), b"").unwrap();

@@ -571,6 +571,25 @@ pub struct IndicatorRow {
     pub weight: Option<Num>,
     pub score: Option<Num>,
     pub reason: Option<String>,
+    /// The 指标值 and 实际完成值 cells as written (text, row, column), when the table has them.
+    pub target: Option<Written>,
+    pub actual: Option<Written>,
+}
+
+/// A cell's text as written, and where it is.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub text: String,
+    pub row: u32,
+    pub col: u32,
+}
+
+/// Whether a cell holds only a comparison sign ("≧" in a cell of its own before "95 | %").
+fn only_a_comparator(t: &str) -> bool {
+    matches!(
+        t.trim(),
+        "≥" | "≧" | "≤" | "≦" | ">" | "<" | ">=" | "<=" | "＞" | "＜" | "=" | "＝" | "═"
+    )
 }
 
 impl IndicatorRow {
@@ -899,6 +918,8 @@ fn read_indicators(
             reason: columns
                 .get(Field::Reason)
                 .map(|_| text_at(r, Field::Reason).into_owned()),
+            target: written(sheet, &columns, r, Field::Target),
+            actual: written(sheet, &columns, r, Field::Actual),
         });
     }
     table
@@ -906,6 +927,27 @@ fn read_indicators(
 
 fn columns_get(columns: &Columns, f: Field) -> Option<usize> {
     columns.get(f).map(|c| *c as usize)
+}
+
+/// The text of a row's `field` cell. A 指标值 whose cell holds only its sign, with the value
+/// and unit in the cells after it up to the 实际完成值 column ("≧ | 95 | %"), is read joined.
+fn written(sheet: &Sheet, columns: &Columns, r: usize, field: Field) -> Option<Written> {
+    let col = columns_get(columns, field)?;
+    let mut text = trimmed_text(sheet.get(r, col)).into_owned();
+    if text.is_empty() {
+        return None;
+    }
+    if field == Field::Target && only_a_comparator(&text) {
+        let end = columns_get(columns, Field::Actual).filter(|a| *a > col && *a <= col + 3)?;
+        for c in col + 1..end {
+            text.push_str(&trimmed_text(sheet.get(r, c)));
+        }
+    }
+    Some(Written {
+        text,
+        row: r as u32,
+        col: col as u32,
+    })
 }
 
 fn read_funds(
