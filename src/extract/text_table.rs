@@ -1,5 +1,6 @@
 //! Tables inside narratives: pipe tables (`| 年初预算 | 全年预算 |`, also how .docx tables are
-//! read), rows separated by tabs or wide spaces, and one-cell-per-line dumps of web pages. Each
+//! read), rows separated by tabs or wide spaces, one-cell-per-line dumps of web pages, and fund
+//! blocks that xlsx or PDF extraction flattened onto one line (headers, then runs of values). Each
 //! becomes a grid checked with the sheet templates; every cell remembers its byte range so that
 //! findings point back into the text.
 
@@ -176,7 +177,7 @@ pub fn find(text: &str) -> Vec<TextTable> {
     // words, and a search for wide spaces, say so before the lines are split.
     let look = quick_look(text);
     let (any_pipe, any_gap) = (look.pipe, look.tab || any_wide_space(text.as_bytes()));
-    if !any_pipe && !any_gap && !look.header_run {
+    if !any_pipe && !any_gap && !look.header_run && !may_flatten(text) {
         return Vec::new();
     }
     tables_in(text, any_pipe, any_gap)
@@ -230,6 +231,15 @@ fn tables_in(text: &str, any_pipe: bool, any_gap: bool) -> Vec<TextTable> {
             }
             continue;
         }
+        // A fund block flattened onto one line: its headers, then runs of values.
+        if let Some(t) = may_flatten(l)
+            .then(|| flattened_funds(l, lines[i].0, i))
+            .flatten()
+        {
+            out.push(t);
+            i += 1;
+            continue;
+        }
         // One cell per line: three or more header words on consecutive lines, then the values
         // in rows of the same width.
         let header_run = lines[i..]
@@ -264,6 +274,153 @@ fn tables_in(text: &str, any_pipe: bool, any_gap: bool) -> Vec<TextTable> {
         i += 1;
     }
     out
+}
+
+/// Whether a text may hold a fund block flattened onto a line: it names an execution figure.
+fn may_flatten(text: &str) -> bool {
+    ["执行数", "决算", "实际支出"]
+        .iter()
+        .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
+}
+
+type Cell = (String, (usize, usize));
+
+/// The fund template's amount, rate and score header words, by key, with their column name.
+fn fund_header_words() -> &'static std::collections::HashMap<String, &'static str, WordHash> {
+    static WORDS: std::sync::OnceLock<std::collections::HashMap<String, &'static str, WordHash>> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        let mut words = std::collections::HashMap::default();
+        for t in builtin().iter().filter(|t| t.kind == "funds") {
+            for (name, list) in &t.columns {
+                let field: &'static str = match name.as_str() {
+                    "initial" => "initial",
+                    "full_year" => "full_year",
+                    "actual" => "actual",
+                    "rate" => "rate",
+                    "weight" => "weight",
+                    "score" => "score",
+                    _ => continue,
+                };
+                for w in list {
+                    words.insert(w.clone(), field);
+                }
+            }
+        }
+        words
+    })
+}
+
+/// Whether a token of a flattened row is a cell's value: a number (with %, 万, 万元 or 元) or a
+/// placeholder dash.
+fn is_value_token(t: &str) -> bool {
+    if matches!(t, "—" | "——" | "-" | "－" | "/" | "／") {
+        return true;
+    }
+    let plain = t.replace(',', "");
+    let body = ["%", "％", "万元", "万", "元"]
+        .iter()
+        .find_map(|u| plain.strip_suffix(u))
+        .unwrap_or(&plain);
+    !body.is_empty()
+        && body.starts_with(|c: char| c.is_ascii_digit())
+        && Decimal::from_str(body).is_ok_and(is_figure_sized)
+}
+
+/// The space-separated tokens of a line with their byte ranges (absolute, from `offset`).
+fn tokens(line: &str, offset: usize) -> Vec<Cell> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices().chain([(line.len(), ' ')]) {
+        let space = c == ' ' || c == '\u{3000}' || c == '\t';
+        match (space, start) {
+            (true, Some(a)) => {
+                out.push((line[a..i].to_string(), (offset + a, offset + i)));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A fund block as xlsx or PDF extraction flattens it onto one line: the column headers one
+/// after another ("全年预算数(A) 全年执行数(B)"), the total's values right after them, then rows
+/// of a label and as many values ("其中:中央财政资金 3144.00 3144.00 自治区财政资金 570.17 …").
+/// Read only when a 其中 row follows and the line names the total (年度资金总额, 合计) somewhere,
+/// as merged cells are often moved away from their row.
+fn flattened_funds(line: &str, offset: usize, line_no: usize) -> Option<TextTable> {
+    const TOTALS: &[&str] = &["年度资金总额", "资金总额", "合计"];
+    let toks = tokens(line, offset);
+    let words = fund_header_words();
+    let field = |t: &str| words.get(key_of(t).as_ref()).copied();
+    let mut i = 0;
+    while i < toks.len() {
+        // A run of distinct header words.
+        let mut fields: Vec<&str> = Vec::new();
+        let mut j = i;
+        while let Some(f) = toks.get(j).and_then(|t| field(&t.0)) {
+            if fields.contains(&f) {
+                break;
+            }
+            fields.push(f);
+            j += 1;
+        }
+        let width = fields.len();
+        let budget = fields.iter().any(|f| matches!(*f, "initial" | "full_year"));
+        if width < 2 || !budget || !fields.contains(&"actual") {
+            i = j.max(i + 1);
+            continue;
+        }
+        let values_at = |k: usize| {
+            toks.get(k..k + width)
+                .filter(|run| run.iter().all(|t| is_value_token(&t.0)))
+        };
+        let Some(first) = values_at(j) else {
+            i = j;
+            continue;
+        };
+        let total_word = TOTALS.iter().find_map(|w| {
+            line.find(w)
+                .map(|at| (w.to_string(), (offset + at, offset + at + w.len())))
+        })?;
+        let header_at = toks[i].1.0;
+        let mut header = vec![(String::new(), (header_at, header_at))];
+        header.extend(toks[i..j].iter().cloned());
+        let mut total = vec![total_word];
+        total.extend(first.iter().cloned());
+        let mut rows = vec![header, total];
+        let mut k = j + width;
+        // Rows: a label of a few tokens, then `width` values.
+        loop {
+            let label_len = toks[k.min(toks.len())..]
+                .iter()
+                .take(9)
+                .take_while(|t| !is_value_token(&t.0))
+                .count();
+            if label_len == 0 || label_len > 8 {
+                break;
+            }
+            let Some(values) = values_at(k + label_len) else {
+                break;
+            };
+            let label_toks = &toks[k..k + label_len];
+            let text: String = label_toks.iter().map(|t| t.0.as_str()).collect();
+            let span = (label_toks[0].1.0, label_toks[label_len - 1].1.1);
+            let mut row = vec![(text, span)];
+            row.extend(values.iter().cloned());
+            rows.push(row);
+            k += label_len + width;
+        }
+        let names_parts = rows.get(2).is_some_and(|r| r[0].0.starts_with("其中"));
+        if !names_parts {
+            i = j;
+            continue;
+        }
+        return Some(grid(rows, line_no));
+    }
+    None
 }
 
 /// A grid of cells; `first` is the 0-based line the table starts on.
@@ -392,6 +549,24 @@ mod tests {
         let (a, b) = t[0].span(2, 3).unwrap();
         assert_eq!(&text[a..b], "391.87");
         assert!(find("这是一句话，  中间有两个空格。\n又一句  话。\n").is_empty());
+    }
+
+    #[test]
+    fn fund_blocks_flattened_onto_one_line() {
+        let line = "自评表 年初预算数 全年预算数(A) 全年执行数(B) 100.00 120.00 118.00 其中:中央资金 80.00 90.00 90.00 其他资金 (含结转 资金) 20.00 30.00 28.00 年度资金总额 资金投入情况\n";
+        let t = find(line);
+        assert_eq!(t.len(), 1);
+        let cells = &t[0].sheet.cells;
+        assert_eq!(cells.len(), 4);
+        assert_eq!(cells[1][0], Value::Text("年度资金总额".into()));
+        assert_eq!(cells[3][0], Value::Text("其他资金(含结转资金)".into()));
+        let (a, b) = t[0].span(3, 3).unwrap();
+        assert_eq!(&line[a..b], "28.00");
+        // No 其中 row, no total named, or values that do not fill a row: no table.
+        assert!(find("年初预算数 全年执行数 100 98 中央资金 80 80 合计\n").is_empty());
+        assert!(find("年初预算数 全年执行数 100 98 其中:中央资金 80 80\n").is_empty());
+        assert!(find("合计 年初预算数 全年执行数 100 98 其中:中央资金 80\n").is_empty());
+        assert!(find("执行数为98万元，年初预算数100万元，其中中央资金80万元。\n").is_empty());
     }
 
     #[test]
