@@ -231,9 +231,12 @@ fn tables_in(text: &str, any_pipe: bool, any_gap: bool) -> Vec<TextTable> {
             }
             continue;
         }
-        // A fund block flattened onto one line: its headers, then runs of values.
+        // A fund block flattened onto one line: its headers, then runs of values; or a whole
+        // score sheet, its rows ending in their weight and score.
         if let Some(t) = may_flatten(l)
-            .then(|| flattened_funds(l, lines[i].0, i))
+            .then(|| {
+                flattened_funds(l, lines[i].0, i).or_else(|| flattened_scores(l, lines[i].0, i))
+            })
             .flatten()
         {
             out.push(t);
@@ -276,9 +279,10 @@ fn tables_in(text: &str, any_pipe: bool, any_gap: bool) -> Vec<TextTable> {
     out
 }
 
-/// Whether a text may hold a fund block flattened onto a line: it names an execution figure.
+/// Whether a text may hold a table flattened onto a line: it names an execution figure or a
+/// 总分.
 fn may_flatten(text: &str) -> bool {
-    ["执行数", "决算", "实际支出"]
+    ["执行数", "决算", "实际支出", "总分"]
         .iter()
         .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
 }
@@ -345,20 +349,14 @@ fn tokens(line: &str, offset: usize) -> Vec<Cell> {
     out
 }
 
-/// A fund block as xlsx or PDF extraction flattens it onto one line: the column headers one
-/// after another ("全年预算数(A) 全年执行数(B)"), the total's values right after them, then rows
-/// of a label and as many values ("其中:中央财政资金 3144.00 3144.00 自治区财政资金 570.17 …").
-/// Read only when a 其中 row follows and the line names the total (年度资金总额, 合计) somewhere,
-/// as merged cells are often moved away from their row.
-fn flattened_funds(line: &str, offset: usize, line_no: usize) -> Option<TextTable> {
-    const TOTALS: &[&str] = &["年度资金总额", "资金总额", "合计"];
-    let toks = tokens(line, offset);
+/// The first run of distinct fund header words at or after token `from` that holds a budget and
+/// an execution column and is followed by as many values: its start, end and fields.
+fn fund_header_run(toks: &[Cell], from: usize) -> Option<(usize, usize, Vec<&'static str>)> {
     let words = fund_header_words();
     let field = |t: &str| words.get(key_of(t).as_ref()).copied();
-    let mut i = 0;
+    let mut i = from;
     while i < toks.len() {
-        // A run of distinct header words.
-        let mut fields: Vec<&str> = Vec::new();
+        let mut fields: Vec<&'static str> = Vec::new();
         let mut j = i;
         while let Some(f) = toks.get(j).and_then(|t| field(&t.0)) {
             if fields.contains(&f) {
@@ -369,28 +367,52 @@ fn flattened_funds(line: &str, offset: usize, line_no: usize) -> Option<TextTabl
         }
         let width = fields.len();
         let budget = fields.iter().any(|f| matches!(*f, "initial" | "full_year"));
-        if width < 2 || !budget || !fields.contains(&"actual") {
-            i = j.max(i + 1);
-            continue;
+        let valued = toks
+            .get(j..j + width)
+            .is_some_and(|run| run.iter().all(|t| is_value_token(&t.0)));
+        if width >= 2 && budget && fields.contains(&"actual") && valued {
+            return Some((i, j, fields));
         }
+        i = j.max(i + 1);
+    }
+    None
+}
+
+/// Where the line names the total row (年度资金总额, 合计): the word and its range.
+fn total_word(line: &str, offset: usize) -> Option<Cell> {
+    ["年度资金总额", "资金总额", "合计"].iter().find_map(|w| {
+        line.find(w)
+            .map(|at| (w.to_string(), (offset + at, offset + at + w.len())))
+    })
+}
+
+/// The header row and total row of a flattened fund block whose headers are `toks[i..j]`.
+fn fund_rows(toks: &[Cell], i: usize, j: usize, total: Cell) -> Vec<Vec<Cell>> {
+    let width = j - i;
+    let header_at = toks[i].1.0;
+    let mut header = vec![(String::new(), (header_at, header_at))];
+    header.extend(toks[i..j].iter().cloned());
+    let mut total_row = vec![total];
+    total_row.extend(toks[j..j + width].iter().cloned());
+    vec![header, total_row]
+}
+
+/// A fund block as xlsx or PDF extraction flattens it onto one line: the column headers one
+/// after another ("全年预算数(A) 全年执行数(B)"), the total's values right after them, then rows
+/// of a label and as many values ("其中:中央财政资金 3144.00 3144.00 自治区财政资金 570.17 …").
+/// Read only when a 其中 row follows and the line names the total (年度资金总额, 合计) somewhere,
+/// as merged cells are often moved away from their row.
+fn flattened_funds(line: &str, offset: usize, line_no: usize) -> Option<TextTable> {
+    let total = total_word(line, offset)?;
+    let toks = tokens(line, offset);
+    let mut from = 0;
+    while let Some((i, j, fields)) = fund_header_run(&toks, from) {
+        let width = fields.len();
         let values_at = |k: usize| {
             toks.get(k..k + width)
                 .filter(|run| run.iter().all(|t| is_value_token(&t.0)))
         };
-        let Some(first) = values_at(j) else {
-            i = j;
-            continue;
-        };
-        let total_word = TOTALS.iter().find_map(|w| {
-            line.find(w)
-                .map(|at| (w.to_string(), (offset + at, offset + at + w.len())))
-        })?;
-        let header_at = toks[i].1.0;
-        let mut header = vec![(String::new(), (header_at, header_at))];
-        header.extend(toks[i..j].iter().cloned());
-        let mut total = vec![total_word];
-        total.extend(first.iter().cloned());
-        let mut rows = vec![header, total];
+        let mut rows = fund_rows(&toks, i, j, total.clone());
         let mut k = j + width;
         // Rows: a label of a few tokens, then `width` values.
         loop {
@@ -413,14 +435,114 @@ fn flattened_funds(line: &str, offset: usize, line_no: usize) -> Option<TextTabl
             rows.push(row);
             k += label_len + width;
         }
-        let names_parts = rows.get(2).is_some_and(|r| r[0].0.starts_with("其中"));
-        if !names_parts {
-            i = j;
-            continue;
+        if rows.get(2).is_some_and(|r| r[0].0.starts_with("其中")) {
+            return Some(grid(rows, line_no));
         }
-        return Some(grid(rows, line_no));
+        // The rows read are no block's: the next headers are looked for after them.
+        from = k;
     }
     None
+}
+
+/// Whether a token is a bare number (no unit, no sign): a weight or a score in a flattened row.
+fn bare_number(t: &str) -> Option<Decimal> {
+    if !t.starts_with(|c: char| c.is_ascii_digit()) || t.ends_with('.') {
+        return None;
+    }
+    Decimal::from_str(t).ok().filter(|d| is_figure_sized(*d))
+}
+
+/// A whole 自评表 flattened onto one line, its indicator rows ending in their 分值 and 得分
+/// ("… 100% 100% 15 15 … 75元 75元 10 10 95% 95% 30 27"), and a 总分 pair after them. The pairs
+/// are the last two bare numbers of each run of them after the indicator headers (an odd run's
+/// first number is an achieved value), each weight at most 100 and its score at most its weight.
+/// The budget-execution line comes from the fund block's 分值 and 得分 when the line has one.
+/// Read only when the line says 总分 and the weights add up, with the execution weight, exactly
+/// to the last pair's weight: then no row was lost, and the last pair is the total.
+fn flattened_scores(line: &str, offset: usize, line_no: usize) -> Option<TextTable> {
+    let total_at = line.find("总分")?;
+    let toks = tokens(line, offset);
+    let find = |word: &str, from: usize| {
+        toks[from.min(toks.len())..]
+            .iter()
+            .position(|t| t.0 == word)
+            .map(|p| p + from)
+    };
+    // The fund block, if any, with its weight and score.
+    let fund =
+        fund_header_run(&toks, 0).filter(|(_, _, f)| f.contains(&"weight") && f.contains(&"score"));
+    let mut rows = Vec::new();
+    let mut start = 0;
+    let mut execution = Decimal::ZERO;
+    if let Some((i, j, fields)) = &fund {
+        let total = total_word(line, offset)?;
+        let at = |f: &str| fields.iter().position(|x| *x == f).map(|p| &toks[j + p].0);
+        execution = at("weight").and_then(|w| bare_number(w))?;
+        rows.extend(fund_rows(&toks, *i, *j, total));
+        start = j + fields.len();
+    }
+    // The indicator headers: 三级指标 (or 二级指标), then 分值 and 得分 after it.
+    let level = find("三级指标", start).or_else(|| find("二级指标", start))?;
+    let weight_h = find("分值", level)?;
+    let score_h = find("得分", weight_h)?;
+    rows.push(vec![
+        toks[level].clone(),
+        toks[weight_h].clone(),
+        toks[score_h].clone(),
+    ]);
+    // Pairs from runs of bare numbers.
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut k = level + 1;
+    while k < toks.len() {
+        let run = toks[k..]
+            .iter()
+            .take_while(|t| bare_number(&t.0).is_some())
+            .count();
+        if run == 0 {
+            k += 1;
+            continue;
+        }
+        let first = k + run % 2;
+        for p in (first..k + run).step_by(2) {
+            pairs.push((p, p + 1));
+        }
+        k += run;
+    }
+    let (&(tw, ts), items) = pairs.split_last()?;
+    if items.len() < 3 {
+        return None;
+    }
+    let num = |i: usize| bare_number(&toks[i].0);
+    let hundred = Decimal::ONE_HUNDRED;
+    let mut weights = execution;
+    for &(w, s) in items {
+        let (w, s) = (num(w)?, num(s)?);
+        if w <= Decimal::ZERO || w > hundred || s > w {
+            return None;
+        }
+        weights += w;
+    }
+    if num(tw)? != weights || num(ts)? > weights {
+        return None;
+    }
+    for &(w, s) in items {
+        // The row's name: the word before its values.
+        let name = toks[..w]
+            .iter()
+            .rev()
+            .take(4)
+            .find(|t| !is_value_token(&t.0))
+            .cloned()
+            .unwrap_or_else(|| (String::new(), (toks[w].1.0, toks[w].1.0)));
+        rows.push(vec![name, toks[w].clone(), toks[s].clone()]);
+    }
+    let total_span = (offset + total_at, offset + total_at + "总分".len());
+    rows.push(vec![
+        ("总分".to_string(), total_span),
+        toks[tw].clone(),
+        toks[ts].clone(),
+    ]);
+    Some(grid(rows, line_no))
 }
 
 /// A grid of cells; `first` is the 0-based line the table starts on.
@@ -567,6 +689,30 @@ mod tests {
         assert!(find("年初预算数 全年执行数 100 98 其中:中央资金 80 80\n").is_empty());
         assert!(find("合计 年初预算数 全年执行数 100 98 其中:中央资金 80\n").is_empty());
         assert!(find("执行数为98万元，年初预算数100万元，其中中央资金80万元。\n").is_empty());
+    }
+
+    #[test]
+    fn score_sheets_flattened_onto_one_line() {
+        let line = "三级指标 指标值 完成值 分值 得分 人数 ≥100人 98人 40 36 合格率 100% 100% 30 30 及时率 ≤10 9 30 28 100 94 总分\n";
+        let t = find(line);
+        assert_eq!(t.len(), 1);
+        let cells = &t[0].sheet.cells;
+        // Header, three rows ("9 30 28 100 94": 9 is an achieved value), the total.
+        assert_eq!(cells.len(), 5);
+        let (a, b) = t[0].span(3, 1).unwrap();
+        assert_eq!(&line[a..b], "30");
+        let (a, b) = t[0].span(4, 2).unwrap();
+        assert_eq!(&line[a..b], "94");
+        // Weights that do not add up to the last pair's (a row lost), no 总分, too few rows, a
+        // score above its weight: no table.
+        for text in [
+            "三级指标 分值 得分 人数 40 36 合格率 30 30 及时率 20 18 100 94 总分\n",
+            "三级指标 分值 得分 人数 40 36 合格率 30 30 及时率 30 28 100 94\n",
+            "三级指标 分值 得分 人数 60 56 合格率 40 40 100 96 总分\n",
+            "三级指标 分值 得分 人数 40 46 合格率 30 30 及时率 30 28 100 94 总分\n",
+        ] {
+            assert!(find(text).is_empty(), "{text}");
+        }
     }
 
     #[test]
