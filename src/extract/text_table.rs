@@ -198,19 +198,23 @@ fn tables_in(text: &str, any_pipe: bool, any_gap: bool) -> Vec<TextTable> {
         if pipe(l) || tabbed(l) {
             let is_pipe = pipe(l);
             let first = i;
+            // A total row in single spaces ("总分 100 94") closes a table of wide gaps.
+            let short_total = |l: &str| !is_pipe && !not_a_short_total(l);
             let mut rows = Vec::new();
             while i < lines.len()
                 && (if is_pipe {
                     pipe(lines[i].1)
                 } else {
-                    tabbed(lines[i].1)
+                    tabbed(lines[i].1) || short_total(lines[i].1)
                 })
             {
                 let (off, line) = lines[i];
                 let mut cells = if is_pipe {
                     split(line, off, |s, k| s[k..].starts_with('|').then_some(1))
-                } else {
+                } else if tabbed(line) {
                     split(line, off, gap)
+                } else {
+                    tokens(line, off)
                 };
                 if is_pipe {
                     // The leading and trailing pipes leave empty edge cells.
@@ -545,8 +549,101 @@ fn flattened_scores(line: &str, offset: usize, line_no: usize) -> Option<TextTab
     Some(grid(rows, line_no))
 }
 
+/// The indicator template's words for `what`: a column's ("weight", "score") or a row's
+/// ("total").
+fn indicator_words(what: &str) -> Vec<String> {
+    builtin()
+        .iter()
+        .filter(|t| t.kind == "indicators")
+        .flat_map(|t| {
+            t.columns
+                .get(what)
+                .or_else(|| t.rows.get(what))
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// A total row written short ("总分 | 100 | 94", "总分 100 94" under 一级指标 | … | 分值 | 得分):
+/// text loses the empty cells a merged label spans, so its two numbers are the 分值 and 得分 of
+/// the header above, not the cells where they fell. Only a row of a total word and exactly two
+/// numbers, whose own weight and score cells do not both hold numbers, is moved.
+fn align_total_rows(rows: &mut [Vec<Cell>]) {
+    static WORDS: std::sync::OnceLock<[Vec<String>; 3]> = std::sync::OnceLock::new();
+    let [weights, scores, totals] = WORDS.get_or_init(|| {
+        [
+            indicator_words("weight"),
+            indicator_words("score"),
+            indicator_words("total"),
+        ]
+    });
+    let col_of = |row: &[Cell], words: &[String]| {
+        row.iter()
+            .position(|(c, _)| words.iter().any(|w| w.as_str() == key_of(c).as_ref()))
+    };
+    let Some((h, wc, sc)) = rows.iter().enumerate().find_map(|(h, r)| {
+        let (w, s) = (col_of(r, weights)?, col_of(r, scores)?);
+        (w < s).then_some((h, w, s))
+    }) else {
+        return;
+    };
+    // A fund block's 合计 holds amounts, not a weight and a score.
+    let amounts = rows[h].iter().any(|(c, _)| {
+        fund_header_words()
+            .get(key_of(c).as_ref())
+            .is_some_and(|f| matches!(*f, "initial" | "full_year" | "actual"))
+    });
+    if amounts {
+        return;
+    }
+    let number = |c: &str| matches!(value(c), Value::Number(..));
+    for row in rows.iter_mut().skip(h + 1) {
+        let Some(label) = row.iter().position(|(c, _)| !c.is_empty()) else {
+            continue;
+        };
+        let key = key_of(&row[label].0).into_owned();
+        if !totals.iter().any(|w| key.starts_with(w.as_str())) || label >= wc {
+            continue;
+        }
+        let rest: Vec<usize> = (label + 1..row.len())
+            .filter(|&c| !row[c].0.is_empty())
+            .collect();
+        let placed =
+            row.get(wc).is_some_and(|c| number(&c.0)) && row.get(sc).is_some_and(|c| number(&c.0));
+        if rest.len() != 2 || placed || !rest.iter().all(|&c| number(&row[c].0)) {
+            continue;
+        }
+        let (w, s) = (row[rest[0]].clone(), row[rest[1]].clone());
+        let end = row[label].1.1;
+        let mut moved: Vec<Cell> = vec![(String::new(), (end, end)); sc + 1];
+        moved[label] = row[label].clone();
+        moved[wc] = w;
+        moved[sc] = s;
+        *row = moved;
+    }
+}
+
+/// Whether a line is not a total row of a word and two numbers in single spaces ("总分 100 94").
+fn not_a_short_total(line: &str) -> bool {
+    static TOTALS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let totals = TOTALS.get_or_init(|| indicator_words("total"));
+    if line.len() > 64 {
+        return true;
+    }
+    let toks = tokens(line, 0);
+    let [label, w, s] = toks.as_slice() else {
+        return true;
+    };
+    let key = key_of(&label.0);
+    !(totals.iter().any(|t| key.starts_with(t.as_str()))
+        && bare_number(&w.0).is_some()
+        && bare_number(&s.0).is_some())
+}
+
 /// A grid of cells; `first` is the 0-based line the table starts on.
-fn grid(rows: Vec<Vec<(String, (usize, usize))>>, first: usize) -> TextTable {
+fn grid(mut rows: Vec<Vec<(String, (usize, usize))>>, first: usize) -> TextTable {
+    align_total_rows(&mut rows);
     let name = format!("第{}行的表格", first + 1);
     let cells = rows
         .iter()
@@ -713,6 +810,32 @@ mod tests {
         ] {
             assert!(find(text).is_empty(), "{text}");
         }
+    }
+
+    #[test]
+    fn short_total_rows_take_the_weight_and_score_columns() {
+        let wide =
+            "一级指标  三级指标  分值  得分\n产出  人数  60  58\n效益  质量  40  36\n总分 100 94\n";
+        let t = find(wide);
+        assert_eq!(t.len(), 1);
+        let last = &t[0].sheet.cells[3];
+        assert_eq!(last[2], Value::Number(Decimal::from(100), 0));
+        assert_eq!(last[3], Value::Number(Decimal::from(94), 0));
+        let (a, b) = t[0].span(3, 3).unwrap();
+        assert_eq!(&wide[a..b], "94");
+        // A row already in place, a grade beside the score, or a fund block's 合计: unmoved.
+        let pipe = "| 一级指标 | 分值 | 得分 |\n| 产出 | 60 | 58 |\n| 总分 | 100 | 94 |\n";
+        assert_eq!(find(pipe)[0].sheet.cells[2].len(), 3);
+        let graded = "| 一级指标 | 三级指标 | 分值 | 得分 |\n| 产出 | 人数 | 60 | 58 |\n| 总分 | 94 | 优 |\n";
+        assert_eq!(
+            find(graded)[0].sheet.cells[2][1],
+            Value::Number(Decimal::from(94), 0)
+        );
+        let funds = "| 项目 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n| 其中 | 人员 | 10 | 10 | 100% | 10 |\n| 合计 | 120 | 118 |\n";
+        assert_eq!(
+            find(funds)[0].sheet.cells[2][1],
+            Value::Number(Decimal::from(120), 0)
+        );
     }
 
     #[test]
