@@ -167,6 +167,18 @@ mod tests {
         assert_eq!(achieved("完成"), None);
     }
 
+    proptest::proptest! {
+        /// Any text is read without a panic, and a miss needs both values read.
+        #[test]
+        fn any_text_is_read_safely(a in "\\PC{0,12}", b in "[≥≤=<>不低于超过达到]{0,3}[0-9.,]{0,8}[%人天元/户个]{0,3}") {
+            let _ = target(&a);
+            let _ = achieved(&a);
+            if let (Some((sign, t)), Some(x)) = (target(&b), achieved(&a)) {
+                let _ = misses(sign, &t, &x);
+            }
+        }
+    }
+
     #[test]
     fn a_miss_is_certain_within_rounding() {
         let p = |v| m(v, "%");
