@@ -239,7 +239,9 @@ fn tables_in(text: &str, any_pipe: bool, any_gap: bool) -> Vec<TextTable> {
         // score sheet, its rows ending in their weight and score.
         if let Some(t) = may_flatten(l)
             .then(|| {
-                flattened_funds(l, lines[i].0, i).or_else(|| flattened_scores(l, lines[i].0, i))
+                flattened_funds(l, lines[i].0, i)
+                    .or_else(|| flattened_scores(l, lines[i].0, i))
+                    .or_else(|| glued_scores(l, lines[i].0, i))
             })
             .flatten()
         {
@@ -624,6 +626,275 @@ fn align_total_rows(rows: &mut [Vec<Cell>]) {
     }
 }
 
+/// The chars of a line with their byte offsets.
+fn chars_of(line: &str) -> Vec<(usize, char)> {
+    line.char_indices().collect()
+}
+
+/// The end (char index) of the run of digits and points starting at `i`.
+fn digits_end(cs: &[(usize, char)], i: usize) -> usize {
+    let mut k = i;
+    while cs
+        .get(k)
+        .is_some_and(|(_, c)| c.is_ascii_digit() || *c == '.')
+    {
+        k += 1;
+    }
+    k
+}
+
+/// A number written without a leading zero (but "0" or "0.5"), or None.
+fn plain_number(t: &str) -> Option<Decimal> {
+    let lead_zero = t.starts_with('0') && t.len() > 1 && !t.starts_with("0.");
+    if lead_zero || t.starts_with('.') || t.ends_with('.') {
+        return None;
+    }
+    bare_number(t)
+}
+
+/// The one way to cut a glued digit run into a weight and a score (score ≤ weight ≤ 100, no
+/// leading zero): "100100" → 100 | 100, "10094" → 100 | 94. None when there is no way or more
+/// than one.
+fn weight_and_score(t: &str) -> Option<(usize, Decimal, Decimal)> {
+    // Two figures of a score sheet: a longer run is no such pair (and is not cut every way).
+    if t.len() > 16 {
+        return None;
+    }
+    let hundred = Decimal::ONE_HUNDRED;
+    let mut found = None;
+    for cut in 1..t.len() {
+        let (w, s) = (plain_number(&t[..cut]), plain_number(&t[cut..]));
+        if let (Some(w), Some(s)) = (w, s)
+            && w > Decimal::ZERO
+            && w <= hundred
+            && s <= w
+        {
+            if found.is_some() {
+                return None;
+            }
+            found = Some((cut, w, s));
+        }
+    }
+    found
+}
+
+/// A cell cut from a line by char indices.
+fn cut(line: &str, cs: &[(usize, char)], a: usize, b: usize, offset: usize) -> Cell {
+    let start = cs.get(a).map_or(line.len(), |x| x.0);
+    let end = cs.get(b).map_or(line.len(), |x| x.0);
+    (line[start..end].to_string(), (offset + start, offset + end))
+}
+
+/// A 自评表 whose cells a web page glued together without separators ("产出指标(70分)数量指标
+/// 安装坡面水标尺10≥266米≥266米10水标尺宽度10≥50厘米≥50厘米10…总分100100"). An indicator row is read
+/// where its target and achieved value are the same text twice between its 分值 and 得分
+/// ("10≥266米≥266米10"); the fund block's total row where its budget and execution are the same
+/// figure twice before 分值, 执行率 and 得分 ("年度资金总额:202010100.00%10" → 20 | 20 | 10 |
+/// 100.00% | 10); the 总分 where its digits cut one way only into a weight of 100 and a score
+/// ("总分10094" → 100 | 94). Read only
+/// when every first-level label's weight ("产出指标(70分)") is exactly that of the rows read under
+/// it — no row was lost — and the fund block and the 总分 are read: a row whose values differ is
+/// not read, and its group then keeps the whole sheet unread.
+fn glued_scores(line: &str, offset: usize, line_no: usize) -> Option<TextTable> {
+    let total_at = line.rfind("总分")?;
+    let cs = chars_of(line);
+    let at_byte = |b: usize| cs.iter().position(|x| x.0 == b);
+    // The 总分's weight and score.
+    let t0 = at_byte(total_at)? + 2;
+    let t1 = digits_end(&cs, t0);
+    let total_digits = &cut(line, &cs, t0, t1, 0).0;
+    // A 自评表's 总分 is 100: "总分100" alone (no score) must not read as 10 | 0.
+    let (tcut, _, _) = weight_and_score(total_digits)
+        .filter(|(_, w, s)| *w == Decimal::ONE_HUNDRED && *s > Decimal::ZERO)?;
+    // The fund block: headers in order, then 年度资金总额 and its glued values.
+    let funds_at = line.find("年度资金总额")?;
+    let heads = ["全年预算数", "全年执行数", "分值", "执行率", "得分"];
+    let mut from = 0;
+    let mut head_cells = Vec::new();
+    for h in heads {
+        let at = from + line.get(from..funds_at)?.find(h)?;
+        head_cells.push((h.to_string(), (offset + at, offset + at + h.len())));
+        from = at + h.len();
+    }
+    let mut f0 = at_byte(funds_at)? + "年度资金总额".chars().count();
+    if cs.get(f0).is_some_and(|x| matches!(x.1, ':' | '：')) {
+        f0 += 1;
+    }
+    let f1 = digits_end(&cs, f0);
+    if cs.get(f1).map(|x| x.1) != Some('%') {
+        return None;
+    }
+    let s0 = f1 + 1;
+    let s1 = digits_end(&cs, s0);
+    let run = cut(line, &cs, f0, f1, 0).0;
+    // Two amounts, a weight and a rate: a longer run is none (and is not cut every way).
+    if run.len() > 48 {
+        return None;
+    }
+    let exec_score = plain_number(&cut(line, &cs, s0, s1, 0).0)?;
+    // budget = execution, then weight | rate: the one cut.
+    let mut fund = None;
+    for a in 1..run.len() / 2 {
+        let (x, rest) = run.split_at(a);
+        let Some(rest) = rest.strip_prefix(x) else {
+            continue;
+        };
+        if plain_number(x).is_none() {
+            continue;
+        }
+        for w in 1..rest.len() {
+            let (wt, rate) = (plain_number(&rest[..w]), plain_number(&rest[w..]));
+            if let (Some(wt), Some(rate)) = (wt, rate)
+                && wt > Decimal::ZERO
+                && wt <= Decimal::ONE_HUNDRED
+                && rate <= Decimal::from(200)
+                && exec_score <= wt
+            {
+                if fund.is_some() {
+                    return None;
+                }
+                fund = Some((a, w));
+            }
+        }
+    }
+    let (a, w) = fund?;
+    // Char index = byte index inside the ASCII run.
+    let fund_row = vec![
+        (
+            "年度资金总额".to_string(),
+            (offset + funds_at, offset + funds_at + "年度资金总额".len()),
+        ),
+        cut(line, &cs, f0, f0 + a, offset),
+        cut(line, &cs, f0 + a, f0 + 2 * a, offset),
+        cut(line, &cs, f0 + 2 * a, f0 + 2 * a + w, offset),
+        cut(line, &cs, f0 + 2 * a + w, f1 + 1, offset),
+        cut(line, &cs, s0, s1, offset),
+    ];
+    let mut fund_head = vec![(String::new(), (offset + funds_at, offset + funds_at))];
+    fund_head.extend(head_cells);
+    // The indicator headers after the fund block: 三级指标, then 分值 and 得分.
+    let level_at = s1.min(cs.len());
+    let rest_at = cs.get(level_at).map_or(line.len(), |x| x.0);
+    let find_from =
+        |word: &str, from: usize| line.get(from..total_at)?.find(word).map(|p| p + from);
+    let l3 = find_from("三级指标", rest_at)?;
+    let wh = find_from("分值", l3)?;
+    let sh = find_from("得分", wh)?;
+    let ind_head = vec![
+        ("一级指标".to_string(), (offset + l3, offset + l3)),
+        (
+            "三级指标".to_string(),
+            (offset + l3, offset + l3 + "三级指标".len()),
+        ),
+        (
+            "分值".to_string(),
+            (offset + wh, offset + wh + "分值".len()),
+        ),
+        (
+            "得分".to_string(),
+            (offset + sh, offset + sh + "得分".len()),
+        ),
+    ];
+    // First-level labels with their weight: "…指标(70分)".
+    let body0 = at_byte(sh + "得分".len())?;
+    let body1 = at_byte(total_at)?;
+    let mut labels: Vec<(usize, usize, Decimal)> = Vec::new(); // (start, end) chars, weight
+    let mut k = body0;
+    while k + 2 < body1 {
+        let opens = cs[k].1 == '指' && cs[k + 1].1 == '标' && matches!(cs[k + 2].1, '(' | '（');
+        if opens {
+            let d0 = k + 3;
+            let d1 = digits_end(&cs, d0);
+            let closes = cs.get(d1).map(|x| x.1) == Some('分')
+                && cs.get(d1 + 1).is_some_and(|x| matches!(x.1, ')' | '）'));
+            if closes && d1 > d0 {
+                let weight = plain_number(&cut(line, &cs, d0, d1, 0).0)?;
+                let start = k.saturating_sub(3).max(body0);
+                labels.push((start, d1 + 2, weight));
+                k = d1 + 2;
+                continue;
+            }
+        }
+        k += 1;
+    }
+    if labels.len() < 2 {
+        return None;
+    }
+    let mut rows = vec![fund_head, fund_row, ind_head];
+    for (g, &(l0, l1, weight)) in labels.iter().enumerate() {
+        let end = labels.get(g + 1).map_or(body1, |x| x.0);
+        let mut sum = Decimal::ZERO;
+        let mut first = true;
+        let mut q = l1;
+        let mut name_from = l1;
+        while q < end {
+            // A row: W X X S, X the same text twice, ending in a non-digit.
+            let mut hit = None;
+            for len in 1..=12usize {
+                let (Some(x0), true) = (q.checked_sub(len), q + len <= end) else {
+                    break;
+                };
+                let same = (0..len).all(|d| cs[x0 + d].1 == cs[q + d].1);
+                let last_digit = cs[q - 1].1.is_ascii_digit();
+                let before = x0.checked_sub(1).is_some_and(|b| cs[b].1.is_ascii_digit());
+                let after = cs.get(q + len).is_some_and(|c| c.1.is_ascii_digit());
+                if same && !last_digit && before && after && x0 > name_from {
+                    hit = Some((x0, len));
+                    break;
+                }
+            }
+            let Some((x0, len)) = hit else {
+                q += 1;
+                continue;
+            };
+            let mut w0 = x0;
+            while w0 > name_from && cs[w0 - 1].1.is_ascii_digit() {
+                w0 -= 1;
+            }
+            let s0 = q + len;
+            let s1 = digits_end(&cs, s0);
+            let (Some(wt), Some(sc)) = (
+                plain_number(&cut(line, &cs, w0, x0, 0).0),
+                plain_number(&cut(line, &cs, s0, s1, 0).0),
+            ) else {
+                return None;
+            };
+            if wt <= Decimal::ZERO || wt > Decimal::ONE_HUNDRED || sc > wt || w0 == name_from {
+                return None;
+            }
+            sum += wt;
+            let label = if first {
+                cut(line, &cs, l0, l1, offset)
+            } else {
+                (String::new(), (cs[w0].0 + offset, cs[w0].0 + offset))
+            };
+            first = false;
+            rows.push(vec![
+                label,
+                cut(line, &cs, name_from, w0, offset),
+                cut(line, &cs, w0, x0, offset),
+                cut(line, &cs, s0, s1, offset),
+            ]);
+            q = s1;
+            name_from = s1;
+        }
+        if sum != weight {
+            return None;
+        }
+    }
+    let tw = (t0, t0 + tcut);
+    rows.push(vec![
+        (
+            "总分".to_string(),
+            (offset + total_at, offset + total_at + "总分".len()),
+        ),
+        (String::new(), (offset + total_at, offset + total_at)),
+        cut(line, &cs, tw.0, tw.1, offset),
+        cut(line, &cs, tw.1, t1, offset),
+    ]);
+    Some(grid(rows, line_no))
+}
+
 /// Whether a line is not a total row of a word and two numbers in single spaces ("总分 100 94").
 fn not_a_short_total(line: &str) -> bool {
     static TOTALS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
@@ -846,6 +1117,33 @@ mod tests {
             find(funds)[0].sheet.cells[2][1],
             Value::Number(Decimal::from(120), 0)
         );
+    }
+
+    #[test]
+    fn glued_score_sheets() {
+        let sheet = "全年预算数(A)全年执行数(B)分值执行率(B/A)得分年度资金总额:303010100.00%10绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分产出指标(60分)数量指标户数40≥50户≥50户40质量指标合格率20100%100%20满意度指标(30分)群众满意度30≥90%≥90%30总分100100";
+        let t = find(sheet);
+        assert_eq!(t.len(), 1);
+        let cells = &t[0].sheet.cells;
+        assert_eq!(cells[1][1], Value::Number(Decimal::from(30), 0));
+        assert_eq!(cells[1][3], Value::Number(Decimal::from(10), 0));
+        let (a, b) = t[0].span(4, 2).unwrap();
+        assert_eq!(&sheet[a..b], "20");
+        let last = cells.len() - 1;
+        assert_eq!(cells[last][3], Value::Number(Decimal::from(100), 0));
+        // A row whose values differ is not read, so its group keeps the sheet unread; so do a
+        // 总分 that cuts two ways and a fund row whose figures differ.
+        for (from, to) in [
+            ("≥50户≥50户", "≥50户48户"),
+            // No score: not 10 | 0.
+            ("总分100100", "总分100"),
+            // 60.5 | 60 or 60.56 | 0.
+            ("总分100100", "总分60.560"),
+            ("303010100.00%10", "302910096.67%10"),
+        ] {
+            let changed = sheet.replace(from, to);
+            assert!(find(&changed).is_empty(), "{changed}");
+        }
     }
 
     #[test]
