@@ -820,6 +820,10 @@ fn glued_scores(line: &str, offset: usize, line_no: usize) -> Option<TextTable> 
     if labels.len() < 2 {
         return None;
     }
+    // Rows before the first label would belong to no group: a figure there leaves it unread.
+    if cs[body0..labels[0].0].iter().any(|x| x.1.is_ascii_digit()) {
+        return None;
+    }
     let mut rows = vec![fund_head, fund_row, ind_head];
     for (g, &(l0, l1, weight)) in labels.iter().enumerate() {
         let end = labels.get(g + 1).map_or(body1, |x| x.0);
@@ -1135,6 +1139,11 @@ mod tests {
         // 总分 that cuts two ways and a fund row whose figures differ.
         for (from, to) in [
             ("≥50户≥50户", "≥50户48户"),
+            // A row before the first weighted label.
+            (
+                "得分产出指标(60分)",
+                "得分预算执行10100%100%10产出指标(60分)",
+            ),
             // No score: not 10 | 0.
             ("总分100100", "总分100"),
             // 60.5 | 60 or 60.56 | 0.
