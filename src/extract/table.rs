@@ -993,7 +993,12 @@ fn read_funds(
         };
         // A 其中 list goes on over rows naming sources of their own ("彩票公益金 | 0 | 0")
         // while they carry amounts: its parts are not all named so.
+        // A row that sums (收入合计, 小计) or names another block is no source.
+        let sums = ["合计", "总计", "小计", "总额", "累计", "结余"]
+            .iter()
+            .any(|w| label.contains(w));
         let listing = table.rows.last().is_some_and(|p| p.part)
+            && !sums
             && [Field::Initial, Field::FullYear, Field::Actual]
                 .iter()
                 .filter_map(|f| columns_get(&table.columns, *f))
