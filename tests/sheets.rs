@@ -228,6 +228,100 @@ fn each_sheet_rule_has_a_triggering_workbook() {
 }
 
 #[test]
+fn amounts_written_with_wan_are_amounts_in_the_tables_unit() {
+    // The fund block's amounts written as text with 万 or 万元: read as 万元, no SP0208.
+    let mut p = project_rows();
+    for (r, c, v) in [
+        (4, 2, "200万"),
+        (4, 3, "220万"),
+        (4, 4, "214.5万"),
+        (5, 3, "200万元"),
+        (5, 4, "195万"),
+    ] {
+        set(&mut p, r, c, v);
+    }
+    assert_eq!(
+        one("wan", "a.xlsx", sheet("自评表", (0, 0), p.clone())),
+        vec![]
+    );
+    // The same cells are still added up and divided: a wrong one is still found.
+    set(&mut p, 5, 4, "185万");
+    assert_eq!(
+        one("wan-bad", "a.xlsx", sheet("自评表", (0, 0), p)),
+        vec![
+            ("SP0205".into(), Severity::Error, "自评表!E5".into()),
+            ("SP0204".into(), Severity::Error, "自评表!G6".into())
+        ]
+    );
+    // In a table of 元, 1.2345万 is 12345 元; 3万 (± 5000 元) is no figure, and no error.
+    let mut p = project_rows();
+    set(&mut p, 3, 0, "项目资金（元）");
+    for (r, c, v) in [
+        (4, 2, "2000000"),
+        (4, 3, "2200000"),
+        (4, 4, "2145000"),
+        (5, 2, "1800000"),
+        (5, 3, "2000000"),
+        (5, 4, "1950000"),
+        (6, 2, "20万"),
+        (6, 3, "20.0000万"),
+        (6, 4, "195000"),
+    ] {
+        set(&mut p, r, c, v);
+    }
+    assert_eq!(
+        one("wan-yuan", "a.xlsx", sheet("自评表", (0, 0), p)),
+        vec![]
+    );
+}
+
+#[test]
+fn full_marks_for_a_missed_target_is_a_warning() {
+    let w = Severity::Warning;
+    // 职工满意度: target ≥90%, achieved 86% with full marks (the total raised to match).
+    let mut p = project_rows();
+    set(&mut p, 15, 5, "86%");
+    set(&mut p, 15, 7, "10");
+    set(&mut p, 16, 7, "95.75");
+    assert_eq!(
+        one("212", "a.xlsx", sheet("自评表", (0, 0), p.clone())),
+        vec![("SP0212".into(), w, "自评表!H16".into())]
+    );
+    // The sign in a cell of its own, the value and unit after it: "≧ | 90 | %".
+    let mut q = p.clone();
+    for row in q.iter_mut().filter(|r| r.len() > 5) {
+        row.insert(5, String::new());
+        row.insert(5, String::new());
+    }
+    set(&mut q, 10, 4, "年度指标值");
+    set(&mut q, 15, 4, "≧");
+    set(&mut q, 15, 5, "90");
+    set(&mut q, 15, 6, "%");
+    assert_eq!(
+        one("212b", "a.xlsx", sheet("自评表", (0, 0), q)),
+        vec![("SP0212".into(), w, "自评表!J16".into())]
+    );
+    // Met, unsigned, approximate or in another unit: nothing.
+    for (target, actual) in [
+        ("≥90%", "90%"),
+        ("90%", "86%"),
+        ("90%以上", "86%"),
+        ("≥90%", "约86%"),
+        ("≥90%", "86"),
+        ("≥90分", "86%"),
+    ] {
+        let mut c = p.clone();
+        set(&mut c, 15, 4, target);
+        set(&mut c, 15, 5, actual);
+        assert_eq!(
+            one("212c", "a.xlsx", sheet("自评表", (0, 0), c)),
+            vec![],
+            "{target} / {actual}"
+        );
+    }
+}
+
+#[test]
 fn broken_workbooks_are_diagnostics() {
     let d = dir("broken");
     std::fs::write(d.join("empty.xlsx"), b"").unwrap();

@@ -8,6 +8,7 @@ pub mod numbers;
 mod scan;
 pub mod sheet;
 pub mod table;
+pub mod target;
 pub mod text_table;
 pub mod vocab;
 

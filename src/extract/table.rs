@@ -469,9 +469,63 @@ fn is_placeholder(t: &str) -> bool {
     )
 }
 
+/// The unit an amount column is kept in: whether the table's amounts are in 元 (else 万元).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Amounts {
+    Yuan,
+    Wan,
+}
+
+/// An amount written with its unit ("3359.62万", "829.3万元", "1500元"), in the table's unit.
+/// A unit that would make the figure more precise than written (万 in a table of 元 with fewer
+/// than four decimals) leaves it unread: it is no figure when its precision cannot be said.
+/// `None` when the text is no amount with a unit; `Some(None)` when it is one but gives no figure.
+fn amount_with_unit(body: &str, unit: Amounts) -> Option<Option<(Decimal, u32)>> {
+    let (digits, wan) = if let Some(b) = body.strip_suffix("万元").or(body.strip_suffix('万')) {
+        (b.trim(), true)
+    } else if let Some(b) = body.strip_suffix('元') {
+        (b.trim(), false)
+    } else {
+        return None;
+    };
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let Ok(d) = Decimal::from_str(digits) else {
+        return None;
+    };
+    let decimals = digits
+        .split_once('.')
+        .map(|(_, f)| f.len() as u32)
+        .unwrap_or(0);
+    let ten_thousand = Decimal::from(10_000);
+    let converted = match (unit, wan) {
+        (Amounts::Wan, true) | (Amounts::Yuan, false) => Some((d, decimals)),
+        (Amounts::Wan, false) => d.checked_div(ten_thousand).map(|v| (v, decimals + 4)),
+        (Amounts::Yuan, true) if decimals >= 4 => {
+            d.checked_mul(ten_thousand).map(|v| (v, decimals - 4))
+        }
+        (Amounts::Yuan, true) => None,
+    };
+    Some(converted.filter(|(v, p)| is_figure_sized(*v) && *p <= 20))
+}
+
 /// Reads a numeric cell: a number, or text that is only a number (maybe with % or 分). Returns
 /// the number, and whether the cell should be reported as text in a numeric column.
 fn read_number(v: &Value) -> (Option<(Decimal, u32, bool)>, bool) {
+    read_cell(v, None)
+}
+
+/// `read_number`, for an amount column when `amounts` says the table's unit: an amount written
+/// with 万, 万元 or 元 is read in that unit rather than reported as words.
+fn read_cell(v: &Value, amounts: Option<Amounts>) -> (Option<(Decimal, u32, bool)>, bool) {
+    if let (Some(unit), Value::Text(t)) = (amounts, v) {
+        let n = normalize(t.trim()).text;
+        let plain = n.replace(',', "");
+        if let Some(read) = amount_with_unit(plain.trim(), unit) {
+            return (read.map(|(d, decimals)| (d, decimals, false)), false);
+        }
+    }
     match v {
         Value::Number(d, p) => (Some((*d, *p, false)), false),
         Value::Text(t) if is_placeholder(t) => (None, false),
@@ -517,6 +571,25 @@ pub struct IndicatorRow {
     pub weight: Option<Num>,
     pub score: Option<Num>,
     pub reason: Option<String>,
+    /// The 指标值 and 实际完成值 cells as written (text, row, column), when the table has them.
+    pub target: Option<Written>,
+    pub actual: Option<Written>,
+}
+
+/// A cell's text as written, and where it is.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub text: String,
+    pub row: u32,
+    pub col: u32,
+}
+
+/// Whether a cell holds only a comparison sign ("≧" in a cell of its own before "95 | %").
+fn only_a_comparator(t: &str) -> bool {
+    matches!(
+        t.trim(),
+        "≥" | "≧" | "≤" | "≦" | ">" | "<" | ">=" | "<=" | "＞" | "＜" | "=" | "＝" | "═"
+    )
 }
 
 impl IndicatorRow {
@@ -557,6 +630,9 @@ pub struct FundRow {
     pub values: ByField<Num>,
     /// Whether the rate column was written as a fraction (0.98) rather than a percentage.
     pub rate_fraction: bool,
+    /// Amount columns whose cell holds an amount too coarse to be read in the table's unit
+    /// ("3万" in a table of 元): the column's sums cannot be judged.
+    pub unread: Vec<Field>,
 }
 
 #[derive(Debug, Clone)]
@@ -696,9 +772,21 @@ fn num_at(
     header: &str,
     bad: &mut Vec<BadCell>,
 ) -> Option<(Num, bool)> {
+    num_in(sheet, row, col, header, None, bad)
+}
+
+/// `num_at` for a cell that may hold an amount in `amounts`' unit.
+fn num_in(
+    sheet: &Sheet,
+    row: usize,
+    col: Option<u32>,
+    header: &str,
+    amounts: Option<Amounts>,
+    bad: &mut Vec<BadCell>,
+) -> Option<(Num, bool)> {
     let col = col?;
     let v = sheet.get(row, col as usize);
-    let (n, flag) = read_number(v);
+    let (n, flag) = read_cell(v, amounts);
     if flag {
         bad.push(BadCell {
             row: row as u32,
@@ -830,9 +918,36 @@ fn read_indicators(
             reason: columns
                 .get(Field::Reason)
                 .map(|_| text_at(r, Field::Reason).into_owned()),
+            target: written(sheet, &columns, r, Field::Target),
+            actual: written(sheet, &columns, r, Field::Actual),
         });
     }
     table
+}
+
+fn columns_get(columns: &Columns, f: Field) -> Option<usize> {
+    columns.get(f).map(|c| *c as usize)
+}
+
+/// The text of a row's `field` cell. A 指标值 whose cell holds only its sign, with the value
+/// and unit in the cells after it up to the 实际完成值 column ("≧ | 95 | %"), is read joined.
+fn written(sheet: &Sheet, columns: &Columns, r: usize, field: Field) -> Option<Written> {
+    let col = columns_get(columns, field)?;
+    let mut text = trimmed_text(sheet.get(r, col)).into_owned();
+    if text.is_empty() {
+        return None;
+    }
+    if field == Field::Target && only_a_comparator(&text) {
+        let end = columns_get(columns, Field::Actual).filter(|a| *a > col && *a <= col + 3)?;
+        for c in col + 1..end {
+            text.push_str(&trimmed_text(sheet.get(r, c)));
+        }
+    }
+    Some(Written {
+        text,
+        row: r as u32,
+        col: col as u32,
+    })
 }
 
 fn read_funds(
@@ -871,15 +986,45 @@ fn read_funds(
         }
         blank_run = 0;
         let total = totals.iter().any(|w| label.starts_with(w.as_str()));
+        let unit = if table.yuan {
+            Amounts::Yuan
+        } else {
+            Amounts::Wan
+        };
+        // A 其中 list goes on over rows naming sources of their own ("彩票公益金 | 0 | 0")
+        // while they carry amounts: its parts are not all named so.
+        // A row that sums (收入合计, 小计) or names another block is no source.
+        let sums = ["合计", "总计", "小计", "总额", "累计", "结余"]
+            .iter()
+            .any(|w| label.contains(w));
+        let listing = table.rows.last().is_some_and(|p| p.part)
+            && !sums
+            && [Field::Initial, Field::FullYear, Field::Actual]
+                .iter()
+                .filter_map(|f| columns_get(&table.columns, *f))
+                .any(|c| read_cell(sheet.get(r, c), Some(unit)).0.is_some());
         let part = !total
             && (parts.iter().any(|w| label.starts_with(w.as_str()))
-                || says_qizhong(sheet, r, first_value_col));
+                || says_qizhong(sheet, r, first_value_col)
+                || listing);
         if !total && !part {
             // The fund block ends where rows stop being fund sources.
             break;
         }
         let mut values = ByField::default();
         let mut rate_fraction = false;
+        let unread: Vec<Field> = [Field::Initial, Field::FullYear, Field::Actual]
+            .into_iter()
+            .filter(|f| {
+                columns_get(&table.columns, *f).is_some_and(|c| match sheet.get(r, c) {
+                    Value::Text(t) => matches!(
+                        amount_with_unit(normalize(t.trim()).text.replace(',', "").trim(), unit),
+                        Some(None)
+                    ),
+                    _ => false,
+                })
+            })
+            .collect();
         for (field, header_word) in [
             (Field::Initial, "年初预算数"),
             (Field::FullYear, "全年预算数"),
@@ -888,9 +1033,20 @@ fn read_funds(
             (Field::Weight, "分值"),
             (Field::Score, "得分"),
         ] {
-            if let Some((n, percent)) =
-                num_at(sheet, r, columns.get(field).copied(), header_word, bad)
-            {
+            let amounts = matches!(field, Field::Initial | Field::FullYear | Field::Actual)
+                .then_some(if table.yuan {
+                    Amounts::Yuan
+                } else {
+                    Amounts::Wan
+                });
+            if let Some((n, percent)) = num_in(
+                sheet,
+                r,
+                columns.get(field).copied(),
+                header_word,
+                amounts,
+                bad,
+            ) {
                 let mut n = n;
                 if field == Field::Rate && !percent && n.value.abs() <= Decimal::new(15, 1) {
                     // calamine drops number formats: a cell shown as 98.00% arrives as 0.98.
@@ -908,6 +1064,7 @@ fn read_funds(
             part,
             values,
             rate_fraction,
+            unread,
         });
     }
     table
@@ -1207,5 +1364,31 @@ mod tests {
         assert_eq!(t("八十"), (None, true));
         assert_eq!(t("—"), (None, false));
         assert_eq!(t("/"), (None, false));
+        assert!(t("3359.62万").1);
+    }
+
+    #[test]
+    fn amounts_with_their_unit_are_read_in_the_tables_unit() {
+        let a = |s: &str, u| read_cell(&Value::Text(s.into()), Some(u));
+        assert_eq!(
+            a("3359.62万", Amounts::Wan),
+            (Some((Decimal::new(335962, 2), 2, false)), false)
+        );
+        assert_eq!(
+            a("829.3万元", Amounts::Wan),
+            (Some((Decimal::new(8293, 1), 1, false)), false)
+        );
+        assert_eq!(
+            a("1500元", Amounts::Wan),
+            (Some((Decimal::new(1500, 4), 4, false)), false)
+        );
+        assert_eq!(
+            a("1.2345万", Amounts::Yuan),
+            (Some((Decimal::from(12345), 0, false)), false)
+        );
+        // 3万 in a table of 元 is 30000 ± 5000: no figure to compare.
+        assert_eq!(a("3万", Amounts::Yuan), (None, false));
+        assert_eq!(a("万", Amounts::Wan), (None, true));
+        assert_eq!(a("约3万", Amounts::Wan), (None, true));
     }
 }

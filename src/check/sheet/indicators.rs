@@ -1,5 +1,5 @@
 //! The indicator table's rules: SP0201 (a score above its weight), SP0207 (a score below its
-//! weight with no reason given), SP0202 and SP0203 (weights and scores that do not add up: a
+//! weight with no reason given), SP0212 (full marks for a target the achieved value misses), SP0202 and SP0203 (weights and scores that do not add up: a
 //! subtotal row over its rows, a weight written in a label over the rows under it, the whole
 //! table with its budget-execution line over its total row, or over 100 when there is none).
 //!
@@ -9,6 +9,7 @@ use super::{Cells, fmt, sum_and_places};
 use crate::diagnostic::{Finding, Rule, Severity, Text, cell_name};
 use crate::extract::sheet::{ExecutionLine, Groups, groups, points};
 use crate::extract::table::{Field, IndicatorRow, IndicatorTable, Num};
+use crate::extract::target;
 use crate::quantity::{Interval, Quantity, Unit};
 use crate::settings::Tolerance;
 use rust_decimal::Decimal;
@@ -54,6 +55,17 @@ rule!(
     "## SP0207 sheet-missing-reason\n\nWhat: an indicator scored below its weight must have its deviation reason (扣分原因) filled in.\n\nWhy: finance bureaus require a reason and remedy for every shortfall.\n\nExample: weight 10, score 8, empty reason → warning.\n"
 );
 
+rule!(
+    FULL_MARKS_MISSED,
+    "SP0212",
+    "sheet-target-missed",
+    Warning,
+    "实际完成值未达到指标值却得满分",
+    "full marks for an indicator whose achieved value misses its target",
+    "## SP0212 sheet-target-missed（未达指标值却得满分）\n\n检查什么：绩效指标表中得分等于分值（满分）的指标，其实际完成值应达到年度指标值。指标值写明比较方式（≥、≤、≧、≦、>、<、＝、不低于、不少于、不高于、不超过、达到）且两个值都是同一单位的单个数字（%、人、天、个、元/户……）时才核对；按实际完成值最后一位的舍入判断“确实未达到”。写法不明确（区间、“以上”“约”、文字、单位不同）时不报。\n\n为什么：未完成的指标按规定应扣分并说明原因；满分而未达标，要么得分虚高，要么指标值或完成值填错。\n\n示例：指标值 ≥95%、实际完成值 92%、分值 10、得分 10 → 警告。\n",
+    "## SP0212 sheet-target-missed\n\nWhat: an indicator given full marks (score = weight) must have reached its target. Checked only when the target states its comparison (≥, ≤, ≧, ≦, >, <, =, 不低于, 不少于, 不高于, 不超过, 达到) and both values are single numbers in the same unit (%, 人, 天, 个, 元/户 …); the achieved value must certainly miss the target within the rounding of its last digit. Ranges, \"以上\", \"约\", words or different units are left alone.\n\nWhy: a missed target is to be marked down and explained; full marks for it mean the score is inflated or a value is mis-entered.\n\nExample: target ≥95%, achieved 92%, weight 10, score 10 → warning.\n"
+);
+
 /// Judges one indicator table; `execution` is its budget-execution line and `stated_total` the
 /// 自评得分 stated beside the sheet's tables.
 pub(super) fn check(
@@ -68,6 +80,7 @@ pub(super) fn check(
     // Score ≤ weight, and a reason for every shortfall.
     for r in &t.rows {
         row_score(cells, t, r, score_tol, out);
+        full_marks_missed(cells, r, out);
     }
     let rows = groups(t);
     subtotal_sums(cells, &rows, score_tol, out);
@@ -98,6 +111,61 @@ fn row_score(
         let col = t.columns.get(Field::Reason).copied().unwrap_or(s.col);
         out.push(missing_reason(cells, r, &s, &w, col));
     }
+}
+
+/// SP0212: the row scores its full weight although its achieved value misses its target.
+fn full_marks_missed(cells: &Cells, r: &IndicatorRow, out: &mut Vec<Finding>) {
+    let (Some(w), Some(s), Some(tw), Some(aw)) = (r.weight, r.score, &r.target, &r.actual) else {
+        return;
+    };
+    if w.value <= Decimal::ZERO || s.value != w.value {
+        return;
+    }
+    let (Some((sign, goal)), Some(got)) = (target::target(&tw.text), target::achieved(&aw.text))
+    else {
+        return;
+    };
+    if !target::misses(sign, &goal, &got) {
+        return;
+    }
+    let f = Finding::new(
+        &FULL_MARKS_MISSED,
+        cells.source.clone(),
+        Text::new(
+            format!(
+                "“{}”实际完成值 {} 未达到指标值 {}，却得满分 {}（{}）",
+                r.name(),
+                aw.text,
+                tw.text,
+                s.value,
+                cells.at(&s)
+            ),
+            format!(
+                "\"{}\" achieved {}, missing its target {}, yet scores full marks {} ({})",
+                r.name(),
+                aw.text,
+                tw.text,
+                s.value,
+                cells.at(&s)
+            ),
+        ),
+    )
+    .expected_found(format!("< {}", w.value), s.value.to_string());
+    let f = cells.label(f, s.row, s.col, "满分".into(), "full marks".into());
+    let f = cells.label(
+        f,
+        aw.row,
+        aw.col,
+        format!("实际 {}", aw.text),
+        format!("achieved {}", aw.text),
+    );
+    out.push(cells.label(
+        f,
+        tw.row,
+        tw.col,
+        format!("指标值 {}{}{}", sign.symbol(), goal.value, goal.unit),
+        format!("target {}{}{}", sign.symbol(), goal.value, goal.unit),
+    ));
 }
 
 /// SP0201: the row's score `s` is above its weight `w`.

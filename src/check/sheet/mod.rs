@@ -2,7 +2,7 @@
 //! `extract::sheet` read (the table model of `extract::table`, not cells) and read nothing
 //! themselves; each finding labels the cells it involves. This module holds the rules about the
 //! sheet as a whole (SP0206 grade, SP0208 words in a numeric cell, SP0209 no table recognised,
-//! SP0210 a formula without its value) and runs those of `indicators` (SP0201–SP0203, SP0207)
+//! SP0210 a formula without its value) and runs those of `indicators` (SP0201–SP0203, SP0207, SP0212)
 //! and `funds` (SP0204, SP0205, SP0211) over each table.
 //!
 //! Example: a sheet whose 总分 row scores 78 and whose 等级 reads 良 → SP0206 on both cells (78 is
@@ -34,7 +34,7 @@ mod funds;
 mod indicators;
 
 pub use funds::{EXECUTION_SCORE, FUND_PARTS, RATE};
-pub use indicators::{MISSING_REASON, OVER_WEIGHT, SCORE_SUM, WEIGHT_SUM};
+pub use indicators::{FULL_MARKS_MISSED, MISSING_REASON, OVER_WEIGHT, SCORE_SUM, WEIGHT_SUM};
 
 rule!(
     GRADE,
@@ -89,6 +89,7 @@ pub static RULES: &[&Rule] = &[
     &TEXT_IN_NUMBER,
     &UNRECOGNISED,
     &UNCACHED,
+    &FULL_MARKS_MISSED,
 ];
 
 /// A cell label.
