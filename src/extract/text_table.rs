@@ -288,9 +288,23 @@ fn tables_in(text: &str, any_pipe: bool, any_gap: bool) -> Vec<TextTable> {
 /// Whether a text may hold a table flattened onto a line: it names an execution figure or a
 /// 总分.
 fn may_flatten(text: &str) -> bool {
-    ["执行数", "决算", "实际支出", "总分"]
+    // A flattened table holds figures: most lines of prose that hold none are passed at once.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    // Built once: this runs for every line, and building a searcher costs more than a search
+    // over a short line.
+    static WORDS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            ["执行数", "决算", "实际支出", "总分"]
+                .iter()
+                .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+                .collect()
+        })
         .iter()
-        .any(|w| memchr::memmem::find(text.as_bytes(), w.as_bytes()).is_some())
+        .any(|w| w.find(text.as_bytes()).is_some())
 }
 
 type Cell = (String, (usize, usize));
@@ -386,6 +400,9 @@ fn fund_header_run(toks: &[Cell], from: usize) -> Option<(usize, usize, Vec<&'st
 
 /// Where the line names the total row (年度资金总额, 合计): the word and its range.
 fn total_word(line: &str, offset: usize) -> Option<Cell> {
+    // The words end in 额 (E9 A2 9D) or 计 (E8 AE A1): a line holding neither last byte holds
+    // none of them, and most lines are turned away by one byte search.
+    memchr::memchr2(0x9D, 0xA1, line.as_bytes())?;
     ["年度资金总额", "资金总额", "合计"].iter().find_map(|w| {
         line.find(w)
             .map(|at| (w.to_string(), (offset + at, offset + at + w.len())))
