@@ -8,7 +8,7 @@
 use super::super::vocab::{self, Vocabulary};
 use super::Draft;
 use super::Reader;
-use super::changes::{change_word_at_end, compared_budget, names_the_prior};
+use super::changes::{change_word_at_end, names_the_prior};
 use super::lists::Assigned;
 use super::subjects::{clean_subject_text, is_project_like, strip_generic};
 use super::walk::SentenceState;
@@ -77,12 +77,10 @@ impl<'a> Reader<'a> {
         assigned: Option<Assigned>,
         st: &mut SentenceState,
     ) -> Option<Draft> {
-        let head = &self.text[st.clause_start.min(draft.figure.start)..draft.figure.start];
-        if let Some(sign) = change_word_at_end(self.words(), prefix, head) {
-            draft.concept = Concept::Change;
-            draft.negative = sign;
-            draft.base = compared_budget(self.words(), head, |t| self.named_period(t));
-        } else if let Some((concept, negative, subject)) = assigned {
+        if self.read_as_change(&mut draft, Concept::Change, prefix, st) {
+            return Some(draft);
+        }
+        if let Some((concept, negative, subject)) = assigned {
             draft.concept = concept.or(st.money_concept)?;
             draft.negative = negative;
             if let Some(s) = subject {

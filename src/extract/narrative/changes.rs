@@ -4,6 +4,8 @@
 //! (减少, 下降 … with a comparison word such as 比 or 较, which 增长 and 下降 do without) makes
 //! an amount a change and a percentage a rate of change, negative for a decrease.
 
+use super::walk::SentenceState;
+use super::{Draft, Reader};
 use crate::extract::vocab::Words;
 use crate::extract::vocab::ends_with_word;
 use crate::fact::{Concept, Period};
@@ -62,4 +64,26 @@ pub(super) fn compared_budget(
 pub(super) fn names_the_prior(w: &Words, prefix: &str) -> bool {
     let p = prefix.trim_end();
     w.prior_lead.iter().any(|l| ends_with_word(p, l))
+}
+
+impl Reader<'_> {
+    /// Makes the draft a change (`Concept::Change` for an amount, `ChangeRate` for a percentage)
+    /// when a change word ends the words before it, with its sign and what it compares with;
+    /// whether it did.
+    pub(super) fn read_as_change(
+        &self,
+        draft: &mut Draft,
+        concept: Concept,
+        prefix: &str,
+        st: &SentenceState,
+    ) -> bool {
+        let head = &self.text[st.clause_start.min(draft.figure.start)..draft.figure.start];
+        let Some(sign) = change_word_at_end(self.words(), prefix, head) else {
+            return false;
+        };
+        draft.concept = concept;
+        draft.negative = sign;
+        draft.base = compared_budget(self.words(), head, |t| self.named_period(t));
+        true
+    }
 }

@@ -5,7 +5,6 @@
 //! "采购执行率" is no budget rate at all. After the facts are settled, a rate read as a 其中
 //! part's that holds only for the whole is made the whole's (`settle_rate_subjects`).
 
-use super::changes::{change_word_at_end, compared_budget};
 use super::walk::SentenceState;
 use super::{Draft, Reader};
 use crate::diagnostic::Place;
@@ -87,12 +86,7 @@ impl<'a> Reader<'a> {
         prefix: &str,
         st: &mut SentenceState,
     ) -> Option<Draft> {
-        let head = &self.text[st.clause_start.min(draft.figure.start)..draft.figure.start];
-        if let Some(sign) = change_word_at_end(self.words(), prefix, head) {
-            draft.concept = Concept::ChangeRate;
-            draft.negative = sign;
-            draft.base = compared_budget(self.words(), head, |t| self.named_period(t));
-        } else {
+        if !self.read_as_change(&mut draft, Concept::ChangeRate, prefix, st) {
             let base = rate_base(self.words(), prefix)?;
             draft.concept = Concept::Rate;
             draft.base = Some(base);
