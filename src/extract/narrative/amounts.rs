@@ -6,14 +6,10 @@
 //! read; an amount after a change word ("比上年减少0.59万元") is a change.
 
 use super::super::vocab::{self, Vocabulary};
-use super::Draft;
-use super::Reader;
 use super::changes::{change_word_at_end, names_the_prior};
-use super::lists::Assigned;
-use super::subjects::{clean_subject_text, is_project_like, strip_generic};
-use super::walk::SentenceState;
-use crate::extract::vocab::Words;
-use crate::extract::vocab::{ends_with_word, strip_word_prefix};
+use super::cut::{clean_subject_text, is_connector, names_income};
+use super::subjects::{is_project_like, strip_generic};
+use super::{Assigned, Draft, Reader, SentenceState};
 use crate::fact::Concept;
 use crate::fact::Period;
 use crate::quantity::Unit;
@@ -23,28 +19,6 @@ use crate::quantity::Unit;
 /// `Reader::read` skips sentences that hold no other.
 pub(super) fn may_be_a_fact(unit: Unit) -> bool {
     unit.is_money() || matches!(unit, Unit::Percent | Unit::Points)
-}
-
-/// Whether only connecting words (`connector`: 为, 是, 共计 …) stand between a concept term and
-/// its figure.
-pub(super) fn is_connector(w: &Words, gap: &str) -> bool {
-    let mut rest = gap;
-    'outer: while !rest.is_empty() {
-        for f in &w.connector {
-            if let Some(r) = strip_word_prefix(rest, f) {
-                rest = r;
-                continue 'outer;
-            }
-        }
-        return false;
-    }
-    true
-}
-
-/// Whether the words before a money concept word make it income ("收入决算"): income is not
-/// read, as no check compares it.
-pub(super) fn names_income(w: &Words, before_term: &str) -> bool {
-    w.income.iter().any(|i| ends_with_word(before_term, i))
 }
 
 impl<'a> Reader<'a> {

@@ -4,8 +4,7 @@
 //! (减少, 下降 … with a comparison word such as 比 or 较, which 增长 and 下降 do without) makes
 //! an amount a change and a percentage a rate of change, negative for a decrease.
 
-use super::walk::SentenceState;
-use super::{Draft, Reader};
+use super::{Draft, Reader, SentenceState};
 use crate::extract::vocab::Words;
 use crate::extract::vocab::ends_with_word;
 use crate::fact::{Concept, Period};

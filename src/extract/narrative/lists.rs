@@ -6,19 +6,13 @@
 
 use super::super::numbers::Figure;
 use super::super::vocab::{self};
-use super::Reader;
-use super::amounts::names_income;
-use super::cut::{RESPECTIVELY, find_word, in_open_brackets};
-use super::scores::is_first_level;
-use super::subjects::clean_subject_text;
+use super::cut::{RESPECTIVELY, clean_subject_text, find_word, in_open_brackets, names_income};
+use super::indicators::is_first_level;
+use super::{Assigned, Reader};
 use crate::extract::vocab::Words;
 use crate::fact::Concept;
 use crate::quantity::Unit;
 use std::collections::HashMap;
-
-/// What a 分别 list says of one of its figures: its concept (None: the sentence's), whether
-/// it is negative, and its subject.
-pub(super) type Assigned = (Option<Concept>, bool, Option<String>);
 
 /// The figures after `from` in the sentence starting at `s`, but those in brackets, which are
 /// notes on the one before ("18分（满分20分）、19分（满分20分）…").

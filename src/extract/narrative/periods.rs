@@ -4,8 +4,7 @@
 //! "2023年全年预算180万元，实际支出170万元" is 2023's for both figures, and "2025年计划…" names a
 //! plan's year, which does not count towards the report's (`report_year`).
 
-use super::Reader;
-use super::walk::SentenceState;
+use super::{Reader, SentenceState};
 use crate::extract::vocab::Words;
 use crate::extract::vocab::starts_with_word;
 use crate::fact::Period;

@@ -5,8 +5,7 @@
 //! "采购执行率" is no budget rate at all. After the facts are settled, a rate read as a 其中
 //! part's that holds only for the whole is made the whole's (`settle_rate_subjects`).
 
-use super::walk::SentenceState;
-use super::{Draft, Reader};
+use super::{Draft, Reader, SentenceState};
 use crate::diagnostic::Place;
 use crate::extract::vocab::Words;
 use crate::extract::vocab::{ends_with_word, strip_word_suffix};

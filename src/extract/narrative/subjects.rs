@@ -7,17 +7,14 @@
 
 use super::super::numbers::Figure;
 use super::super::vocab::{self, Vocabulary};
-use super::Draft;
-use super::Reader;
-use super::amounts::is_connector;
-use super::cut::{find_of_which, in_open_brackets, rfind_of_which};
-use super::cut::{list_marker_len, may_open_with_marker};
-use super::scores::names_the_whole;
-use super::scores::{indicator_label, indicator_name, is_first_level};
-use super::walk::SentenceState;
+use super::cut::{
+    clean_subject_text, find_of_which, in_open_brackets, is_connector, list_marker_len,
+    may_open_with_marker, rfind_of_which,
+};
+use super::indicators::{indicator_label, indicator_name, is_first_level, names_the_whole};
+use super::{Draft, Reader, SentenceState};
 use crate::extract::vocab::Words;
 use crate::extract::vocab::{ends_with_word, strip_word_prefix, strip_word_suffix};
-use std::borrow::Cow;
 
 /// A clause that is only a numbered project's or fund's name: "1.农田水利建设项目".
 pub(super) fn project_label(w: &Words, clause: &str) -> Option<String> {
@@ -33,81 +30,6 @@ pub(super) fn project_label(w: &Words, clause: &str) -> Option<String> {
         && !w.generic_project.iter().any(|g| g == name)
         && is_project_like(w, name);
     fits.then(|| name.to_string())
-}
-
-/// Whether a text holds a quote or a space (`is_quote_or_space`), tested on bytes: the quotes
-/// are E2 80 98–9D and E3 80 8C–8D, and their second byte is never a lead byte.
-pub(super) fn has_quote_or_space(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| match b {
-        b'"' | b'\'' | b' ' | b'\t' => true,
-        0xE2 => matches!(
-            bytes.get(i + 1..i + 3),
-            Some([0x80, 0x98 | 0x99 | 0x9C | 0x9D])
-        ),
-        0xE3 => matches!(bytes.get(i + 1..i + 3), Some([0x80, 0x8C | 0x8D])),
-        _ => false,
-    })
-}
-
-pub(super) fn is_quote_or_space(c: char) -> bool {
-    matches!(
-        c,
-        '“' | '”' | '"' | '‘' | '’' | '\'' | '「' | '」' | ' ' | '\t'
-    )
-}
-
-/// Subject text without quotes, spaces and leading dates; borrowed when nothing is dropped
-/// from inside it.
-pub(super) fn clean_subject_text(s: &str) -> Cow<'_, str> {
-    let s: Cow<'_, str> = if has_quote_or_space(s) {
-        Cow::Owned(s.chars().filter(|&c| !is_quote_or_space(c)).collect())
-    } else {
-        Cow::Borrowed(s)
-    };
-    let dropped = lead_len(&s);
-    match s {
-        Cow::Borrowed(b) => Cow::Borrowed(&b[dropped..]),
-        Cow::Owned(o) => Cow::Owned(o[dropped..].to_string()),
-    }
-}
-
-/// The length of what the pattern `^(?:[0-9]{1,2}[.、]|\([0-9]{1,2}\))?(?:[0-9]{4}年度?|本年度|
-/// 本年|全年|年度)?` matches at the start of a subject: a list number, then a year. Read by hand,
-/// since this runs for every clause head (tested against the pattern).
-pub(super) fn lead_len(s: &str) -> usize {
-    let bytes = s.as_bytes();
-    let digits_from = |i: usize| {
-        bytes
-            .get(i..)
-            .map_or(0, |r| r.iter().take_while(|b| b.is_ascii_digit()).count())
-    };
-    let number = digits_from(0);
-    let mut at = if (1..=2).contains(&number) && bytes.get(number) == Some(&b'.') {
-        number + 1
-    } else if (1..=2).contains(&number) && s[number..].starts_with('、') {
-        number + '、'.len_utf8()
-    } else if bytes.first() == Some(&b'(')
-        && (1..=2).contains(&digits_from(1))
-        && bytes.get(1 + digits_from(1)) == Some(&b')')
-    {
-        digits_from(1) + 2
-    } else {
-        0
-    };
-    let rest = &s[at..];
-    if digits_from(at) >= 4 && rest[4..].starts_with('年') {
-        at += 4 + '年'.len_utf8();
-        if s[at..].starts_with('度') {
-            at += '度'.len_utf8();
-        }
-    } else if let Some(w) = ["本年度", "本年", "全年", "年度"]
-        .into_iter()
-        .find(|w| rest.starts_with(w))
-    {
-        at += w.len();
-    }
-    at
 }
 
 /// Drops generic words that name no subject (支出, 本部门 …).
@@ -367,7 +289,8 @@ impl<'a> Reader<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    // The cleaning of subject text (in `cut`) is tested here, where subjects are read.
+    use super::super::cut::{has_quote_or_space, is_quote_or_space, lead_len};
     use regex::Regex;
 
     proptest::proptest! {

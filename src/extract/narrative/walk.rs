@@ -11,46 +11,9 @@ use super::super::numbers::{Figure, with_chinese_counts};
 use super::super::vocab::{self};
 use super::amounts::may_be_a_fact;
 use super::cut::{Continues, clauses, continuing, opens_list, sentences};
-use super::lists::Assigned;
-use super::{Draft, Reader};
+use super::{Assigned, Draft, Reader, SentenceState};
 use crate::fact::{Concept, Period};
 use crate::quantity::Unit;
-
-/// What the clauses of one sentence have established so far.
-#[derive(Default, Clone)]
-pub(super) struct SentenceState {
-    pub(super) subject: String,
-    pub(super) part_of: Option<String>,
-    pub(super) indicator: Option<String>,
-    /// The indicator named before 其中: scores after it are its sub-scores.
-    pub(super) parent_indicator: Option<String>,
-    /// Whether the clause being read holds the 其中 (its scores are parts whatever their level).
-    pub(super) of_which_here: bool,
-    /// The year the sentence's words last named ("2023年全年预算180万元，实际支出170万元": the
-    /// 170 is 2023's too).
-    pub(super) period: Option<Period>,
-    /// Whether a figure of the sentence has been read.
-    pub(super) read_any: bool,
-    /// The concept of the last amount in the sentence: "公务接待费0.76万元" after "三公经费决算
-    /// 3.76万元，其中" is a 决算 too.
-    pub(super) money_concept: Option<Concept>,
-    /// The concept of the sentence's last points figure outside brackets (None when it was not
-    /// understood): "综合得分92.5分，其中决策指标18分" lists scores, "总分100分，其中决策指标
-    /// 20分" weights; "综合得分92分（满分100分），其中…" scores.
-    pub(super) outer_points: Option<Concept>,
-    /// The indicator last given a score by name in the sentence.
-    pub(super) scored_indicator: Option<String>,
-    /// Whether the last points figure was a weight in brackets: "决策（20分）18分".
-    pub(super) after_bracketed_weight: bool,
-    /// The concept of the last points figure in brackets: a 其中 inside the same brackets lists
-    /// its kind ("自评得分91分（总分100分，其中决策指标20分…）" lists weights).
-    pub(super) bracketed_points: Option<Concept>,
-    /// Whether the sentence holds a 其中 (not only "X中，"): points are listed only after one.
-    pub(super) points_listed: bool,
-    /// Where the clause being read starts: a change word compares with what its clause names
-    /// before it ("比上年10万元减少2万元").
-    pub(super) clause_start: usize,
-}
 
 impl<'a> Reader<'a> {
     pub(super) fn read(&self) -> Vec<Draft> {
