@@ -12,6 +12,17 @@ struct VocabFile {
     subject: Vec<SubjectEntry>,
     #[serde(default)]
     word: Vec<WordEntry>,
+    #[serde(default)]
+    variant: Vec<VariantEntry>,
+}
+
+/// One `[[variant]]` entry: another way of writing part of a subject's name (公务用车 → 公车).
+/// Every alias holding `written` is also matched with it replaced by each of `also`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VariantEntry {
+    written: String,
+    also: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -103,6 +114,8 @@ pub struct Words {
     pub generic_project: Vec<String>,
     /// words that end a list set out one item per line: 合计
     pub list_total: Vec<String>,
+    /// words that may follow a known subject's name before its figure: 公务用车运行费用10万元
+    pub subject_tail: Vec<String>,
     /// words after a year that make it a plan's, not the report's: 2025年计划
     pub plan_year: Vec<String>,
     /// level words a grade is named before: 优秀等级
@@ -150,6 +163,7 @@ impl Words {
             "project_suffix" => &mut self.project_suffix,
             "generic_project" => &mut self.generic_project,
             "list_total" => &mut self.list_total,
+            "subject_tail" => &mut self.subject_tail,
             "plan_year" => &mut self.plan_year,
             "grade_level" => &mut self.grade_level,
             "grade_lead" => &mut self.grade_lead,
@@ -302,8 +316,8 @@ impl Vocabulary {
         terms.sort_by_key(|t| std::cmp::Reverse(t.text.len()));
         let mut aliases = Vec::new();
         for (i, s) in file.subject.iter().enumerate() {
-            for a in &s.aliases {
-                aliases.push((a.clone(), i));
+            for a in written_variants(&s.aliases, &file.variant) {
+                aliases.push((a, i));
             }
         }
         for s in &file.subject {
@@ -371,6 +385,36 @@ impl Vocabulary {
         let (start, _, i) = matcher.last(text)?;
         Some((self.terms.get(i)?, start))
     }
+}
+
+/// The aliases with every variant spelling: each variant in turn is applied, once per alias,
+/// to the aliases and the spellings before it, so variants combine (公务用车购置及运行维护费 →
+/// 公车购置及运行维护费 → 公车购置及运维费). In order of first appearance, without repeats.
+fn written_variants(aliases: &[String], variants: &[VariantEntry]) -> Vec<String> {
+    let mut all: Vec<String> = Vec::new();
+    for a in aliases {
+        if !all.contains(a) {
+            all.push(a.clone());
+        }
+    }
+    for v in variants {
+        if v.written.is_empty() {
+            continue;
+        }
+        let before = all.len();
+        for k in 0..before {
+            if !all[k].contains(v.written.as_str()) {
+                continue;
+            }
+            for also in &v.also {
+                let spelled = all[k].replacen(v.written.as_str(), also, 1);
+                if !all.contains(&spelled) {
+                    all.push(spelled);
+                }
+            }
+        }
+    }
+    all
 }
 
 /// `s` without the word `w` at its start, if it starts with it. The byte that ends the word's
@@ -543,6 +587,48 @@ mod tests {
             Vocabulary::parse(bad)
                 .unwrap_err()
                 .contains("unknown concept")
+        );
+    }
+}
+#[cfg(test)]
+mod variant_tests {
+    #[test]
+    fn variant_spellings_name_the_same_subject() {
+        let v = super::builtin();
+        for (text, name) in [
+            ("公车购置及运行费", "公务用车购置及运行维护费"),
+            ("公务用车购置和运维费", "公务用车购置及运行维护费"),
+            ("公车运维费", "公务用车运行维护费"),
+            ("公务用车运行维护费", "公务用车运行维护费"),
+        ] {
+            let found = v
+                .find_subject(text)
+                .map(|(a, b, s)| (a, b, s.name.as_str()));
+            assert_eq!(found, Some((0, text.len(), name)), "{text}");
+        }
+    }
+
+    #[test]
+    fn variants_combine_without_repeats() {
+        let variants = [
+            super::VariantEntry {
+                written: "公务用车".into(),
+                also: vec!["公车".into()],
+            },
+            super::VariantEntry {
+                written: "运行维护".into(),
+                also: vec!["运维".into()],
+            },
+        ];
+        let aliases = ["公务用车运行维护费".to_string(), "公车运维费".to_string()];
+        assert_eq!(
+            super::written_variants(&aliases, &variants),
+            [
+                "公务用车运行维护费",
+                "公车运维费",
+                "公车运行维护费",
+                "公务用车运维费"
+            ]
         );
     }
 }

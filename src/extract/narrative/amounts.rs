@@ -7,7 +7,7 @@
 
 use super::super::vocab::{self, Vocabulary};
 use super::changes::{change_word_at_end, names_the_prior};
-use super::cut::{clean_subject_text, is_connector, names_income};
+use super::cut::{clean_subject_text, follows_subject, is_connector, names_income};
 use super::subjects::{is_project_like, strip_generic};
 use super::{Assigned, Draft, Reader, SentenceState};
 use crate::fact::Concept;
@@ -106,7 +106,7 @@ impl<'a> Reader<'a> {
             // subject's amount is kept only as the current figure of a change after it
             // (`walk::drop_unused_amounts`).
             let (start, end, _) = self.vocab.find_subject(&named)?;
-            if !is_connector(self.words(), &named[end..]) {
+            if !follows_subject(self.words(), &named[start..end], &named[end..]) {
                 return None;
             }
             // "部门决算公开“三公”经费合计31.23万元": a concept word before the subject's
@@ -126,8 +126,8 @@ impl<'a> Reader<'a> {
             draft.period = self.period_in_sentence(prefix, st);
             return Some(draft);
         };
-        if let Some((_, end, _)) = self.vocab.find_subject(&named) {
-            if !is_connector(self.words(), &named[end..]) {
+        if let Some((start, end, _)) = self.vocab.find_subject(&named) {
+            if !follows_subject(self.words(), &named[start..end], &named[end..]) {
                 return None;
             }
         } else {

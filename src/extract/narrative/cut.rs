@@ -350,6 +350,18 @@ pub(super) fn is_connector(w: &Words, gap: &str) -> bool {
     true
 }
 
+/// Whether the words after a known subject's name (`mention`, as matched) let it name the
+/// figure after them: connecting words, after one tail word such as 费用 that may begin
+/// inside the name as matched ("公务用车运行费用10万元" matches 公务用车运行费, then 用).
+pub(super) fn follows_subject(w: &Words, mention: &str, rest: &str) -> bool {
+    is_connector(w, rest)
+        || w.subject_tail.iter().any(|t| {
+            (0..t.len())
+                .filter(|&k| t.is_char_boundary(k) && mention.ends_with(&t[..k]))
+                .any(|k| strip_word_prefix(rest, &t[k..]).is_some_and(|r| is_connector(w, r)))
+        })
+}
+
 /// Whether the words before a money concept word make it income ("收入决算"): income is not
 /// read, as no check compares it.
 pub(super) fn names_income(w: &Words, before_term: &str) -> bool {

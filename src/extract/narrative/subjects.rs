@@ -223,7 +223,8 @@ impl<'a> Reader<'a> {
         }
         let head_end = in_clause.first().map(|f| f.start).unwrap_or(ce);
         let head = &self.text[cs..head_end];
-        let head = rfind_of_which(head).map_or(head, |i| &head[i + "其中".len()..]);
+        let of_which_in_head = rfind_of_which(head);
+        let head = of_which_in_head.map_or(head, |i| &head[i + "其中".len()..]);
         // The whole named again after its parts' clause is the whole's again ("…，其中人员
         // 支出240万元，公用支出60万元；基本支出实际支出296万元").
         // "资金支出150万元" speaks of the funds of whatever the sentence is about, the project
@@ -232,7 +233,13 @@ impl<'a> Reader<'a> {
         let generic_funds = |s: &String| matches!(s.as_str(), "资金" | "项目资金");
         if let Some(subj) = self
             .explicit_subject(head, !in_clause.is_empty())
-            .filter(|s| !st.of_which_here || st.part_of.as_deref() != Some(s.as_str()))
+            // The whole named before its figure and a 其中 after it is the clause's subject
+            // ("公车购置及运行费995万元（其中公务用车购置费38万元…）").
+            .filter(|s| {
+                !st.of_which_here
+                    || of_which_in_head.is_none()
+                    || st.part_of.as_deref() != Some(s.as_str())
+            })
             .filter(|s| st.part_of.is_some() || !generic_funds(s))
         {
             st.subject = subj;
