@@ -35,8 +35,8 @@ pub enum Concept {
     /// 等级 (value is the band index; the word is in `Fact::word`)
     Grade,
     /// A subject's amount whose words do not say what kind it is ("“三公”经费41万元，较上年减少
-    /// 19万元"): read only as the current figure of the change that follows it, and summed
-    /// only with its parts of the same kind.
+    /// 19万元"): the current figure of a change about it, here or in a later sentence, and
+    /// summed only with its parts of the same kind; never compared as a budget or an actual.
     Amount,
 }
 
@@ -88,6 +88,14 @@ impl Concept {
     }
 }
 
+/// What a change's words name of the figure that changed: "2022年“三公”经费决算数相较于上年
+/// 增加275.76万元" names its kind (决算数) and its year (2022年).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Changed {
+    pub kind: Option<Concept>,
+    pub year_named: bool,
+}
+
 /// Which year a figure belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Period {
@@ -118,6 +126,9 @@ pub struct Fact {
     pub quantity: Quantity,
     /// For rates and shares: the concept the rate is taken of (完成年初预算数的 → InitialBudget).
     pub base: Option<Concept>,
+    /// For changes: what the words name of the figure that changed, which lets a change find
+    /// its current figure in another sentence.
+    pub changed: Option<Changed>,
     /// For grades: the grade word as written.
     pub word: Option<String>,
     /// Index of the sentence the fact was stated in (narratives), or of the table row (sheets).

@@ -180,6 +180,7 @@ fn fact(
         period: Period::Current,
         quantity,
         base,
+        changed: None,
         word: None,
         sentence: n.row as usize,
         section: 0,

@@ -103,8 +103,7 @@ impl<'a> Reader<'a> {
         let named = clean_subject_text(prefix);
         let Some(concept) = st.money_concept else {
             // "“三公”经费41万元，较上年减少19万元": with no concept in the sentence, a known
-            // subject's amount is kept only as the current figure of a change after it
-            // (`walk::drop_unused_amounts`).
+            // subject's amount is of no stated kind (`Concept::Amount`).
             let (start, end, _) = self.vocab.find_subject(&named)?;
             if !follows_subject(self.words(), &named[start..end], &named[end..]) {
                 return None;
@@ -114,7 +113,7 @@ impl<'a> Reader<'a> {
             let before = &named[..start];
             if let Some((term, at)) = self.vocab.last_term(before, vocab::Terms::Money)
                 && !names_income(self.words(), &before[..at])
-                && change_word_at_end(self.words(), &before[..at + term.text.len()], before)
+                && change_word_at_end(self.words(), &before[..at + term.text.len()], before, false)
                     .is_none()
             {
                 draft.concept = term.concept;

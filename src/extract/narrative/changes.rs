@@ -4,21 +4,29 @@
 //! (减少, 下降 … with a comparison word such as 比 or 较, which 增长 and 下降 do without) makes
 //! an amount a change and a percentage a rate of change, negative for a decrease.
 
+use super::cut::names_income;
 use super::{Draft, Reader, SentenceState};
-use crate::extract::vocab::Words;
 use crate::extract::vocab::ends_with_word;
-use crate::fact::{Concept, Period};
+use crate::extract::vocab::{self, Words};
+use crate::fact::{Changed, Concept, Period};
 /// "比上年增加" → Some(false), "较上年减少" → Some(true) (negative); None if the prefix does
 /// not end with a change word. The comparison word may stand earlier in the clause (`head`,
-/// the clause up to the figure): "比上年10万元减少2万元".
-pub(super) fn change_word_at_end(w: &Words, prefix: &str, head: &str) -> Option<bool> {
+/// the clause up to the figure): "比上年10万元减少2万元", or in an earlier change of the sentence
+/// (`compared_before`): "…比2016年度减少0.28万元，其中：公务接待费支出决算增加0.01万元".
+pub(super) fn change_word_at_end(
+    w: &Words,
+    prefix: &str,
+    head: &str,
+    compared_before: bool,
+) -> Option<bool> {
     let p = prefix.trim_end();
     let p = p.strip_suffix('了').unwrap_or(p);
     let p = p.strip_suffix('约').unwrap_or(p);
     let ends = |words: &[String]| words.iter().any(|w| ends_with_word(p, w));
     // Whether the prefix compares with something: asked only of prefixes ending in a change
     // word, since most end otherwise.
-    let compared = || w.change_compared.iter().any(|c| head.contains(c.as_str()));
+    let compared =
+        || compared_before || w.change_compared.iter().any(|c| head.contains(c.as_str()));
     if ends(&w.change_up) && (p.ends_with("增长") || compared()) {
         return Some(false);
     }
@@ -74,15 +82,42 @@ impl Reader<'_> {
         draft: &mut Draft,
         concept: Concept,
         prefix: &str,
-        st: &SentenceState,
+        st: &mut SentenceState,
     ) -> bool {
         let head = &self.text[st.clause_start.min(draft.figure.start)..draft.figure.start];
-        let Some(sign) = change_word_at_end(self.words(), prefix, head) else {
+        let Some(sign) = change_word_at_end(self.words(), prefix, head, st.compared) else {
             return false;
         };
+        st.compared = true;
         draft.concept = concept;
         draft.negative = sign;
         draft.base = compared_budget(self.words(), head, |t| self.named_period(t));
+        // The year is the one named before the comparison word ("2022年度预算较2021年度增加"
+        // is of 2022), else the sentence's so far.
+        let from = self
+            .words()
+            .change_compared
+            .iter()
+            .filter_map(|c| head.find(c.as_str()))
+            .min();
+        let named = from.and_then(|from| self.named_period(&head[..from]));
+        if let Some(p) = named {
+            st.period = Some(p);
+        }
+        draft.period = named.or(st.period).unwrap_or(Period::Current);
+        draft.changed = Some(Changed {
+            kind: from.and_then(|from| self.changed_kind(&head[..from])),
+            year_named: st.period.is_some(),
+        });
         true
+    }
+
+    /// The kind of figure a change is of, when a money concept word ends the words before the
+    /// comparison word in its clause: "决算数相较于上年增加" → Actual.
+    fn changed_kind(&self, before: &str) -> Option<Concept> {
+        let (term, at) = self.vocab.last_term(before, vocab::Terms::Money)?;
+        // Only a few chars may stand between: "决算数相较于", "预算与上年相比".
+        let near = before[at + term.text.len()..].chars().count() <= 2;
+        (near && !names_income(self.words(), &before[..at])).then_some(term.concept)
     }
 }

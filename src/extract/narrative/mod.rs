@@ -70,6 +70,9 @@ pub(super) struct SentenceState {
     /// Where the clause being read starts: a change word compares with what its clause names
     /// before it ("比上年10万元减少2万元").
     pub(super) clause_start: usize,
+    /// Whether a change read earlier in the sentence compared with something: later change
+    /// words compare with the same ("…比上年减少0.28万元，其中：…增加0.01万元，增长3.45%").
+    pub(super) compared: bool,
 }
 
 /// What a 分别 list says of one of its figures: its concept (None: the sentence's), whether
@@ -84,7 +87,7 @@ use super::normalize::normalize;
 use super::numbers::{Figure, digit_figures};
 use super::vocab::{Vocabulary, Words};
 use crate::diagnostic::Source;
-use crate::fact::{Concept, Fact, Period};
+use crate::fact::{Changed, Concept, Fact, Period};
 use crate::settings::Settings;
 use grades::{GradePatterns, grade_patterns};
 use periods::report_year;
@@ -127,6 +130,7 @@ struct Draft {
     figure: Figure,
     negative: bool,
     base: Option<Concept>,
+    changed: Option<Changed>,
     word: Option<String>,
     sentence: usize,
     group: usize,

@@ -49,6 +49,7 @@ pub(super) fn finish(drafts: Vec<Draft>, norm: &Normalized, src: &Arc<Source>) -
                 period: d.period,
                 quantity: Quantity::new(value, precision, f.unit),
                 base: d.base,
+                changed: d.changed,
                 word: d.word,
                 sentence: d.sentence,
                 section: d.group,

@@ -156,7 +156,6 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        drop_unused_amounts(out, first_draft);
         st
     }
 
@@ -200,6 +199,7 @@ impl<'a> Reader<'a> {
             figure: f.clone(),
             negative: false,
             base: None,
+            changed: None,
             word: None,
             sentence: si,
             group: self.group_of(f.start),
@@ -214,32 +214,4 @@ impl<'a> Reader<'a> {
             _ => None,
         }
     }
-}
-
-/// Drops the sentence's amounts of no stated kind (`Concept::Amount`, from `first` on) that
-/// are not the current figure of a change after them: the nearest amount before a change, as
-/// SP0109 pairs them ("“三公”经费41万元，较上年减少19万元" keeps the 41). Walked backwards, once.
-fn drop_unused_amounts(out: &mut Vec<Draft>, first: usize) {
-    if !out[first..].iter().any(|d| d.concept == Concept::Amount) {
-        return;
-    }
-    let mut keep = vec![true; out.len() - first];
-    // The subject of the change after the draft being looked at, until its figure is found.
-    let mut change_of: Option<&str> = None;
-    for (k, d) in out[first..].iter().enumerate().rev() {
-        if matches!(d.concept, Concept::Change | Concept::ChangeRate) {
-            change_of = Some(&d.subject);
-        } else if d.figure.unit.is_money() && d.period == Period::Current {
-            if d.concept == Concept::Amount {
-                keep[k] = change_of == Some(d.subject.as_str());
-            }
-            change_of = None;
-        }
-    }
-    let mut k = 0;
-    out.retain(|_| {
-        let i = k;
-        k += 1;
-        i < first || keep[i - first]
-    });
 }
