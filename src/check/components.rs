@@ -7,6 +7,7 @@ use crate::extract::vocab::Vocabulary;
 use crate::fact::{Concept, Fact, Period};
 use crate::quantity::Interval;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     code: "SP0104",
@@ -31,6 +32,10 @@ What: for one concept (budget, actual …), the parts listed under 其中 agains
 composition is complete (all three 三公 items: overseas trips, official cars, reception; or both \
 personnel and public expenses of basic spending) the parts must add up to the total; when only \
 some are listed, they must not exceed it. Compositions live in schemas/vocabulary.toml (`parts`).\n\n\
+Changes are checked the same way: complete parts' changes must add up to the total's change; \
+with some parts unlisted, each unlisted part can have risen at most by its figure of the year \
+(spending does not fall below zero), and an error is raised when even so the total's change is \
+out of reach. Parts are looked for in the total's sentence and up to three sentences after.\n\n\
 Why: parts above their total, or complete parts that do not add back, mean a mistyped figure or \
 mixed definitions.\n\n\
 How: figures are intervals of the values that round to them; \"3万元\" in a document that writes \
@@ -158,6 +163,193 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         }
         out.push(f);
     }
+    check_changes(ctx, out);
+}
+
+/// A whole's change against its parts' changes: "较年初预算数减少0.04万元，其中：公务用车购置及运行
+/// 维护费较年初预算数减少0.04万元；公务接待费较年初预算数减少0.04万元". A complete set of parts
+/// must add up to the whole's change. A part whose change is not stated changed by at most its
+/// own figure of the year (spending falls to no less than zero), so when each such part's figure
+/// is stated, the whole's change is at most the listed changes plus those figures.
+fn check_changes(ctx: &Context, out: &mut Vec<Finding>) {
+    let vocab = ctx.settings.vocabulary();
+    let mut figures: HashMap<(&str, Period), Decimal> = HashMap::new();
+    for f in ctx.facts.iter().filter(|f| f.unit_is_money()) {
+        if !matches!(f.concept, Concept::Change | Concept::ChangeRate) {
+            let most = figures
+                .entry((f.subject.as_str(), f.period))
+                .or_insert(val(f));
+            *most = (*most).max(val(f));
+        }
+    }
+    // Each sentence's changes of one subject share their window: a sentence of many changes
+    // is walked once per subject, not once per change.
+    let mut windows: HashMap<(usize, &str), (usize, usize)> = HashMap::new();
+    let mut sentence_start = 0;
+    for (at, total) in ctx.facts.iter().enumerate() {
+        if at > 0 && !same_sentence(&ctx.facts[at - 1], total) {
+            sentence_start = at;
+        }
+        if total.concept != Concept::Change || total.subject.is_empty() {
+            continue;
+        }
+        let (start, end) = *windows
+            .entry((sentence_start, total.subject.as_str()))
+            .or_insert_with(|| (sentence_start, window_end(vocab, ctx.facts, at)));
+        let peers: Vec<&Fact> = ctx.facts[start..end]
+            .iter()
+            .filter(|f| {
+                f.concept == Concept::Change
+                    && f.base == total.base
+                    && f.period == total.period
+                    && f.unit_is_money()
+            })
+            .collect();
+        let Some(cover) = cover(vocab, &total.subject, &peers, 0) else {
+            continue;
+        };
+        if cover.parts.is_empty() {
+            continue;
+        }
+        let total_iv = iv(total).widen(slack(ctx.settings, total));
+        let (broken, unlisted) = if cover.complete {
+            (!cover.sum.intersects(total_iv), None)
+        } else {
+            let Some(most) = unlisted_most(vocab, &total.subject, &cover, &figures, total.period)
+            else {
+                continue;
+            };
+            (total_iv.lo > cover.sum.hi + most, Some(most))
+        };
+        if !broken {
+            continue;
+        }
+        let mut inputs = cover.parts.clone();
+        inputs.push(total);
+        let p = places(&inputs);
+        let unit = total.quantity.unit;
+        let sum_point: Decimal = cover.parts.iter().map(|f| val(f)).sum();
+        let (list_zh, list_en): (Vec<String>, Vec<String>) = cover
+            .parts
+            .iter()
+            .map(|f| {
+                let (zh, en) = directed(val(f), &super::util::shown(f));
+                (format!("{}{zh}", f.subject), format!("{} {en}", f.subject))
+            })
+            .unzip();
+        let (against_zh, against_en) = if total.base.is_some() {
+            ("比预算", "against the budget")
+        } else {
+            ("比上年", "on last year")
+        };
+        let tz = format!("{}{against_zh}", super::util::subject_zh(total));
+        let te = format!(
+            "the change of {} {against_en}",
+            super::util::subject_en(total).trim_end()
+        );
+        let (sum_zh, sum_en) = directed(sum_point, &amount(sum_point, p, unit));
+        let (total_zh, total_en) = directed(val(total), &super::util::shown(total));
+        let text = match unlisted {
+            None => Text::new(
+                format!("{tz}{total_zh}，但其中 {} 合计{sum_zh}", list_zh.join("、")),
+                format!(
+                    "{te} is {total_en}, but its parts {} come to {sum_en}",
+                    list_en.join(", ")
+                ),
+            ),
+            Some(most) => {
+                let most = amount(most, p, unit);
+                Text::new(
+                    format!(
+                        "{tz}{total_zh}，但已列出的 {} 合计{sum_zh}；未列出的各项本年数共 {most}，\
+                         至多增加这么多，合计不可能{total_zh}",
+                        list_zh.join("、")
+                    ),
+                    format!(
+                        "{te} is {total_en}, but the parts listed, {}, come to {sum_en}, and the \
+                         parts not listed (together {most} this year) can add at most that much",
+                        list_en.join(", ")
+                    ),
+                )
+            }
+        };
+        let f = finding(&RULE, total, text).expected_found(sum_zh, total_zh);
+        let mut f = with(f, total, "合计增减额", "total change");
+        for part in &cover.parts {
+            f = with(f, part, "其中一项", "part");
+        }
+        out.push(f);
+    }
+}
+
+/// Whether two facts were stated in one sentence of one source.
+fn same_sentence(a: &Fact, b: &Fact) -> bool {
+    a.sentence == b.sentence && std::sync::Arc::ptr_eq(&a.at.source, &b.at.source)
+}
+
+/// Where the facts a change's parts may be among end (`facts[at]` the change): they are those
+/// of its sentence and of the sentences right after it (at most three more), up to the first
+/// sentence that speaks of a subject that is neither the change's nor one of its parts ("…较上年
+/// 减少15.29万元。主要是…。其中：公务用车购置及运行维护费较上年减少2.90万元…").
+fn window_end(vocab: &Vocabulary, facts: &[Fact], at: usize) -> usize {
+    let total = &facts[at];
+    let belongs = |f: &Fact| {
+        f.subject == total.subject
+            || f.part_of.as_deref() == Some(total.subject.as_str())
+            || is_within(vocab, &f.subject, &total.subject)
+    };
+    facts[at..]
+        .iter()
+        .position(|f| {
+            !same_sentence(f, total)
+                && (!std::sync::Arc::ptr_eq(&f.at.source, &total.at.source)
+                    || f.sentence > total.sentence + 3
+                    || !belongs(f))
+        })
+        .map_or(facts.len(), |k| at + k)
+}
+
+/// "减少0.04万元" / "a decrease of 0.04万元": a change with its direction in words.
+fn directed(value: Decimal, magnitude: &str) -> (String, String) {
+    let magnitude = magnitude.trim_start_matches('-');
+    if value.is_sign_negative() {
+        (
+            format!("减少{magnitude}"),
+            format!("a decrease of {magnitude}"),
+        )
+    } else {
+        (
+            format!("增加{magnitude}"),
+            format!("an increase of {magnitude}"),
+        )
+    }
+}
+
+/// The most the parts of `subject` that `cover` leaves out can have increased: the sum of
+/// their figures of the year. None when one has no stated figure, or when the cover holds parts
+/// the vocabulary does not list (the composition is then unknown).
+fn unlisted_most(
+    vocab: &Vocabulary,
+    subject: &str,
+    cover: &Cover,
+    figures: &HashMap<(&str, Period), Decimal>,
+    period: Period,
+) -> Option<Decimal> {
+    let entry = vocab.subject(subject).filter(|e| !e.parts.is_empty())?;
+    let listed = |name: &str| cover.parts.iter().any(|f| f.subject == name);
+    if cover
+        .parts
+        .iter()
+        .any(|f| !entry.parts.contains(&f.subject))
+    {
+        return None;
+    }
+    entry
+        .parts
+        .iter()
+        .filter(|p| !listed(p))
+        .map(|p| figures.get(&(p.as_str(), period)).copied())
+        .sum()
 }
 
 struct Cover<'a> {
