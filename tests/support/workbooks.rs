@@ -592,6 +592,27 @@ pub fn sangong() -> Vec<Vec<String>> {
     ])
 }
 
+/// A department's budget execution by economic kind in 万元, with a 小计 row after the rows it
+/// sums and the 合计 at the bottom.
+pub fn subtotals() -> Vec<Vec<String>> {
+    rows(&[
+        &["部门预算执行情况表"],
+        &["单位：万元"],
+        &[
+            "支出项目",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "执行率",
+        ],
+        &["人员经费", "500", "510", "505", "'99.02%"],
+        &["公用经费", "100", "100", "95", "'95.00%"],
+        &["基本支出小计", "600", "610", "600", "'98.36%"],
+        &["项目支出", "400", "416.66", "385.59", "'92.54%"],
+        &["合计", "1000", "1026.66", "985.59", "'96.00%"],
+    ])
+}
+
 /// 四川 部门预算项目支出绩效自评表 (510000_0013zp): "单位：万元" above, 调整后预算数 / 预算执行率 /
 /// 权重 columns, "/" in the 其中 rows, an amount written "3191.64万", 未完成原因分析.
 pub fn sichuan_project() -> Vec<Vec<String>> {
@@ -1159,6 +1180,26 @@ pub fn families() -> Vec<Fixture> {
         one_sheet("三公经费", q),
         vec![],
         vec![expect("SP0205", "error", "三公经费!D6", "三公经费!D8")],
+    ));
+
+    // 小计 rows: 基本支出小计 over 人员经费 + 公用经费, the 合计 over the 小计 and 项目支出.
+    let sub = subtotals();
+    out.push(fixture(
+        "预算执行_小计",
+        "clean",
+        one_sheet("预算执行", sub.clone()),
+        vec![],
+        vec![],
+    ));
+    let mut q = sub;
+    put(&mut q, 4, 3, "59");
+    put(&mut q, 4, 4, "'59.00%");
+    out.push(fixture(
+        "预算执行_小计_公用经费",
+        "公用经费 全年执行数 59：人员经费 + 公用经费 不等于 基本支出小计 600",
+        one_sheet("预算执行", q),
+        vec![],
+        vec![expect("SP0205", "error", "预算执行!D6", "预算执行!D5")],
     ));
 
     let s = sichuan_project();
