@@ -1,10 +1,14 @@
 //! Writes the demonstration workbooks of fixtures/sheets/ (a clean project sheet with its
-//! narrative, and a department sheet with planted errors):
-//! `cargo run --example make_sheets fixtures/sheets`
+//! narrative, and a department sheet with planted errors), and the fixtures of the four template
+//! families (`workbooks::families`): each as .xlsx with its `.expected`, and as JSON that
+//! scripts/make_xls.py turns into the same workbook as .xls:
+//! `cargo run --example make_sheets fixtures/sheets && python3 scripts/make_xls.py fixtures/sheets`
 #[path = "../tests/support/workbooks.rs"]
 mod workbooks;
 
-use workbooks::{SheetSpec, dept_rows, project_rows, write_ods, write_xlsx};
+use workbooks::{
+    SheetSpec, book_json, dept_rows, families, project_rows, write_book_xlsx, write_ods, write_xlsx,
+};
 
 fn main() {
     let dir = std::path::PathBuf::from(std::env::args().nth(1).unwrap_or("fixtures/sheets".into()));
@@ -31,4 +35,19 @@ fn main() {
             rows: dept,
         }],
     );
+    for f in families() {
+        write_book_xlsx(&dir.join(format!("{}.xlsx", f.name)), &f.book);
+        let mut expected = format!("# {}\n", f.note);
+        for e in &f.expect {
+            expected.push_str(&format!("{} {} {}\n", e.code, e.severity, e.cell));
+        }
+        let written =
+            std::fs::write(dir.join(format!("{}.expected", f.name)), expected).and_then(|()| {
+                std::fs::write(dir.join(format!("{}.json", f.name)), book_json(&f.book))
+            });
+        if let Err(e) = written {
+            eprintln!("{}: {e}", f.name);
+            std::process::exit(1);
+        }
+    }
 }

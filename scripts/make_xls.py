@@ -2,9 +2,15 @@
 
     pip install xlwt && python3 scripts/make_xls.py fixtures/sheets
 
-The cells are those of tests/support/workbooks.rs (dept_rows), so the .xls must give the findings
-the .xlsx gives: the clean sheet none, the broken one SP0201 at 评分表!E4 and SP0203 at 评分表!E13.
+The cells are those of tests/support/workbooks.rs: dept_rows for the two department sheets below,
+and every `NAME.json` that `cargo run --example make_sheets` wrote (the four template families,
+with their merged cells), which becomes `NAME.xls` beside its `NAME.xlsx` and is then removed.
+Both files give the findings of `NAME.expected`. Text starting with ' is written as text; other
+text that parses as a number is written as a number, as the .xlsx writer does.
 """
+import glob
+import json
+import os
 import sys
 import xlwt
 
@@ -36,12 +42,46 @@ def write(path, rows):
     book.save(path)
 
 
+def cell_value(text):
+    if text.startswith("'"):
+        return text[1:]
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def write_book(path, spec):
+    book = xlwt.Workbook(encoding="utf-8")
+    for i, s in enumerate(spec["sheets"]):
+        sheet = book.add_sheet(s["name"], cell_overwrite_ok=True)
+        r0, c0 = s["origin"]
+        merged = set()
+        for m in spec["merges"]:
+            if m[0] != i:
+                continue
+            _, a, b, c, d = m
+            text = s["rows"][a][b] if a < len(s["rows"]) and b < len(s["rows"][a]) else ""
+            sheet.write_merge(r0 + a, r0 + c, c0 + b, c0 + d, cell_value(text))
+            merged.add((a, b))
+        for r, row in enumerate(s["rows"]):
+            for c, text in enumerate(row):
+                if text != "" and (r, c) not in merged:
+                    sheet.write(r0 + r, c0 + c, cell_value(text))
+    book.save(path)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "fixtures/sheets"
     write(f"{out}/部门整体自评表（xls）.xls", DEPT)
     broken = [list(r) for r in DEPT]
     broken[3][4] = 6  # 绩效指标明确性: 6 over its weight 5, and the sum is now 94 ≠ 92
     write(f"{out}/部门整体自评表（xls，有错）.xls", broken)
+    for spec_path in sorted(glob.glob(f"{out}/*.json")):
+        with open(spec_path, encoding="utf-8") as f:
+            spec = json.load(f)
+        write_book(spec_path[: -len(".json")] + ".xls", spec)
+        os.remove(spec_path)
 
 
 if __name__ == "__main__":

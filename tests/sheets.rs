@@ -7,7 +7,9 @@ mod support;
 use std::path::{Path, PathBuf};
 use suanpan::diagnostic::{Finding, Place, Severity, cell_name};
 use suanpan::settings::Settings;
-use support::workbooks::{SheetSpec, dept_rows, project_rows, rows, write_ods, write_xlsx};
+use support::workbooks::{
+    SheetSpec, dept_rows, families, project_rows, rows, write_book_xlsx, write_ods, write_xlsx,
+};
 
 fn set(rows: &mut [Vec<String>], r: usize, c: usize, v: &str) {
     rows[r][c] = v.to_string();
@@ -170,10 +172,12 @@ fn each_sheet_rule_has_a_triggering_workbook() {
             ("SP0211".into(), w, "自评表!H5".into())
         ]
     );
-    // SP0211: full marks for budget execution at 97.50% (the total raised to match).
+    // SP0211: full marks for budget execution at 97.50% (the total raised to match). The sheet
+    // writes a score to one decimal (12.5), so 10 is no rounding of 9.75 to its precision.
     let mut p = project_rows();
     set(&mut p, 4, 7, "10");
-    set(&mut p, 16, 7, "95");
+    set(&mut p, 13, 7, "12.5");
+    set(&mut p, 16, 7, "94.5");
     assert_eq!(
         one("211", "a.xlsx", sheet("自评表", (0, 0), p)),
         vec![("SP0211".into(), w, "自评表!H5".into())]
@@ -582,4 +586,152 @@ fn an_indicator_score_both_documents_state_is_cross_checked() {
         }
     ));
     std::fs::remove_dir_all(&d).ok();
+}
+
+/// (code, severity, primary cell) of each finding, sorted, as a `.expected` file writes them.
+fn lines(findings: &[Finding]) -> Vec<String> {
+    let mut out: Vec<String> = brief(findings)
+        .into_iter()
+        .map(|(code, sev, cell)| format!("{code} {} {cell}", sev.as_str()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every cell a finding labels.
+fn labelled(f: &Finding) -> Vec<String> {
+    f.labels
+        .iter()
+        .filter_map(|l| match &l.place {
+            Place::Cell { sheet, row, col } => Some(format!("{sheet}!{}", cell_name(*row, *col))),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_four_template_families_give_exactly_their_planted_findings() {
+    let d = dir("families");
+    let mut failures = Vec::new();
+    for f in families() {
+        let path = d.join(format!("{}.xlsx", f.name));
+        write_book_xlsx(&path, &f.book);
+        let found = check(&path);
+        let mut want: Vec<String> = f
+            .expect
+            .iter()
+            .map(|e| format!("{} {} {}", e.code, e.severity, e.cell))
+            .collect();
+        want.sort();
+        let got = lines(&found);
+        if want != got {
+            failures.push(format!(
+                "{}\n  expected: {want:?}\n  actual:   {got:?}",
+                f.name
+            ));
+            continue;
+        }
+        for e in &f.expect {
+            let labels_planted = found
+                .iter()
+                .filter(|x| x.rule.code == e.code)
+                .any(|x| labelled(x).contains(&e.planted));
+            if !labels_planted {
+                failures.push(format!(
+                    "{}: {} does not label {}",
+                    f.name, e.code, e.planted
+                ));
+            }
+        }
+    }
+    std::fs::remove_dir_all(&d).ok();
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn committed_sheet_fixtures_give_their_expected_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sheets");
+    let mut books: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|x| x == "xlsx" || x == "xls" || x == "ods")
+        })
+        .collect();
+    books.sort();
+    let mut failures = Vec::new();
+    for book in &books {
+        let Ok(text) = std::fs::read_to_string(book.with_extension("expected")) else {
+            failures.push(format!("{}: no .expected beside it", book.display()));
+            continue;
+        };
+        let mut want: Vec<String> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string)
+            .collect();
+        want.sort();
+        let got = lines(&check(book));
+        if want != got {
+            failures.push(format!(
+                "{}\n  expected: {want:?}\n  actual:   {got:?}",
+                book.display()
+            ));
+        }
+    }
+    // Each family fixture is there in both formats.
+    for f in families() {
+        for ext in ["xlsx", "xls"] {
+            let p = root.join(format!("{}.{ext}", f.name));
+            if !books.contains(&p) {
+                failures.push(format!(
+                    "{} missing (cargo run --example make_sheets)",
+                    p.display()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn a_sheet_in_yuan_is_cross_checked_with_a_narrative_in_wan() {
+    // 部门整体 states its amounts in 元 ("金额单位：元" above the block): 10266600 元 is the
+    // narrative's 1026.66万元, in .xlsx and in .xls alike.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sheets");
+    let agree = "2024年度部门整体支出年初预算为1000.00万元，全年预算为1026.66万元，全年执行985.59万元，预算执行率为96.00%。经自评，自评得分92.6分，等级为优。\n";
+    for ext in ["xlsx", "xls"] {
+        let d = dir(&format!("yuan-{ext}"));
+        std::fs::copy(
+            root.join(format!("部门整体.{ext}")),
+            d.join(format!("部门整体.{ext}")),
+        )
+        .unwrap();
+        std::fs::write(d.join("部门整体.txt"), agree).unwrap();
+        let report = suanpan::check_paths(std::slice::from_ref(&d), &Settings::default());
+        assert_eq!(
+            brief(&report.findings),
+            vec![],
+            "{ext}: {:#?}",
+            report.findings
+        );
+        // The narrative now says 1062.66万元.
+        std::fs::write(d.join("部门整体.txt"), agree.replace("1026.66", "1062.66")).unwrap();
+        let report = suanpan::check_paths(std::slice::from_ref(&d), &Settings::default());
+        let cross: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule.code == "SP0301")
+            .collect();
+        assert_eq!(cross.len(), 1, "{ext}: {:#?}", report.findings);
+        assert!(
+            labelled(cross[0]).contains(&"部门自评表!C6".to_string()),
+            "{ext}: {:#?}",
+            cross[0]
+        );
+        std::fs::remove_dir_all(&d).ok();
+    }
 }

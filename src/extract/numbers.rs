@@ -301,7 +301,7 @@ fn chinese_counts_in(text: &str, within: std::ops::Range<usize>) -> Vec<Figure> 
 }
 
 /// The value of a Chinese numeral below ten thousand (十二 = 12, 两百零五 = 205).
-fn chinese_numeral(s: &str) -> Option<u64> {
+pub(crate) fn chinese_numeral(s: &str) -> Option<u64> {
     let digit = |c: char| match c {
         '零' | '〇' => Some(0),
         '一' => Some(1),

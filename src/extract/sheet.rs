@@ -81,28 +81,42 @@ pub struct Groups<'a> {
     pub subtotals: Vec<(&'a IndicatorRow, Vec<&'a IndicatorRow>)>,
 }
 
-/// Which rows of an indicator table are subtotals, and of which rows.
+/// Which rows of an indicator table are subtotals, and of which rows. A subtotal row opens its
+/// group (its first- or second-level label is written on it, merged cells below it being blank)
+/// and has no third-level name; the rows it sums are the rest of its group, those with one. Each
+/// row is looked at once per group it is in (at most two), so the cost is linear in the rows.
 pub fn groups(t: &IndicatorTable) -> Groups<'_> {
     let mut groups = Groups {
         leaves: Vec::new(),
         subtotals: Vec::new(),
     };
-    for (i, r) in t.rows.iter().enumerate() {
-        let details = |n: &&IndicatorRow| {
-            n.level1 == r.level1
-                && !n.level3.is_empty()
-                && (r.level2.is_empty() || n.level2 == r.level2)
+    let rows = &t.rows;
+    let mut i = 0;
+    while i < rows.len() {
+        let r = &rows[i];
+        if !r.level3.is_empty() {
+            groups.leaves.push(r);
+            i += 1;
+            continue;
+        }
+        // The group the row opens: the rows after it under the same labels.
+        let same = |n: &IndicatorRow| {
+            n.level1 == r.level1 && (r.level2.is_empty() || n.level2 == r.level2)
         };
-        let kids: Vec<&IndicatorRow> = if r.level3.is_empty() {
-            t.rows[i + 1..].iter().filter(details).collect()
-        } else {
-            Vec::new()
-        };
+        let end = rows[i + 1..]
+            .iter()
+            .position(|n| !same(n) || (n.level3.is_empty() && n.level2 == r.level2))
+            .map_or(rows.len(), |p| i + 1 + p);
+        let kids: Vec<&IndicatorRow> = rows[i + 1..end]
+            .iter()
+            .filter(|n| !n.level3.is_empty())
+            .collect();
         if kids.is_empty() {
             groups.leaves.push(r);
         } else {
             groups.subtotals.push((r, kids));
         }
+        i += 1;
     }
     groups
 }

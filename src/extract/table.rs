@@ -459,10 +459,12 @@ pub struct BadCell {
     pub col: u32,
     pub text: String,
     pub header: String,
+    /// The number its words name ("十七" → 17), which the other checks use.
+    pub read_as: Option<Decimal>,
 }
 
 /// A placeholder meaning "not applicable".
-fn is_placeholder(t: &str) -> bool {
+pub fn is_placeholder(t: &str) -> bool {
     matches!(
         t.trim(),
         "" | "—" | "——" | "-" | "－" | "/" | "／" | "*" | "＊" | "无" | "不适用" | "\\"
@@ -552,7 +554,16 @@ fn read_cell(v: &Value, amounts: Option<Amounts>) -> (Option<(Decimal, u32, bool
                     let forgiven = unit || n != t.trim();
                     (Some((d, decimals, percent)), forgiven)
                 }
-                Err(_) => (None, true),
+                // A number written in words ("十七", "七分") is read as the number it names,
+                // and still reported.
+                Err(_) => match body.chars().next() {
+                    Some(_) => (
+                        crate::extract::numbers::chinese_numeral(body)
+                            .map(|v| (Decimal::from(v), 0, percent)),
+                        true,
+                    ),
+                    None => (None, true),
+                },
             }
         }
         Value::Other(_) => (None, false),
@@ -570,6 +581,10 @@ pub struct IndicatorRow {
     pub level3: String,
     pub weight: Option<Num>,
     pub score: Option<Num>,
+    /// Whether the weight or score cell holds words that name no number ("良好"): sums over it
+    /// cannot be judged.
+    pub unread_weight: bool,
+    pub unread_score: bool,
     pub reason: Option<String>,
     /// The 指标值 and 实际完成值 cells as written (text, row, column), when the table has them.
     pub target: Option<Written>,
@@ -602,11 +617,14 @@ impl IndicatorRow {
     }
 }
 
-/// A weight written in a label: "产出指标(50分)" → 50 for 产出指标.
+/// A level's own weight: written in its label ("产出指标(50分)" → 50 for 产出指标) or in the
+/// level's 分值 column.
 #[derive(Debug, Clone)]
 pub struct LabelWeight {
     pub level: u8,
     pub label: String,
+    /// The first-level label a second-level weight's group is under (empty for a first level).
+    pub parent: String,
     pub weight: Num,
 }
 
@@ -642,8 +660,20 @@ pub struct FundTable {
     pub rows: Vec<FundRow>,
     /// The template's scoring rule for the fund block, if it states one.
     pub score_rule: Option<String>,
-    /// Unit of the amounts, from the block label or headers: (万元) by default, (元) when said.
+    /// Unit of the amounts, from the block label or headers or a unit line above the table
+    /// ("金额单位：元"): (万元) by default, (元) when said.
     pub yuan: bool,
+    /// The sums the rows state: each whole (the total, a part with 其中 rows, a 小计) with the
+    /// parts that make it up. A total split twice (按收入性质分 and 按支出性质分) has two.
+    pub partitions: Vec<Partition>,
+}
+
+/// Rows of a fund block that add up to another: indexes into `FundTable::rows`. `whole` is
+/// `None` while no total row was read for parts listed before it.
+#[derive(Debug, Clone)]
+pub struct Partition {
+    pub whole: Option<usize>,
+    pub parts: Vec<usize>,
 }
 
 /// Everything read from one sheet.
@@ -654,7 +684,10 @@ pub struct SheetTables {
     pub bad_cells: Vec<BadCell>,
     /// A stated total score outside the tables (自评得分 | 88), and the grade (等级 | 良好).
     pub stated_total: Option<Num>,
+    /// The first grade of the sheet (for the cross-check), and every grade with its cell: a
+    /// sheet holding several tables may grade each.
     pub grade: Option<(String, u32, u32)>,
+    pub grades: Vec<(String, u32, u32)>,
 }
 
 impl SheetTables {
@@ -683,22 +716,144 @@ fn field_of_cell(t: &Template, key: &CellKey<'_>) -> Option<Field> {
 
 /// The columns a row names when it is a header of the template's kind: the first cell naming
 /// each field.
+#[cfg(test)]
 fn header_columns(t: &Template, keys: &Keys<'_>, row: usize) -> Option<Columns> {
+    let fields = row_fields(t, keys, row);
+    let (cols, _) = columns_of(t, &fields);
+    is_header(t, &cols).then_some(cols)
+}
+
+/// Every cell of a row that names a field of the template, in column order.
+fn row_fields(t: &Template, keys: &Keys<'_>, row: usize) -> Vec<(u32, Field)> {
+    keys.row(row)
+        .iter()
+        .enumerate()
+        .filter_map(|(c, key)| field_of_cell(t, key).map(|f| (c as u32, f)))
+        .collect()
+}
+
+/// The 分值 columns of a score sheet that gives each level its own (一级指标 | 分值 | 二级指标 |
+/// 分值 | 三级指标 | 分值): the first and second levels' (the row's own weight is the most
+/// specific level's, `Field::Weight`).
+pub type LevelWeightColumns = [Option<u32>; 2];
+
+/// The columns named by `fields` (column order): the first cell naming each field, but for a
+/// 分值 after each level column, where the row's weight is the one after the most specific level
+/// and the others are the levels' own.
+fn columns_of(t: &Template, fields: &[(u32, Field)]) -> (Columns, LevelWeightColumns) {
     let mut cols = Columns::default();
-    for (c, key) in keys.row(row).iter().enumerate() {
-        if let Some(f) = field_of_cell(t, key) {
-            cols.or_insert(f, c as u32);
+    for &(c, f) in fields {
+        cols.or_insert(f, c);
+    }
+    let mut levels: LevelWeightColumns = [None, None];
+    if t.kind != "indicators" {
+        return (cols, levels);
+    }
+    // Each 分值 belongs to the nearest level column on its left.
+    let mut owner: Option<Field> = None;
+    let mut by_level: [Option<u32>; 3] = [None, None, None];
+    for &(c, f) in fields {
+        match f {
+            Field::Level1 | Field::Level2 | Field::Level3 => owner = Some(f),
+            Field::Weight => {
+                if let Some(level) = owner.take() {
+                    let i = match level {
+                        Field::Level1 => 0,
+                        Field::Level2 => 1,
+                        _ => 2,
+                    };
+                    by_level[i].get_or_insert(c);
+                }
+            }
+            _ => {}
         }
     }
+    if by_level.iter().flatten().count() >= 2
+        && let Some(own) = by_level.iter().rev().flatten().next()
+    {
+        cols.insert(Field::Weight, *own);
+        levels = [
+            by_level[0].filter(|c| c != own),
+            by_level[1].filter(|c| c != own),
+        ];
+    }
+    (cols, levels)
+}
+
+/// Whether columns make a header of the template's kind.
+fn is_header(t: &Template, cols: &Columns) -> bool {
     let has = |f: Field| cols.contains_key(f);
-    let header = match t.kind.as_str() {
+    match t.kind.as_str() {
         "indicators" => {
             has(Field::Score) && (has(Field::Level1) || has(Field::Level2) || has(Field::Level3))
         }
         "funds" => has(Field::Actual) && (has(Field::Initial) || has(Field::FullYear)),
         _ => false,
-    };
-    header.then_some(cols)
+    }
+}
+
+/// A table's header: its last row (the table's rows follow it), its columns and, in a score
+/// sheet giving each level a 分值, the levels' weight columns.
+struct Header<'t> {
+    first_row: usize,
+    row: usize,
+    template: &'t Template,
+    cols: Columns,
+    levels: LevelWeightColumns,
+}
+
+/// The header starting at `row`, on that row alone or drawn over two rows: cells merged down
+/// (分值, 得分 … spanning both rows, blank below) beside a group label merged across ("绩效指标"
+/// over 一级/二级/三级指标, "项目资金（万元）" over 年初预算数 / 全年预算数 / 全年执行数). Two rows
+/// are taken when together they name more fields than either alone, and each names fields
+/// only where the other is blank.
+fn header_at<'t>(t: &'t Template, keys: &Keys<'_>, row: usize) -> Option<Header<'t>> {
+    let top = row_fields(t, keys, row);
+    if top.is_empty() {
+        return None;
+    }
+    let (cols, levels) = columns_of(t, &top);
+    let single = is_header(t, &cols).then_some(Header {
+        first_row: row,
+        row,
+        template: t,
+        cols,
+        levels,
+    });
+    let below = row_fields(t, keys, row + 1);
+    let apart = !below.is_empty()
+        && top.iter().all(|&(c, _)| keys.is_blank(row + 1, c as usize))
+        && below
+            .iter()
+            .all(|&(c, _)| !top.iter().any(|&(tc, _)| tc == c));
+    if !apart {
+        return single;
+    }
+    let mut both = top.clone();
+    both.extend(below.iter().copied());
+    both.sort_by_key(|&(c, _)| c);
+    let (cols2, levels2) = columns_of(t, &both);
+    let named = |c: &Columns| c.values().count();
+    let below_alone = columns_of(t, &below).0;
+    let better = is_header(t, &cols2)
+        && named(&cols2) > single.as_ref().map_or(0, |h| named(&h.cols))
+        && named(&cols2)
+            > if is_header(t, &below_alone) {
+                named(&below_alone)
+            } else {
+                0
+            };
+    if better {
+        Some(Header {
+            first_row: row,
+            row: row + 1,
+            template: t,
+            cols: cols2,
+            levels: levels2,
+        })
+    } else {
+        single
+    }
 }
 
 /// A weight written in a label: "产出指标(50分)" → 50.
@@ -728,41 +883,53 @@ fn weight_in_label(text: &str) -> Option<(Decimal, u32)> {
 pub fn read_sheet(sheet: &Sheet, templates: &[&Template]) -> SheetTables {
     let mut out = SheetTables::default();
     let keys = &Keys::of(sheet);
-    let headers: Vec<(usize, &Template, Columns)> = (0..sheet.cells.len())
-        .flat_map(|r| {
-            templates
-                .iter()
-                .filter_map(move |t| header_columns(t, keys, r).map(|cols| (r, *t, cols)))
-        })
-        .collect();
-    for (i, (r, t, cols)) in headers.iter().enumerate() {
+    let mut headers: Vec<Header> = Vec::new();
+    // Per template, the row its last header ended on: a two-row header's second row starts no
+    // header of its own.
+    let mut taken: Vec<Option<usize>> = vec![None; templates.len()];
+    for r in 0..sheet.cells.len() {
+        for (i, t) in templates.iter().enumerate() {
+            if taken[i].is_some_and(|end| r <= end) {
+                continue;
+            }
+            if let Some(h) = header_at(t, keys, r) {
+                taken[i] = Some(h.row);
+                headers.push(h);
+            }
+        }
+    }
+    let mut floor = 0;
+    for (i, h) in headers.iter().enumerate() {
         let end = headers
             .get(i + 1)
-            .map(|(n, _, _)| *n)
+            .map(|n| n.first_row)
             .unwrap_or(sheet.cells.len());
-        match t.kind.as_str() {
-            "indicators" => out.indicators.push(read_indicators(
-                sheet,
-                keys,
-                t,
-                *r,
-                end,
-                *cols,
-                &mut out.bad_cells,
-            )),
-            _ => out.funds.push(read_funds(
-                sheet,
-                keys,
-                t,
-                *r,
-                end,
-                *cols,
-                &mut out.bad_cells,
-            )),
+        match h.template.kind.as_str() {
+            "indicators" => {
+                out.indicators
+                    .push(read_indicators(sheet, keys, h, end, &mut out.bad_cells))
+            }
+            _ => out
+                .funds
+                .push(read_funds(sheet, keys, h, floor, end, &mut out.bad_cells)),
         }
+        floor = h.row + 1;
     }
     read_stated(sheet, keys, &mut out);
     out
+}
+
+/// `num_at`, and whether the cell holds words that give no number (reported as a bad cell).
+fn num_read(
+    sheet: &Sheet,
+    row: usize,
+    col: Option<u32>,
+    header: &str,
+    bad: &mut Vec<BadCell>,
+) -> (Option<Num>, bool) {
+    let before = bad.len();
+    let n = num_at(sheet, row, col, header, bad).map(|n| n.0);
+    (n, n.is_none() && bad.len() > before)
 }
 
 fn num_at(
@@ -793,6 +960,7 @@ fn num_in(
             col,
             text: v.text(),
             header: header.to_string(),
+            read_as: n.map(|(d, _, _)| d),
         });
     }
     n.map(|(value, decimals, percent)| {
@@ -811,12 +979,11 @@ fn num_in(
 fn read_indicators(
     sheet: &Sheet,
     keys: &Keys<'_>,
-    t: &Template,
-    header: usize,
+    h: &Header,
     end: usize,
-    columns: Columns,
     bad: &mut Vec<BadCell>,
 ) -> IndicatorTable {
+    let (t, header, columns) = (h.template, h.row, h.cols);
     let total_words = t.rows.get("total").map(Vec::as_slice).unwrap_or(&[]);
     let text_at = |r: usize, f: Field| {
         columns
@@ -848,9 +1015,14 @@ fn read_indicators(
         blank_run = 0;
         // No row here is a header: `end` is the next header row of any template, so a header
         // repeated on a new page starts a table of its own (`read_sheet`).
-        let weight =
-            num_at(sheet, r, columns.get(Field::Weight).copied(), "分值", bad).map(|n| n.0);
-        let score = num_at(sheet, r, columns.get(Field::Score).copied(), "得分", bad).map(|n| n.0);
+        let (weight, unread_weight) =
+            num_read(sheet, r, columns.get(Field::Weight).copied(), "分值", bad);
+        let (score, unread_score) =
+            num_read(sheet, r, columns.get(Field::Score).copied(), "得分", bad);
+        // The levels' own 分值 columns, where the sheet gives each level one.
+        let level_weight = |i: usize, bad: &mut Vec<BadCell>| {
+            h.levels[i].and_then(|c| num_at(sheet, r, Some(c), "分值", bad).map(|n| n.0))
+        };
         let first_label = texts
             .iter()
             .find(|k| !k.is_blank())
@@ -860,7 +1032,9 @@ fn read_indicators(
             .iter()
             .any(|w| first_label.starts_with(w.as_str()))
         {
-            table.total_weight = weight;
+            table.total_weight = weight
+                .or_else(|| level_weight(0, bad))
+                .or_else(|| level_weight(1, bad));
             table.total_score = score;
             break;
         }
@@ -875,16 +1049,21 @@ fn read_indicators(
                 l1 = Rc::from(a.as_ref());
             }
             l2 = none.clone();
-            if let Some((w, d)) = label_weight(&a) {
+            let stated = match h.levels[0] {
+                Some(_) => level_weight(0, bad),
+                None => label_weight(&a).map(|(w, d)| Num {
+                    value: w,
+                    decimals: d,
+                    row: r as u32,
+                    col: columns.get(Field::Level1).copied().unwrap_or(0),
+                }),
+            };
+            if let Some(weight) = stated {
                 table.label_weights.push(LabelWeight {
                     level: 1,
                     label: a.to_string(),
-                    weight: Num {
-                        value: w,
-                        decimals: d,
-                        row: r as u32,
-                        col: columns.get(Field::Level1).copied().unwrap_or(0),
-                    },
+                    parent: String::new(),
+                    weight,
                 });
             }
         }
@@ -892,16 +1071,21 @@ fn read_indicators(
             if *l2 != *b {
                 l2 = Rc::from(b.as_ref());
             }
-            if let Some((w, d)) = label_weight(&b) {
+            let stated = match h.levels[1] {
+                Some(_) => level_weight(1, bad),
+                None => label_weight(&b).map(|(w, d)| Num {
+                    value: w,
+                    decimals: d,
+                    row: r as u32,
+                    col: columns.get(Field::Level2).copied().unwrap_or(0),
+                }),
+            };
+            if let Some(weight) = stated {
                 table.label_weights.push(LabelWeight {
                     level: 2,
                     label: b.to_string(),
-                    weight: Num {
-                        value: w,
-                        decimals: d,
-                        row: r as u32,
-                        col: columns.get(Field::Level2).copied().unwrap_or(0),
-                    },
+                    parent: l1.to_string(),
+                    weight,
                 });
             }
         }
@@ -915,6 +1099,8 @@ fn read_indicators(
             level3: c.into_owned(),
             weight,
             score,
+            unread_weight,
+            unread_score,
             reason: columns
                 .get(Field::Reason)
                 .map(|_| text_at(r, Field::Reason).into_owned()),
@@ -953,28 +1139,30 @@ fn written(sheet: &Sheet, columns: &Columns, r: usize, field: Field) -> Option<W
 fn read_funds(
     sheet: &Sheet,
     keys: &Keys<'_>,
-    t: &Template,
-    header: usize,
+    h: &Header,
+    floor: usize,
     end: usize,
-    columns: Columns,
     bad: &mut Vec<BadCell>,
 ) -> FundTable {
+    let (t, header, columns) = (h.template, h.row, h.cols);
     let totals = t.rows.get("total").map(Vec::as_slice).unwrap_or(&[]);
     let parts = t.rows.get("parts").map(Vec::as_slice).unwrap_or(&[]);
     let first_value_col = columns.values().copied().min().unwrap_or(0) as usize;
     let mut table = FundTable {
         header_row: header as u32,
-        yuan: says_yuan(sheet, header),
+        yuan: says_yuan(sheet, header)
+            || stated_unit(sheet, h.first_row, header, floor) == Some(Amounts::Yuan),
         score_rule: t.score_rule.clone(),
         columns,
         rows: Vec::new(),
+        partitions: Vec::new(),
     };
+    let mut shape = Shape::default();
     let mut blank_run = 0;
     for r in header + 1..end {
         // The last label cell of the row names it.
-        let label = (0..first_value_col)
-            .rev()
-            .find(|&c| !keys.is_blank(r, c))
+        let label_col = (0..first_value_col).rev().find(|&c| !keys.is_blank(r, c));
+        let label = label_col
             .map(|c| keys.key(r, c).into_owned())
             .unwrap_or_default();
         if label.is_empty() {
@@ -1003,11 +1191,18 @@ fn read_funds(
                 .iter()
                 .filter_map(|f| columns_get(&table.columns, *f))
                 .any(|c| read_cell(sheet.get(r, c), Some(unit)).0.is_some());
+        let subtotal = !total && label.contains("小计");
         let part = !total
             && (parts.iter().any(|w| label.starts_with(w.as_str()))
                 || says_qizhong(sheet, r, first_value_col)
-                || listing);
+                || listing
+                || subtotal);
         if !total && !part {
+            if is_partition_heading(&label) {
+                // 按收入性质分 / 按支出性质分: a partition of the total of its own follows.
+                shape.heading();
+                continue;
+            }
             // The fund block ends where rows stop being fund sources.
             break;
         }
@@ -1057,6 +1252,18 @@ fn read_funds(
                 values.insert(field, n);
             }
         }
+        let indent = label_col.map_or(0, |c| {
+            let lead = match sheet.get(r, c) {
+                Value::Text(t) => t.chars().take_while(|ch| ch.is_whitespace()).count(),
+                _ => 0,
+            };
+            c * 100 + lead
+        });
+        let index = table.rows.len();
+        let kind = RowKind {
+            family: row_family(t, &label),
+            indent,
+        };
         table.rows.push(FundRow {
             row: r as u32,
             label,
@@ -1066,8 +1273,217 @@ fn read_funds(
             rate_fraction,
             unread,
         });
+        if total {
+            shape.total(index, &mut table.partitions);
+        } else if subtotal {
+            shape.subtotal(index, &mut table.partitions);
+        } else {
+            shape.part(t, index, &table.rows, kind, &mut table.partitions);
+        }
     }
     table
+}
+
+/// Whether a fund row's label heads a partition of the total ("按收入性质分：", "按支出性质分").
+fn is_partition_heading(label: &str) -> bool {
+    label.starts_with('按') && label.ends_with('分') && label.chars().count() <= 10
+}
+
+/// The kind of money a fund row's label names, by the template's `kind_*` row lists
+/// (`kind_income`: 财政拨款, 其他资金 …; `kind_spending`: 基本支出, 项目支出 …): parts of one
+/// partition are of one kind.
+fn row_family<'t>(t: &'t Template, label: &str) -> Option<&'t str> {
+    t.rows
+        .iter()
+        .filter(|(k, _)| k.starts_with("kind_"))
+        .filter_map(|(k, words)| {
+            words
+                .iter()
+                .filter(|w| label.starts_with(w.as_str()))
+                .map(|w| w.len())
+                .max()
+                .map(|len| (len, k.as_str()))
+        })
+        .max()
+        .map(|(_, k)| k)
+}
+
+/// Whether the template lists `label` as a part of `parent` (`children_基本支出` = 人员经费,
+/// 公用经费).
+fn is_child_of(t: &Template, parent: &str, label: &str) -> bool {
+    t.rows
+        .iter()
+        .filter_map(|(k, words)| k.strip_prefix("children_").map(|p| (p, words)))
+        .any(|(p, words)| {
+            parent.starts_with(p) && words.iter().any(|w| label.starts_with(w.as_str()))
+        })
+}
+
+/// What the structure of a fund block needs to know of a part row.
+#[derive(Clone, Copy)]
+struct RowKind<'t> {
+    family: Option<&'t str>,
+    /// The label's column × 100 + its leading spaces: a deeper row is a part of the one above.
+    indent: usize,
+}
+
+/// The fund block's partitions as its rows are read, one row at a time (linear): each
+/// 按…分 heading starts a partition of the total of its own; a part of another kind than the
+/// partition's (基本支出 after 财政拨款 and 其他资金) starts one too; a row indented under the
+/// part above it, or listed as its child (人员经费 under 基本支出), opens a nested partition of
+/// that part, which a sibling of the part (项目支出), a shallower row or a 小计 closes; a 小计 row
+/// sums the rows since the last subtotal or heading and stands for them in the partition.
+#[derive(Default)]
+struct Shape<'t> {
+    whole: Option<usize>,
+    top: Option<usize>,
+    top_family: Option<&'t str>,
+    /// The nested partition, its parent's indent and family, its first child's indent.
+    nested: Option<(usize, usize, Option<&'t str>, usize)>,
+    /// The last part of the top partition: its row, indent and family.
+    last_top: Option<(usize, RowKind<'t>)>,
+    /// Where the parts since the last subtotal start in the top partition.
+    run_start: usize,
+}
+
+impl<'t> Shape<'t> {
+    fn heading(&mut self) {
+        self.top = None;
+        self.top_family = None;
+        self.nested = None;
+        self.last_top = None;
+        self.run_start = 0;
+    }
+
+    fn total(&mut self, index: usize, partitions: &mut [Partition]) {
+        // A total below its parts (合计 at the bottom) is their whole.
+        if let Some(p) = self.top.and_then(|p| partitions.get_mut(p))
+            && p.whole.is_none()
+        {
+            p.whole = Some(index);
+        }
+        self.heading();
+        self.whole = Some(index);
+    }
+
+    fn subtotal(&mut self, index: usize, partitions: &mut Vec<Partition>) {
+        self.nested = None;
+        let top = self.top_partition(partitions);
+        let Some(p) = partitions.get_mut(top) else {
+            return;
+        };
+        let run = p.parts.split_off(self.run_start.min(p.parts.len()));
+        p.parts.push(index);
+        self.run_start = p.parts.len();
+        if !run.is_empty() {
+            partitions.push(Partition {
+                whole: Some(index),
+                parts: run,
+            });
+        }
+        self.last_top = None;
+    }
+
+    fn top_partition(&mut self, partitions: &mut Vec<Partition>) -> usize {
+        match self.top {
+            Some(p) => p,
+            None => {
+                partitions.push(Partition {
+                    whole: self.whole,
+                    parts: Vec::new(),
+                });
+                self.run_start = 0;
+                let p = partitions.len() - 1;
+                self.top = Some(p);
+                p
+            }
+        }
+    }
+
+    fn part(
+        &mut self,
+        t: &Template,
+        index: usize,
+        rows: &[FundRow],
+        kind: RowKind<'t>,
+        partitions: &mut Vec<Partition>,
+    ) {
+        let label = rows.get(index).map_or("", |r| r.label.as_str());
+        if let Some((_, parent_indent, parent_family, child_indent)) = self.nested {
+            let parent = self
+                .last_top
+                .and_then(|(i, _)| rows.get(i))
+                .map_or("", |r| r.label.as_str());
+            let sibling = kind.family.is_some()
+                && kind.family == parent_family
+                && !is_child_of(t, parent, label);
+            // Where the children are indented, a row back at the parent's indent is its sibling.
+            let shallower = kind.indent < parent_indent
+                || (child_indent > parent_indent && kind.indent <= parent_indent);
+            if sibling || shallower {
+                self.nested = None;
+            }
+        }
+        if let Some((n, ..)) = self.nested {
+            if let Some(p) = partitions.get_mut(n) {
+                p.parts.push(index);
+            }
+            return;
+        }
+        if let Some((i, above)) = self.last_top {
+            let parent = rows.get(i).map_or("", |r| r.label.as_str());
+            let opens = is_child_of(t, parent, label) || kind.indent > above.indent;
+            if opens {
+                partitions.push(Partition {
+                    whole: Some(i),
+                    parts: vec![index],
+                });
+                self.nested = Some((
+                    partitions.len() - 1,
+                    above.indent,
+                    above.family,
+                    kind.indent,
+                ));
+                return;
+            }
+        }
+        // A part of another kind than the partition's starts a partition of its own.
+        if kind.family.is_some() && self.top_family.is_some() && kind.family != self.top_family {
+            self.top = None;
+            self.top_family = None;
+            self.last_top = None;
+        }
+        let top = self.top_partition(partitions);
+        if let Some(p) = partitions.get_mut(top) {
+            p.parts.push(index);
+        }
+        self.top_family = self.top_family.or(kind.family);
+        self.last_top = Some((index, kind));
+    }
+}
+
+/// The unit a line above a table (back to `floor`, at most four rows) or in its header states
+/// for its amounts: "单位：元", "金额单位：元", "单位：万元". The nearest one counts.
+fn stated_unit(sheet: &Sheet, first: usize, header: usize, floor: usize) -> Option<Amounts> {
+    let top = first.saturating_sub(4).max(floor);
+    (top..=header).rev().find_map(|r| {
+        sheet.cells.get(r)?.iter().find_map(|v| match v {
+            Value::Text(t) if t.contains("单位") => {
+                let mut n = normalize(t).text;
+                n.retain(|c| !c.is_whitespace());
+                let at = n.find("单位:")?;
+                let rest = n.get(at + "单位:".len()..)?;
+                if rest.starts_with("万元") {
+                    Some(Amounts::Wan)
+                } else if rest.starts_with('元') {
+                    Some(Amounts::Yuan)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        })
+    })
 }
 
 /// A cell's text without surrounding whitespace.
@@ -1135,6 +1551,10 @@ fn read_stated(sheet: &Sheet, keys: &Keys<'_>, out: &mut SheetTables) {
         "等级",
         "评价等级",
         "自评等级",
+        "绩效评价等级",
+        "综合评价等级",
+        "评价结论",
+        "绩效等级",
         "评价结果",
         "等次",
         "自评结果",
@@ -1167,14 +1587,18 @@ fn read_stated(sheet: &Sheet, keys: &Keys<'_>, out: &mut SheetTables) {
                     col: n as u32,
                 });
             }
-            if out.grade.is_some() || !GRADE.contains(&key) {
+            if !GRADE.contains(&key) {
                 continue;
             }
             let word_next = next.map(|n| (n, keys.key(r, n)));
             if let Some((n, word)) =
                 word_next.filter(|(_, w)| !w.is_empty() && w.chars().count() <= 4)
             {
-                out.grade = Some((word.into_owned(), r as u32, n as u32));
+                let grade = (word.into_owned(), r as u32, n as u32);
+                if out.grade.is_none() {
+                    out.grade = Some(grade.clone());
+                }
+                out.grades.push(grade);
             }
         }
     }
@@ -1361,7 +1785,9 @@ mod tests {
         assert_eq!(t("90分").0.map(|n| n.0), Some(Decimal::from(90)));
         assert!(t("90分").1);
         assert!(t("９０").1);
-        assert_eq!(t("八十"), (None, true));
+        assert_eq!(t("八十").0.map(|n| n.0), Some(Decimal::from(80)));
+        assert_eq!(t("七分").0.map(|n| n.0), Some(Decimal::from(7)));
+        assert_eq!(t("良好"), (None, true));
         assert_eq!(t("—"), (None, false));
         assert_eq!(t("/"), (None, false));
         assert!(t("3359.62万").1);

@@ -29,8 +29,8 @@ rule!(
     Error,
     "资金表“其中”各行之和不等于年度资金总额",
     "fund rows under 其中 do not add up to the total row",
-    "## SP0205 sheet-fund-parts（资金来源之和不符）\n\n检查什么：项目资金表中，年度资金总额行的每一列（年初预算数、全年预算数、全年执行数）应等于\n其下当年财政拨款、上年结转资金、其他资金等各行之和。\n\n为什么：资金来源各项应当加回总额，否则至少有一个数抄错。\n\n示例：年度资金总额·全年预算数(0.00) ≠ 当年财政拨款+上年结转资金+其他资金(89.97)，差额 -89.97（万元）。\n",
-    "## SP0205 sheet-fund-parts\n\nWhat: in a fund table, each column of the total row (initial, full-year budget, actual) must equal the sum of the source rows below it (当年财政拨款, 上年结转资金, 其他资金 …).\n\nWhy: the sources must add back to the total.\n\nExample: total 0.00 vs sources 89.97 → error, difference −89.97 (万元).\n"
+    "## SP0205 sheet-fund-parts（资金来源之和不符）\n\n检查什么：项目资金表中，年度资金总额行的每一列（年初预算数、全年预算数、全年执行数）应等于\n其下当年财政拨款、上年结转资金、其他资金等各行之和。总额拆分几次的（部门整体：按收入性质分——财政拨款、\n其他资金；按支出性质分——基本支出、项目支出），每次拆分各自与总额核对；没有“按…分”标题时，换了一种\n资金（收入 → 支出）即为新的一次拆分。嵌套的“其中”行（缩进更深，或模板列明的组成部分，如基本支出的\n人员经费、公用经费，公务用车购置及运行维护费的购置费、运行维护费）只与其上一行核对；“小计”行与其上方\n各行核对，并代替它们与总额核对——一个数只在它所属的那一层核对一次。金额单位按表头“(元)”或表上方的\n“单位：元”“金额单位：元”“单位：万元”。\n\n为什么：资金来源各项应当加回总额，否则至少有一个数抄错。\n\n示例：年度资金总额·全年预算数(0.00) ≠ 当年财政拨款+上年结转资金+其他资金(89.97)，差额 -89.97（万元）。\n",
+    "## SP0205 sheet-fund-parts\n\nWhat: in a fund table, each column of the total row (initial, full-year budget, actual) must equal the sum of the source rows below it (当年财政拨款, 上年结转资金, 其他资金 …). A total split more than once (a department's 按收入性质分: 财政拨款, 其他资金; 按支出性质分: 基本支出, 项目支出) is compared with each split on its own; without 按…分 headings, a part of another kind (income → spending) starts a new split. Nested 其中 rows (indented deeper, or listed in the template as a row's parts: 人员经费 and 公用经费 of 基本支出, 购置费 and 运行维护费 of 公务用车购置及运行维护费) are compared with their own parent only; a 小计 row with the rows above it, and it stands for them in the total: each figure is checked once, at its own level. Amounts are in the unit the header's (元) or a line above the table (单位：元, 金额单位：元, 单位：万元) states.\n\nWhy: the sources must add back to the total.\n\nExample: total 0.00 vs sources 89.97 → error, difference −89.97 (万元).\n"
 );
 
 rule!(
@@ -40,8 +40,8 @@ rule!(
     Warning,
     "预算执行得分与执行率不符",
     "the budget-execution score does not follow from the rate",
-    "## SP0211 sheet-execution-score（预算执行得分与执行率不符）\n\n检查什么：模板写明 score_rule = \"rate_times_weight\" 时，项目资金表年度资金总额行的得分应为\n执行率 × 分值，最高为分值。\n\n为什么：预算执行指标按执行率计分；得分与执行率对不上，说明其中之一有误。各地计分口径不同的，\n可在模板中去掉 score_rule。\n\n示例：分值 10、执行率 97.50%，得分应为 9.75；写成 10 → 警告。\n",
-    "## SP0211 sheet-execution-score\n\nWhat: when the template says score_rule = \"rate_times_weight\", the fund table's total row must score rate × weight, at most the weight.\n\nWhy: the budget-execution indicator is scored by the rate; a score that does not follow from it means one of them is wrong. Provinces that score otherwise drop score_rule from the template.\n\nExample: weight 10, rate 97.50% → score 9.75; 10 written → warning.\n"
+    "## SP0211 sheet-execution-score（预算执行得分与执行率不符）\n\n检查什么：模板写明 score_rule = \"rate_times_weight\" 时，项目资金表年度资金总额行的得分应为\n执行率 × 分值，最高为分值。舍入规则：得分可按四舍五入保留到本表得分所用的最细精度（表中各项得分、\n总分、预算执行得分写出的最多小数位数；得分本身小数更多时按它自己的位数），执行率按其写出的位数\n取区间：分值 10、执行率 93.34%（9.334），表中得分写到一位小数时 9.3 不报，9.5 报。\n\n为什么：预算执行指标按执行率计分；得分与执行率对不上，说明其中之一有误。各地计分口径不同的，\n可在模板中去掉 score_rule。\n\n示例：分值 10、执行率 97.50%，得分应为 9.75；写成 10 → 警告。\n",
+    "## SP0211 sheet-execution-score\n\nWhat: when the template says score_rule = \"rate_times_weight\", the fund table's total row must score rate × weight, at most the weight. Rounding: the score may be rounded half up to the finest precision the sheet writes its scores in (the most decimals among its indicator scores, totals and execution scores; the score's own decimals when finer), the rate being an interval at its written decimals: weight 10, rate 93.34% (9.334) in a sheet scoring to one decimal → 9.3 passes, 9.5 is reported.\n\nWhy: the budget-execution indicator is scored by the rate; a score that does not follow from it means one of them is wrong. Provinces that score otherwise drop score_rule from the template.\n\nExample: weight 10, rate 97.50% → score 9.75; 10 written → warning.\n"
 );
 
 /// An amount of the table as a quantity read to two decimals at least, called 万元 whatever the
@@ -51,7 +51,15 @@ fn money(n: &Num) -> Quantity {
 }
 
 /// Judges one fund table: each row's rate, then its total row's score and parts.
-pub(super) fn check(cells: &Cells, t: &FundTable, tol: &Tolerance, out: &mut Vec<Finding>) {
+/// `score_places` is the finest precision of the sheet's scores (decimals), to which a
+/// budget-execution score may be rounded.
+pub(super) fn check(
+    cells: &Cells,
+    t: &FundTable,
+    tol: &Tolerance,
+    score_places: u32,
+    out: &mut Vec<Finding>,
+) {
     // Rates are read as percentages (a fraction 0.98 is scaled to 98 by the reader).
     let rate_tol = tol.in_unit(Unit::Percent);
     for r in &t.rows {
@@ -61,9 +69,9 @@ pub(super) fn check(cells: &Cells, t: &FundTable, tol: &Tolerance, out: &mut Vec
         return;
     };
     if t.score_rule.as_deref() == Some("rate_times_weight") {
-        execution_score(cells, total, tol.in_unit(Unit::Points), out);
+        execution_score(cells, total, tol.in_unit(Unit::Points), score_places, out);
     }
-    parts_sum(cells, t, total, tol, out);
+    parts_sum(cells, t, tol, out);
 }
 
 /// SP0204 or SP0103 on one row: its rate against its actual ÷ full-year budget.
@@ -195,20 +203,36 @@ fn rate_rounding(
     cells.label(f, rate.row, rate.col, "执行率".into(), "rate".into())
 }
 
-/// SP0205: each amount of the total row (年初预算数, 全年预算数, 全年执行数) against the sum of
-/// the 其中 rows below it.
-fn parts_sum(
+/// SP0205: each sum the block states (`FundTable::partitions`: the total over each of its
+/// partitions, a part over its 其中 rows, a 小计 over its rows), column by column (年初预算数,
+/// 全年预算数, 全年执行数). A whole is compared with its own parts only: a total split twice is
+/// compared with each split alone, and with a subtotal, never with the subtotal's rows.
+fn parts_sum(cells: &Cells, t: &FundTable, tol: &Tolerance, out: &mut Vec<Finding>) {
+    let money_tol = tol.in_unit(if t.yuan { Unit::Yuan } else { Unit::Wan });
+    for partition in &t.partitions {
+        let Some(whole) = partition.whole.and_then(|w| t.rows.get(w)) else {
+            continue;
+        };
+        let parts: Vec<&FundRow> = partition
+            .parts
+            .iter()
+            .filter_map(|&i| t.rows.get(i))
+            .collect();
+        if !parts.is_empty() {
+            whole_sum(cells, t, whole, &parts, money_tol, out);
+        }
+    }
+}
+
+/// SP0205 on one whole and its parts.
+fn whole_sum(
     cells: &Cells,
     t: &FundTable,
     total: &FundRow,
-    tol: &Tolerance,
+    parts: &[&FundRow],
+    money_tol: Decimal,
     out: &mut Vec<Finding>,
 ) {
-    let money_tol = tol.in_unit(if t.yuan { Unit::Yuan } else { Unit::Wan });
-    let parts: Vec<_> = t.rows.iter().filter(|r| r.part).collect();
-    if parts.is_empty() {
-        return;
-    }
     for field in [Field::Initial, Field::FullYear, Field::Actual] {
         let Some(tn) = total.values.get(field) else {
             continue;
@@ -309,7 +333,13 @@ fn parts_mismatch(
 }
 
 /// SP0211: 得分 = min(执行率, 100%) × 分值 on the fund table's total row.
-fn execution_score(cells: &Cells, total: &FundRow, score_tol: Decimal, out: &mut Vec<Finding>) {
+fn execution_score(
+    cells: &Cells,
+    total: &FundRow,
+    score_tol: Decimal,
+    score_places: u32,
+    out: &mut Vec<Finding>,
+) {
     let (Some(rate), Some(weight), Some(score)) = (
         total.values.get(Field::Rate),
         total.values.get(Field::Weight),
@@ -323,8 +353,9 @@ fn execution_score(cells: &Cells, total: &FundRow, score_tol: Decimal, out: &mut
         lo: cap(rate_iv.lo),
         hi: cap(rate_iv.hi),
     };
-    // The score is read to two decimals, as finance systems print it.
-    let stated = Quantity::new(score.value, score.decimals.max(2), Unit::Points)
+    // The score may be rounded (half up) to the finest precision the sheet writes its scores
+    // in, and is read to its own decimals when they are finer.
+    let stated = Quantity::new(score.value, score.decimals.max(score_places), Unit::Points)
         .interval()
         .widen(score_tol);
     if expected.intersects(stated) {

@@ -8,11 +8,12 @@
 use super::{Cells, fmt, sum_and_places};
 use crate::diagnostic::{Finding, Rule, Severity, Text, cell_name};
 use crate::extract::sheet::{ExecutionLine, Groups, groups, points};
-use crate::extract::table::{Field, IndicatorRow, IndicatorTable, Num};
+use crate::extract::table::{Field, IndicatorRow, IndicatorTable, Num, is_placeholder};
 use crate::extract::target;
 use crate::quantity::{Interval, Quantity, Unit};
 use crate::settings::Tolerance;
 use rust_decimal::Decimal;
+use std::collections::HashMap;
 
 rule!(
     OVER_WEIGHT,
@@ -31,8 +32,8 @@ rule!(
     Error,
     "评分表各项分值之和不等于总分值（或标签中的分值）",
     "weights do not add up to the total (or to a label's weight)",
-    "## SP0202 sheet-weight-sum（分值合计不符）\n\n检查什么：各三级指标分值（加上预算执行的分值）之和应等于总分行的分值，没有总分行时应等于 100；\n标签中写明分值的一级、二级指标（如“产出指标(50分)”）其下各项分值之和应等于该分值。\n\n为什么：分值体系不完整或加错，得分就无从比较。\n\n示例：产出指标(50分) 下四项分值 10+10+10+10=40 → 错误。\n",
-    "## SP0202 sheet-weight-sum\n\nWhat: the weights of the indicators (plus the budget-execution weight) must add up to the total row's weight, or to 100 when there is none; a label that states its weight (\"产出指标(50分)\") must equal the sum of the weights below it.\n\nWhy: an incomplete or mis-added weighting makes the scores meaningless.\n\nExample: 产出指标(50分) over weights 10+10+10+10 = 40 → error.\n"
+    "## SP0202 sheet-weight-sum（分值合计不符）\n\n检查什么：各三级指标分值（加上预算执行的分值）之和应等于总分行的分值，没有总分行时应等于 100；\n标签中写明分值的一级、二级指标（如“产出指标(50分)”）其下各项分值之和应等于该分值。\n评分表每级各有分值列的（一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | … | 得分），每行的分值是最细一级的\n（三级）分值；各级分值逐级核对：二级分值之和等于一级分值，三级分值之和等于二级分值，一级分值之和（加预算执行）\n等于总分值——每个分值只与它的上一级核对一次。\n\n为什么：分值体系不完整或加错，得分就无从比较。\n\n示例：产出指标(50分) 下四项分值 10+10+10+10=40 → 错误。\n",
+    "## SP0202 sheet-weight-sum\n\nWhat: the weights of the indicators (plus the budget-execution weight) must add up to the total row's weight, or to 100 when there is none; a label that states its weight (\"产出指标(50分)\") must equal the sum of the weights below it. In a score sheet giving each level a 分值 column (一级指标 | 分值 | 二级指标 | 分值 | 三级指标 | 分值 | … | 得分) a row's weight is its most specific level's, and each level adds up to its parent: second-level weights to their first level's, third-level ones to their second level's, first-level ones (plus budget execution) to the total — each weight is checked once, against its parent.\n\nWhy: an incomplete or mis-added weighting makes the scores meaningless.\n\nExample: 产出指标(50分) over weights 10+10+10+10 = 40 → error.\n"
 );
 rule!(
     SCORE_SUM,
@@ -51,8 +52,8 @@ rule!(
     Warning,
     "得分低于分值但没有写偏差原因",
     "a score below its weight has no stated reason",
-    "## SP0207 sheet-missing-reason（扣分未说明原因）\n\n检查什么：得分低于分值的指标，偏差原因分析（扣分原因）一栏不能为空。\n\n为什么：财政部门要求对未完成的指标说明原因和改进措施。\n\n示例：分值 10、得分 8、偏差原因为空 → 警告。\n",
-    "## SP0207 sheet-missing-reason\n\nWhat: an indicator scored below its weight must have its deviation reason (扣分原因) filled in.\n\nWhy: finance bureaus require a reason and remedy for every shortfall.\n\nExample: weight 10, score 8, empty reason → warning.\n"
+    "## SP0207 sheet-missing-reason（扣分未说明原因）\n\n检查什么：得分低于分值的指标，偏差原因分析（扣分原因）一栏不能为空，也不能只写占位符（“—”“-”“/”“无”“无偏差”）。\n原因栏的表头可写作偏差原因分析及改进措施、未完成原因分析、评分依据及扣分原因、扣分原因等（schemas/templates/indicators.toml）。\n\n为什么：财政部门要求对未完成的指标说明原因和改进措施。\n\n示例：分值 10、得分 8、偏差原因为空 → 警告。\n",
+    "## SP0207 sheet-missing-reason\n\nWhat: an indicator scored below its weight must have its deviation reason (扣分原因) filled in, and with more than a placeholder (\"—\", \"-\", \"/\", \"无\", \"无偏差\"). The reason column may be headed 偏差原因分析及改进措施, 未完成原因分析, 评分依据及扣分原因, 扣分原因 … (schemas/templates/indicators.toml).\n\nWhy: finance bureaus require a reason and remedy for every shortfall.\n\nExample: weight 10, score 8, empty reason → warning.\n"
 );
 
 rule!(
@@ -104,13 +105,16 @@ fn row_score(
         .can_be_at_most(points(&w).interval().widen(score_tol))
     {
         out.push(over_weight(cells, r, &s, &w));
-    } else if t.has_reason
-        && s.value < w.value
-        && r.reason.as_deref().is_some_and(|x| x.trim().is_empty())
-    {
+    } else if t.has_reason && s.value < w.value && r.reason.as_deref().is_some_and(no_reason) {
         let col = t.columns.get(Field::Reason).copied().unwrap_or(s.col);
         out.push(missing_reason(cells, r, &s, &w, col));
     }
+}
+
+/// Whether a reason cell gives no reason: empty, or a placeholder ("—", "-", "/", "无", "无偏差").
+fn no_reason(text: &str) -> bool {
+    let t = text.trim();
+    is_placeholder(t) || matches!(t, "无偏差" | "无原因" | "暂无" | "…" | "……")
 }
 
 /// SP0212: the row scores its full weight although its achieved value misses its target.
@@ -170,12 +174,13 @@ fn full_marks_missed(cells: &Cells, r: &IndicatorRow, out: &mut Vec<Finding>) {
 
 /// SP0201: the row's score `s` is above its weight `w`.
 fn over_weight(cells: &Cells, r: &IndicatorRow, s: &Num, w: &Num) -> Finding {
+    let (note_zh, note_en) = cells.words_note(&[s, w]);
     let f = Finding::new(
         &OVER_WEIGHT,
         cells.source.clone(),
         Text::new(
             format!(
-                "“{}”得分 {}（{}）超过分值 {}（{}）",
+                "“{}”得分 {}（{}）超过分值 {}（{}）{note_zh}",
                 r.name(),
                 s.value,
                 cells.at(s),
@@ -183,7 +188,7 @@ fn over_weight(cells: &Cells, r: &IndicatorRow, s: &Num, w: &Num) -> Finding {
                 cells.at(w)
             ),
             format!(
-                "\"{}\" scores {} ({}) above its weight {} ({})",
+                "\"{}\" scores {} ({}) above its weight {} ({}){note_en}",
                 r.name(),
                 s.value,
                 cells.at(s),
@@ -241,7 +246,10 @@ fn missing_reason(cells: &Cells, r: &IndicatorRow, s: &Num, w: &Num, col: u32) -
 /// SP0203 and SP0202 on each subtotal row: its score and weight over those of its rows.
 fn subtotal_sums(cells: &Cells, rows: &Groups, score_tol: Decimal, out: &mut Vec<Finding>) {
     for (parent, kids) in &rows.subtotals {
-        if let Some(s) = parent.score {
+        if let Some(s) = parent
+            .score
+            .filter(|_| !kids.iter().any(|k| k.unread_score))
+        {
             let nums: Vec<&Num> = kids.iter().filter_map(|k| k.score.as_ref()).collect();
             sum_mismatch(
                 cells,
@@ -255,7 +263,10 @@ fn subtotal_sums(cells: &Cells, rows: &Groups, score_tol: Decimal, out: &mut Vec
                 out,
             );
         }
-        if let Some(w) = parent.weight {
+        if let Some(w) = parent
+            .weight
+            .filter(|_| !kids.iter().any(|k| k.unread_weight))
+        {
             let nums: Vec<&Num> = kids.iter().filter_map(|k| k.weight.as_ref()).collect();
             sum_mismatch(
                 cells,
@@ -272,7 +283,10 @@ fn subtotal_sums(cells: &Cells, rows: &Groups, score_tol: Decimal, out: &mut Vec
     }
 }
 
-/// SP0202 on label weights: "产出指标(50分)" over the weights of its rows.
+/// SP0202 on the levels' own weights, written in a label ("产出指标(50分)") or in a level's
+/// 分值 column: each over the weights of its children, the second-level weights of its group
+/// where they cover its rows, else its rows. Rows and weights are grouped by label once (maps),
+/// so the cost is linear in the rows.
 fn label_weight_sums(
     cells: &Cells,
     t: &IndicatorTable,
@@ -280,19 +294,54 @@ fn label_weight_sums(
     score_tol: Decimal,
     out: &mut Vec<Finding>,
 ) {
+    if t.label_weights.is_empty() {
+        return;
+    }
+    // Per first level, and per (first, second) level: the rows' weights and whether one is
+    // unread; whether a row has no stated second-level weight.
+    #[derive(Default)]
+    struct Under<'a> {
+        weights: Vec<&'a Num>,
+        unread: bool,
+        uncovered: bool,
+    }
+    let mut seconds: HashMap<(&str, &str), &Num> = HashMap::new();
+    let mut seconds_of: HashMap<&str, Vec<&Num>> = HashMap::new();
+    for l in t.label_weights.iter().filter(|l| l.level == 2) {
+        if seconds.insert((&l.parent, &l.label), &l.weight).is_none() {
+            seconds_of.entry(&l.parent).or_default().push(&l.weight);
+        }
+    }
+    let mut by_first: HashMap<&str, Under> = HashMap::new();
+    let mut by_second: HashMap<(&str, &str), Under> = HashMap::new();
+    for r in &rows.leaves {
+        let key2 = (&*r.level1, &*r.level2);
+        for u in [
+            by_first.entry(&r.level1).or_default(),
+            by_second.entry(key2).or_default(),
+        ] {
+            u.weights.extend(r.weight.as_ref());
+            u.unread |= r.unread_weight;
+        }
+        if !seconds.contains_key(&key2) {
+            by_first.entry(&r.level1).or_default().uncovered = true;
+        }
+    }
     for lw in &t.label_weights {
-        let nums: Vec<&Num> = rows
-            .leaves
-            .iter()
-            .filter(|r| {
-                if lw.level == 1 {
-                    *r.level1 == *lw.label
-                } else {
-                    *r.level2 == *lw.label
-                }
-            })
-            .filter_map(|r| r.weight.as_ref())
-            .collect();
+        let under = if lw.level == 1 {
+            by_first.get(lw.label.as_str())
+        } else {
+            by_second.get(&(lw.parent.as_str(), lw.label.as_str()))
+        };
+        let Some(under) = under else {
+            continue;
+        };
+        let children = seconds_of.get(lw.label.as_str()).filter(|_| lw.level == 1);
+        let nums: &[&Num] = match children {
+            Some(c) if !under.uncovered => c,
+            _ if under.unread => continue,
+            _ => &under.weights,
+        };
         if !nums.is_empty() {
             sum_mismatch(
                 cells,
@@ -301,12 +350,38 @@ fn label_weight_sums(
                 "weight",
                 &lw.label,
                 &lw.weight,
-                &nums,
+                nums,
                 score_tol,
                 out,
             );
         }
     }
+}
+
+/// The weights the table's total is the sum of: the first levels' own, when every row is under
+/// a first level that states one (each level is compared with its children, and the total with
+/// the levels below it only once), else the rows'. `None` when a weight needed cannot be read.
+fn top_weights<'a>(t: &'a IndicatorTable, rows: &Groups<'a>) -> Option<Vec<&'a Num>> {
+    let mut firsts: HashMap<&str, &Num> = HashMap::new();
+    let mut order = Vec::new();
+    for l in t.label_weights.iter().filter(|l| l.level == 1) {
+        if firsts.insert(&l.label, &l.weight).is_none() {
+            order.push(&l.weight);
+        }
+    }
+    let covered = !firsts.is_empty() && rows.leaves.iter().all(|r| firsts.contains_key(&*r.level1));
+    if covered {
+        return Some(order);
+    }
+    if rows.leaves.iter().any(|r| r.unread_weight) {
+        return None;
+    }
+    Some(
+        rows.leaves
+            .iter()
+            .filter_map(|r| r.weight.as_ref())
+            .collect(),
+    )
 }
 
 /// SP0202 and SP0203 on the whole table: the leaves plus the budget-execution line against the
@@ -320,15 +395,13 @@ fn table_sums(
     score_tol: Decimal,
     out: &mut Vec<Finding>,
 ) {
-    let mut weights: Vec<&Num> = rows
-        .leaves
-        .iter()
-        .filter_map(|r| r.weight.as_ref())
-        .collect();
+    let mut weights: Vec<&Num> = top_weights(t, rows).unwrap_or_default();
+    let unread_scores = rows.leaves.iter().any(|r| r.unread_score);
     let mut scores: Vec<&Num> = rows
         .leaves
         .iter()
         .filter_map(|r| r.score.as_ref())
+        .filter(|_| !unread_scores)
         .collect();
     weights.extend(execution.weights.iter().copied());
     scores.extend(execution.scores.iter().copied());
@@ -369,7 +442,7 @@ fn table_sums(
     if let Some(total) = t
         .total_score
         .or(stated_total.copied())
-        .filter(|_| scores.len() >= 2)
+        .filter(|_| scores.len() >= 2 && !unread_scores)
     {
         sum_mismatch(
             cells, &SCORE_SUM, "得分", "score", "总分", &total, &scores, score_tol, out,
@@ -402,12 +475,15 @@ fn sum_mismatch(
         return;
     }
     let (sum, places) = sum_and_places(parts, total, 0);
+    let mut all: Vec<&Num> = parts.to_vec();
+    all.push(total);
+    let (note_zh, note_en) = cells.words_note(&all);
     let f = Finding::new(
         rule,
         cells.source.clone(),
         Text::new(
             format!(
-                "{name}·{what_zh}({}) ≠ 其下 {} 项{what_zh}之和({})，差额 {}（{}）",
+                "{name}·{what_zh}({}) ≠ 其下 {} 项{what_zh}之和({})，差额 {}（{}）{note_zh}",
                 fmt(total.value, places),
                 parts.len(),
                 fmt(sum, places),
@@ -415,7 +491,7 @@ fn sum_mismatch(
                 cells.at(total)
             ),
             format!(
-                "{name} {what_en} ({}) ≠ the sum of its {} parts ({}), difference {} ({})",
+                "{name} {what_en} ({}) ≠ the sum of its {} parts ({}), difference {} ({}){note_en}",
                 fmt(total.value, places),
                 parts.len(),
                 fmt(sum, places),

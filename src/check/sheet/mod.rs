@@ -10,7 +10,7 @@
 
 use crate::diagnostic::{Finding, Place, Rule, Severity, Source, Text, cell_name};
 use crate::extract::sheet::{execution_line, total_score};
-use crate::extract::table::{BadCell, Num, SheetTables};
+use crate::extract::table::{BadCell, Field, Num, SheetTables};
 use crate::quantity::format_fixed;
 use crate::settings::Settings;
 use crate::source::sheet::Sheet;
@@ -43,8 +43,8 @@ rule!(
     Error,
     "表中等级与总分所在档次不符",
     "the grade in a sheet does not match the band of its total score",
-    "## SP0206 sheet-grade-band（表中等级与分数不符）\n\n检查什么：表中写的评价等级与总分所在档次一致（档次见 schemas/grades.toml）。\n\n为什么：等级由分数决定。\n\n示例：总分 78，等级“良” → 应为“中”，错误。\n",
-    "## SP0206 sheet-grade-band\n\nWhat: a grade written in the sheet must match the band of its total score (schemas/grades.toml).\n\nWhy: the grade follows from the score.\n\nExample: total 78 graded 良 → should be 中, error.\n"
+    "## SP0206 sheet-grade-band（表中等级与分数不符）\n\n检查什么：表中写的评价等级与总分所在档次一致（档次见 schemas/grades.toml）。等级单元格的标签可写作等级、\n自评等级、评价等级、绩效评价等级、综合评价等级、评价结论等；一张工作表有几张评分表时，每个等级与它上方那张表\n自己的总分核对。\n\n为什么：等级由分数决定。\n\n示例：总分 78，等级“良” → 应为“中”，错误。\n",
+    "## SP0206 sheet-grade-band\n\nWhat: a grade written in the sheet must match the band of its total score (schemas/grades.toml). The grade's label may be 等级, 自评等级, 评价等级, 绩效评价等级, 综合评价等级, 评价结论 …; where a sheet holds several score tables, each grade is checked against the total of the table above it.\n\nWhy: the grade follows from the score.\n\nExample: total 78 graded 良 → should be 中, error.\n"
 );
 rule!(
     TEXT_IN_NUMBER,
@@ -53,8 +53,9 @@ rule!(
     Error,
     "数值单元格中是文字",
     "a numeric cell holds text",
-    "## SP0208 sheet-text-in-number（数值单元格里是文字）\n\n检查什么：分值、得分、预算数、执行数、执行率等数值列中写了文字，如“八十”“90分”“９０”。\n能读出数字的（“90分”）仍参与其余核对，读不出的跳过。\n\n为什么：这样的单元格无法参与公式计算，汇总时会被当作 0。\n\n示例：得分列写“八十” → 错误，标出该单元格。\n",
-    "## SP0208 sheet-text-in-number\n\nWhat: a numeric column (weight, score, budget, actual, rate) holds words: \"八十\", \"90分\", full-width \"９０\". Where a number can be read (\"90分\") it is still used in the other checks.\n\nWhy: such cells do not take part in formulas and sum as 0.\n\nExample: a score cell reading 八十 → error on that cell.\n"
+    "## SP0208 sheet-text-in-number（数值单元格里是文字）\n\n检查什么：分值、得分、预算数、执行数、执行率等数值列中写了文字，如“八十”“90分”“９０”。\n能读出数字的（“90分”，以及“十七”“七分”这样的中文数字）按该数字参与其余核对，相关提示会写明
+“按 17 计”；读不出数字的（“良好”），含它的合计不予核对，不会因缺了它再报一个合计错误。\n\n为什么：这样的单元格无法参与公式计算，汇总时会被当作 0。\n\n示例：得分列写“八十” → 错误，标出该单元格。\n",
+    "## SP0208 sheet-text-in-number\n\nWhat: a numeric column (weight, score, budget, actual, rate) holds words: \"八十\", \"90分\", full-width \"９０\". Where a number can be read (\"90分\", and Chinese numerals such as \"十七\" or \"七分\") the other checks use it and say so (\"read as 17\"); where none can (\"良好\"), sums including the cell are not checked, rather than reported again without it.\n\nWhy: such cells do not take part in formulas and sum as 0.\n\nExample: a score cell reading 八十 → error on that cell.\n"
 );
 rule!(
     UNRECOGNISED,
@@ -96,6 +97,8 @@ pub static RULES: &[&Rule] = &[
 struct Cells<'a> {
     source: &'a Arc<Source>,
     sheet: &'a str,
+    /// Numeric cells holding words, some read as the number they name ("十七" → 17).
+    words: &'a [BadCell],
 }
 
 impl Cells<'_> {
@@ -113,6 +116,35 @@ impl Cells<'_> {
 
     fn at(&self, n: &Num) -> String {
         format!("{}!{}", self.sheet, cell_name(n.row, n.col))
+    }
+
+    /// What a message says of the figures among `nums` that were read from words: "（其中
+    /// 评分表!H8“七分”按 7 计）", or nothing.
+    fn words_note(&self, nums: &[&Num]) -> (String, String) {
+        let read: Vec<(&Num, &BadCell)> = nums
+            .iter()
+            .filter_map(|n| {
+                self.words
+                    .iter()
+                    .find(|b| b.row == n.row && b.col == n.col && b.read_as.is_some())
+                    .map(|b| (*n, b))
+            })
+            .collect();
+        if read.is_empty() {
+            return (String::new(), String::new());
+        }
+        let zh: Vec<String> = read
+            .iter()
+            .map(|(n, b)| format!("{}“{}”按 {} 计", self.at(n), b.text, n.value))
+            .collect();
+        let en: Vec<String> = read
+            .iter()
+            .map(|(n, b)| format!("{} \"{}\" read as {}", self.at(n), b.text, n.value))
+            .collect();
+        (
+            format!("（其中 {}）", zh.join("，")),
+            format!(" ({})", en.join(", ")),
+        )
     }
 }
 
@@ -148,6 +180,7 @@ pub fn check_sheet(
     let cells = Cells {
         source,
         sheet: &sheet.name,
+        words: &tables.bad_cells,
     };
     for &(r, c) in &sheet.uncached {
         out.push(uncached(&cells, r, c));
@@ -173,12 +206,42 @@ pub fn check_sheet(
             out,
         );
     }
+    let places = score_places(tables);
     for t in &tables.funds {
-        funds::check(&cells, t, &settings.tolerance, out);
+        funds::check(&cells, t, &settings.tolerance, places, out);
     }
-    if let (Some((word, r, c)), Some(n)) = (&tables.grade, total_score(tables)) {
-        check_grade(&cells, settings, word, *r, *c, &n, out);
+    for (word, r, c) in &tables.grades {
+        // A grade grades the table above it: the last one whose header is above the grade.
+        let own = tables
+            .indicators
+            .iter()
+            .rfind(|t| t.header_row < *r)
+            .and_then(|t| t.total_score);
+        if let Some(n) = own.or_else(|| total_score(tables)) {
+            check_grade(&cells, settings, word, *r, *c, &n, out);
+        }
     }
+}
+
+/// The finest precision (decimals) of the scores a sheet writes: its indicators', its totals'
+/// and its budget-execution scores.
+fn score_places(tables: &SheetTables) -> u32 {
+    let indicators = tables.indicators.iter().flat_map(|t| {
+        t.rows
+            .iter()
+            .filter_map(|r| r.score.as_ref())
+            .chain(t.total_score.as_ref())
+    });
+    let funds = tables
+        .funds
+        .iter()
+        .flat_map(|t| t.rows.iter().filter_map(|r| r.values.get(Field::Score)));
+    indicators
+        .chain(funds)
+        .chain(tables.stated_total.as_ref())
+        .map(|n| n.decimals)
+        .max()
+        .unwrap_or(0)
 }
 
 /// SP0210: the formula at (`r`, `c`) has no cached value.
@@ -219,22 +282,33 @@ fn unrecognised(cells: &Cells) -> Finding {
     cells.label(f, 0, 0, String::new(), String::new())
 }
 
-/// SP0208: a numeric cell holds words.
+/// SP0208: a numeric cell holds words; where they name a number ("十七"), it says that the
+/// other checks read it so.
 fn text_in_number(cells: &Cells, b: &BadCell) -> Finding {
     let sheet = cells.sheet;
+    let (read_zh, read_en) = match b.read_as {
+        Some(v) => (
+            format!("；其余核对按 {v} 计"),
+            format!("; the other checks read it as {v}"),
+        ),
+        None => (
+            "；含此单元格的合计不予核对".to_string(),
+            "; sums including it are not checked".to_string(),
+        ),
+    };
     let f = Finding::new(
         &TEXT_IN_NUMBER,
         cells.source.clone(),
         Text::new(
             format!(
-                "{}!{}（{}）应为数字，实为“{}”",
+                "{}!{}（{}）应为数字，实为“{}”{read_zh}",
                 sheet,
                 cell_name(b.row, b.col),
                 b.header,
                 b.text
             ),
             format!(
-                "{}!{} ({}) should be a number, found \"{}\"",
+                "{}!{} ({}) should be a number, found \"{}\"{read_en}",
                 sheet,
                 cell_name(b.row, b.col),
                 b.header,
