@@ -162,15 +162,12 @@ impl Ctx<'_> {
         }
     }
 
-    /// A rule selector must name a rule, be a code prefix (SP, SP01 …) or ALL.
+    /// A rule selector must name a rule, be the prefix of a rule's code (SP, SP01 …) or ALL:
+    /// a selector that picks no rule (`SP105`, a typo) is an error, as it would silently
+    /// select nothing or ignore nothing.
     fn selector(&self, s: &Spanned<String>) -> Result<String, ConfigError> {
         let v = s.get_ref().trim();
-        let is_prefix = v.len() >= 2
-            && v.len() <= 6
-            && v[..2].eq_ignore_ascii_case("SP")
-            && v[2..].chars().all(|c| c.is_ascii_digit());
-        let known = check::all_rules().iter().any(|r| selector_matches(v, r));
-        if is_prefix || known || v.eq_ignore_ascii_case("ALL") {
+        if is_selector(v) {
             Ok(v.to_string())
         } else {
             Err(self.error(
@@ -216,6 +213,29 @@ impl Ctx<'_> {
         }
         Ok(out)
     }
+}
+
+/// Whether a selector picks at least one rule: `ALL`, a rule's code or the prefix of one
+/// (`SP01`), or a rule's name (case aside).
+pub fn is_selector(v: &str) -> bool {
+    !v.is_empty() && check::all_rules().iter().any(|r| selector_matches(v, r))
+}
+
+/// Selectors given on the command line (`--select SP01,score-sum`): comma-separated, spaces
+/// around each ignored. An entry that picks no rule is an error naming it (a usage error: the
+/// run does not start).
+pub fn cli_selectors(list: &str, lang: Lang) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for entry in list.split(',').map(str::trim) {
+        if !is_selector(entry) {
+            return Err(match lang {
+                Lang::Zh => format!("未知规则“{entry}”（`suanpan rules` 列出全部规则）"),
+                Lang::En => format!("unknown rule `{entry}` (`suanpan rules` lists them)"),
+            });
+        }
+        out.push(entry.to_string());
+    }
+    Ok(out)
 }
 
 /// Parses and validates the text of a configuration file.
@@ -436,6 +456,19 @@ mod tests {
             "\"fatal\""
         );
 
+        // A code-like entry that is the prefix of no code would silently match nothing.
+        for entry in ["SP105", "SP04", "SP00011", "score_sum"] {
+            let text = format!("select = [\"ALL\"]\nignore = [\"{entry}\"]\n");
+            let (msg, span) = err(&text);
+            assert!(msg.contains(entry), "{msg}");
+            let span = span.unwrap();
+            assert_eq!(
+                &text[span.offset()..span.offset() + span.len()],
+                format!("\"{entry}\"")
+            );
+            let text = format!("select = [\"{entry}\"]\n");
+            assert!(err(&text).0.contains(entry));
+        }
         let text = "ignore = [\"SP0001\", \"nonsense\"]\n";
         let (msg, span) = err(text);
         assert!(msg.contains("nonsense"), "{msg}");

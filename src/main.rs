@@ -44,6 +44,14 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(short = 'j', long, value_name = "N")]
         threads: Option<usize>,
+        /// Rules to run, comma-separated: codes, code prefixes (SP01), names, or ALL. Replaces
+        /// the configuration's `select`.
+        #[arg(long, value_name = "RULES")]
+        select: Option<String>,
+        /// Rules not to run, comma-separated as for --select; added to the configuration's
+        /// `ignore` (ignore wins over select).
+        #[arg(long, value_name = "RULES")]
+        ignore: Option<String>,
     },
     /// Print the documentation of one rule, by code (SP0105) or name (score-sum).
     Rule { code: String },
@@ -97,6 +105,8 @@ fn main() -> ExitCode {
             config,
             fail_on,
             threads,
+            select,
+            ignore,
         } => {
             let fail_on = match fail_on {
                 FailOn::Error => Severity::Error,
@@ -110,6 +120,8 @@ fn main() -> ExitCode {
                 config,
                 fail_on,
                 threads,
+                select,
+                ignore,
                 lang,
             };
             run.check()
@@ -152,6 +164,8 @@ struct Run {
     config: Option<PathBuf>,
     fail_on: Severity,
     threads: Option<usize>,
+    select: Option<String>,
+    ignore: Option<String>,
     lang: Lang,
 }
 
@@ -161,13 +175,26 @@ const PROGRESS_FROM: usize = 8;
 impl Run {
     fn check(self) -> ExitCode {
         let lang = self.lang;
-        let settings = match suanpan::config::load(self.config.as_deref(), lang) {
+        let mut settings = match suanpan::config::load(self.config.as_deref(), lang) {
             Ok((settings, _)) => settings,
             Err(e) => {
                 eprint!("{}", render_error(&e));
                 return ExitCode::from(2);
             }
         };
+        // --select / --ignore, validated as the configuration's lists are: an entry that picks
+        // no rule would silently run everything or ignore nothing.
+        for (option, list) in [("--select", &self.select), ("--ignore", &self.ignore)] {
+            let Some(list) = list else { continue };
+            match suanpan::config::cli_selectors(list, lang) {
+                Ok(selectors) if option == "--select" => settings.rules.select = Some(selectors),
+                Ok(selectors) => settings.rules.ignore.extend(selectors),
+                Err(why) => {
+                    eprintln!("suanpan: {option}: {why}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
         if let Some(n) = self.threads
             && let Err(e) = rayon::ThreadPoolBuilder::new()
                 .num_threads(n.max(1))

@@ -342,6 +342,69 @@ fn select_limits_the_rules() {
 }
 
 #[test]
+fn a_selector_that_picks_no_rule_is_an_error_with_its_span() {
+    // SP105 looks like a code but is the prefix of none: it would ignore nothing.
+    let dir = scratch("ignore = [\"SP0003\", \"SP105\"]\n");
+    let o = suanpan_in(dir.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let err = stderr(&o);
+    assert!(err.contains("未知规则“SP105”"), "{err}");
+    assert!(
+        err.contains("1 │ ignore = [\"SP0003\", \"SP105\"]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn select_and_ignore_on_the_command_line() {
+    let o = suanpan(&[
+        "check",
+        TREE,
+        "--format",
+        "line",
+        "--select",
+        "SP0001, input-unsupported",
+    ]);
+    let codes: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| l.split(' ').nth(1).unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(codes, ["SP0001", "SP0002", "SP0001"], "{}", stdout(&o));
+    let o = suanpan(&["check", TREE, "--format", "line", "--ignore", "SP00"]);
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0));
+    // The command line's --select replaces the configuration's; its --ignore adds to it.
+    let dir = scratch("select = [\"SP0003\"]\n");
+    let o = suanpan_in(
+        dir.path(),
+        &["check", ".", "--format", "line", "--select", "SP0001"],
+    );
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("SP0001"));
+    let o = suanpan_in(
+        dir.path(),
+        &["check", ".", "--format", "line", "--ignore", "SP0003"],
+    );
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    // An entry that picks no rule is a usage error naming it.
+    for (args, named) in [
+        (["--select", "SP0001,SP105"], "SP105"),
+        (["--ignore", "score_sum"], "score_sum"),
+        (["--ignore", "SP0001,,SP0002"], "“”"),
+    ] {
+        let o = suanpan(&[&["check", TREE][..], &args[..]].concat());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty());
+        let err = stderr(&o);
+        assert!(err.contains(args[0]) && err.contains(named), "{err}");
+    }
+    let o = suanpan(&["--lang", "en", "check", TREE, "--select", "SP9"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown rule `SP9`"), "{}", stderr(&o));
+}
+
+#[test]
 fn bad_config_is_a_run_error_with_its_span() {
     let dir = scratch("select = [\"ALL\"]\n[severity]\nSP0002 = \"fatal\"\n");
     let o = suanpan_in(dir.path(), &["check", "."]);
