@@ -29,7 +29,7 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Output format: human (with a summary), json, sarif (2.1.0), or line
-        /// (`path:line:col: CODE message`, for grep and editors).
+        /// (`path:line:col: SEVERITY CODE message`, for grep and editors).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Write the report to FILE instead of standard output.

@@ -109,19 +109,26 @@ fn line_format_is_one_finding_per_line() {
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines.contains(
-        &"fixtures/tree/dept-c/自评报告.txt: SP0001 文件不是文本（含二进制内容），可能扩展名有误"
+        &"fixtures/tree/dept-c/自评报告.txt: error SP0001 文件不是文本（含二进制内容），可能扩展名有误"
     ));
     assert!(lines.contains(
-        &"fixtures/tree/dept-d/自评报告.doc: SP0002 不支持 .doc 格式，请另存为 .docx 后再检查"
+        &"fixtures/tree/dept-d/自评报告.doc: warning SP0002 不支持 .doc 格式，请另存为 .docx 后再检查"
     ));
-    assert!(lines.contains(&"fixtures/tree/dept-e/空白.txt: SP0001 文件为空，没有可检查的内容"));
+    assert!(
+        lines.contains(&"fixtures/tree/dept-e/空白.txt: error SP0001 文件为空，没有可检查的内容")
+    );
     assert!(lines.contains(
-        &"fixtures/tree/dept-b/补充说明.txt: SP0003 没有识别出可核对的预算、执行、得分或等级数字"
+        &"fixtures/tree/dept-b/补充说明.txt: info SP0003 没有识别出可核对的预算、执行、得分或等级数字"
     ));
     // Every line names a file of the tree and a code; the summary went to stderr.
     for l in &lines {
         assert!(l.starts_with("fixtures/tree/dept-"), "{l}");
-        assert!(l.contains(": SP0"), "{l}");
+        assert!(
+            [": error SP0", ": warning SP0", ": info SP0"]
+                .iter()
+                .any(|s| l.contains(s)),
+            "{l}"
+        );
     }
     assert!(stderr(&o).contains("报告汇总（5 份报告）"));
 }
@@ -306,7 +313,7 @@ fn config_is_found_upward_and_applied() {
     let out = stdout(&o);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(
-        out.starts_with("../../dept-d/自评报告.doc: SP0002 "),
+        out.starts_with("../../dept-d/自评报告.doc: error SP0002 "),
         "{out}"
     );
     // SP0002 raised to error → exit 1.
@@ -368,7 +375,7 @@ fn select_and_ignore_on_the_command_line() {
     ]);
     let codes: Vec<String> = stdout(&o)
         .lines()
-        .map(|l| l.split(' ').nth(1).unwrap_or_default().to_string())
+        .map(|l| l.split(' ').nth(2).unwrap_or_default().to_string())
         .collect();
     assert_eq!(codes, ["SP0001", "SP0002", "SP0001"], "{}", stdout(&o));
     let o = suanpan(&["check", TREE, "--format", "line", "--ignore", "SP00"]);
@@ -586,17 +593,18 @@ fn sheet_findings_in_every_format() {
     let line = stdout(&suanpan_in(dir.path(), &["check", ".", "--format", "line"]));
     let primary = &with_cell["labels"][0];
     let want = format!(
-        "{}!{}!{}: {} ",
+        "{}!{}!{}: {} {} ",
         primary["file"].as_str().unwrap(),
         primary["sheet"].as_str().unwrap(),
         primary["cell"].as_str().unwrap(),
+        with_cell["severity"].as_str().unwrap(),
         with_cell["code"].as_str().unwrap()
     );
     assert!(line.contains(&want), "{want}\n{line}");
     // And the narrative/sheet disagreement at the narrative's figure.
     assert!(
         line.lines()
-            .any(|l| l.starts_with("./自评报告.txt:3:21: SP0301 ")),
+            .any(|l| l.starts_with("./自评报告.txt:3:21: error SP0301 ")),
         "{line}"
     );
 }

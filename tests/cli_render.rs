@@ -83,12 +83,14 @@ fn line_format_places_text_and_cells() {
     assert_eq!(
         lines,
         [
-            "部门/自评报告.txt:2:19: SP0001 决算数与自评表不一致",
-            "部门/自评表.xlsx!Sheet1!AB1: SP0003 表格没有数字",
+            "部门/自评报告.txt:2:19: error SP0001 决算数与自评表不一致",
+            "部门/自评表.xlsx!Sheet1!AB1: info SP0003 表格没有数字",
         ]
     );
     let en = render::line::render(&report(), Lang::En);
-    assert!(en.starts_with("部门/自评报告.txt:2:19: SP0001 the actual differs from the sheet\n"));
+    assert!(
+        en.starts_with("部门/自评报告.txt:2:19: error SP0001 the actual differs from the sheet\n")
+    );
 }
 
 fn sarif_validator() -> jsonschema::Validator {
