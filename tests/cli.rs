@@ -587,6 +587,18 @@ fn sheet_findings_in_every_format() {
             c["logicalLocations"][0]["fullyQualifiedName"],
             format!("{sheet}!{cell}")
         );
+        // A region with a startLine, which code-scanning UIs need to show a result at all.
+        assert_eq!(c["physicalLocation"]["region"]["startLine"], 1, "{c:#}");
+        assert_eq!(
+            c["physicalLocation"]["region"]["message"]["text"],
+            format!("{sheet}!{cell}")
+        );
+    }
+    for r in results {
+        assert!(
+            r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64() >= Some(1),
+            "{r:#}"
+        );
     }
 
     // The line format places a finding whose primary label is a cell as path!Sheet!Cell.

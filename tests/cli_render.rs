@@ -133,7 +133,19 @@ fn sarif_regions_and_cells() {
         cell["logicalLocations"][0]["fullyQualifiedName"],
         "自评表!D12"
     );
-    assert!(cell["physicalLocation"].get("region").is_none());
+    // GitHub shows only results with a region's startLine: a workbook's is line 1, its message
+    // the cell.
+    assert_eq!(cell["physicalLocation"]["region"]["startLine"], 1);
+    assert_eq!(
+        cell["physicalLocation"]["region"]["message"]["text"],
+        "自评表!D12"
+    );
+    let sheet_only = &run["results"][1]["locations"][0];
+    assert_eq!(sheet_only["physicalLocation"]["region"]["startLine"], 1);
+    assert_eq!(
+        sheet_only["logicalLocations"][0]["fullyQualifiedName"],
+        "Sheet1!AB1"
+    );
     assert_eq!(
         r["relatedLocations"][1]["physicalLocation"]["region"]["startColumn"],
         6
