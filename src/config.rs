@@ -155,6 +155,31 @@ impl Ctx<'_> {
         }
     }
 
+    /// An error inside another file the configuration names (a vocabulary file), shown with
+    /// that file's text and span.
+    fn error_in(
+        &self,
+        file: &Path,
+        text: &str,
+        span: Range<usize>,
+        zh: String,
+        en: String,
+    ) -> ConfigError {
+        let message = match self.lang {
+            Lang::Zh => format!("配置文件 {} 有误：{zh}", self.path.display()),
+            Lang::En => format!("invalid configuration {}: {en}", self.path.display()),
+        };
+        ConfigError::Invalid {
+            message,
+            src: NamedSource::new(file.display().to_string(), text.to_string()),
+            span: Some(SourceSpan::new(
+                span.start.into(),
+                span.end.saturating_sub(span.start),
+            )),
+            label: self.here().to_string(),
+        }
+    }
+
     fn here(&self) -> &'static str {
         match self.lang {
             Lang::Zh => "这里",
@@ -344,6 +369,36 @@ pub fn parse(text: &str, path: &Path, lang: Lang) -> Result<Settings, ConfigErro
                 )
             })?;
             texts.push(read);
+        }
+        // Each file alone first, so that an error points into the file that has it.
+        for ((path, entry), text) in settings
+            .vocabulary
+            .iter()
+            .zip(raw.vocabulary.iter().flatten())
+            .zip(&texts)
+        {
+            let alone = crate::extract::vocab::check_extra(text).and_then(|()| {
+                crate::extract::vocab::extended(std::slice::from_ref(text))
+                    .map(|_| ())
+                    .map_err(|why| (why, None))
+            });
+            if let Err((why, span)) = alone {
+                return Err(match span {
+                    Some(span) => cx.error_in(
+                        path,
+                        text,
+                        span,
+                        format!("词表 {} 有误：{why}", path.display()),
+                        format!("invalid vocabulary {}: {why}", path.display()),
+                    ),
+                    None => cx.error(
+                        Some(entry.span()),
+                        format!("词表 {} 无效：{why}", path.display()),
+                        format!("invalid vocabulary {}: {why}", path.display()),
+                        cx.here(),
+                    ),
+                });
+            }
         }
         let first = raw.vocabulary.iter().flatten().next().map(|e| e.span());
         let vocab = crate::extract::vocab::extended(&texts).map_err(|why| {
