@@ -456,7 +456,16 @@ fn document_of(
     settings: &Settings,
 ) -> Result<Document, InputError> {
     let text = match kind {
-        Kind::Narrative | Kind::Other => source::text::decode(&bytes)?.0,
+        Kind::Narrative | Kind::Other => {
+            let decoded = source::text::decode_detailed(&bytes)?;
+            let src = Source::new(path.to_path_buf(), decoded.text);
+            let mut doc = narrative_document(src, settings);
+            if let Some(f) = invalid_bytes_finding(&doc.source, decoded.encoding, &decoded.invalid)
+            {
+                doc.findings.push(f);
+            }
+            return Ok(doc);
+        }
         Kind::Docx => source::docx::text_of(&bytes)?,
         Kind::Workbook => {
             let book = source::sheet::parse_file(path, &bytes)?;
@@ -472,6 +481,41 @@ fn document_of(
         Source::new(path.to_path_buf(), text),
         settings,
     ))
+}
+
+/// The warning for a text whose invalid bytes were decoded as U+FFFD: how many, the first one's
+/// place in the file and its byte, each labelled at its line and column (SP0004).
+fn invalid_bytes_finding(
+    source: &Arc<Source>,
+    encoding: source::text::Encoding,
+    invalid: &[source::text::Invalid],
+) -> Option<Finding> {
+    let first = invalid.first()?;
+    let (n, enc, at, byte) = (invalid.len(), encoding.name(), first.file_at, first.byte);
+    let message = Text::new(
+        format!(
+            "文件中有 {n} 处字节不是有效的 {enc} 编码（第一处在文件第 {at} 字节，0x{byte:02X}），已替换为“\u{FFFD}”，其余内容照常检查"
+        ),
+        format!(
+            "{n} byte sequence(s) are not valid {enc} (the first at byte {at} of the file, 0x{byte:02X}); they were replaced by \"\u{FFFD}\" and the rest was checked"
+        ),
+    );
+    let mut f = Finding::new(&check::input::PARTLY_READ, source.clone(), message);
+    for i in invalid {
+        let (at, byte) = (i.file_at, i.byte);
+        f = f.label(
+            source,
+            Place::Text {
+                start: i.text_at,
+                end: i.text_at + '\u{FFFD}'.len_utf8(),
+            },
+            Text::new(
+                format!("无效字节 0x{byte:02X}（文件第 {at} 字节）"),
+                format!("invalid byte 0x{byte:02X} (byte {at} of the file)"),
+            ),
+        );
+    }
+    Some(f)
 }
 
 /// A read workbook's own checks: its tables' facts and the sheet rules' findings.

@@ -65,4 +65,30 @@ Example: a memo with no amounts or scores.\n",
     ),
 };
 
-pub static RULES: &[&Rule] = &[&UNREADABLE, &UNSUPPORTED, &NO_FIGURES];
+pub static PARTLY_READ: Rule = Rule {
+    code: "SP0004",
+    name: "input-partly-read",
+    severity: Severity::Warning,
+    summary: (
+        "文件只读取了一部分：其余部分没有检查",
+        "part of an input file was not read, so it was not checked",
+    ),
+    doc: (
+        "## SP0004 input-partly-read（文件只读取了一部分）\n\n\
+检查什么：文件能读取，但其中一部分没有读到：文本里有无法解码的字节（已替换为“�”，其余照常检查），\
+工作表超出读取上限的行或列（20,000 行、200 列）中有内容，或文件夹中的符号链接指向其上级文件夹（循环，未再进入）。\n\n\
+为什么：没有读到的部分就没有检查，不能悄悄略过；提示读到了哪里、缺了什么，其余内容照常检查。\n\n\
+示例：一份 UTF-8 报告中混入一个无效字节，提示其所在行列；工作表第 25,000 行有数字，提示超出 20,000 行的上限。\n",
+        "## SP0004 input-partly-read\n\n\
+What: the file was read, but part of it was not: bytes that are not valid in the text's encoding \
+(replaced by \"�\", the rest checked), cells of a sheet beyond the read limits (20,000 rows, \
+200 columns), or a symbolic link in a folder that points back to a folder above it (a loop, not \
+followed again).\n\n\
+Why: what was not read was not checked, and must not be skipped in silence; the finding says \
+where and what, and the rest is checked as usual.\n\n\
+Example: one invalid byte in a UTF-8 report is reported at its line and column; figures in row \
+25,000 of a sheet are reported as beyond the 20,000-row limit.\n",
+    ),
+};
+
+pub static RULES: &[&Rule] = &[&UNREADABLE, &UNSUPPORTED, &NO_FIGURES, &PARTLY_READ];
