@@ -79,9 +79,38 @@ pub struct Document {
 }
 
 /// The files of one report: a narrative and its sheets, checked together.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Bundle {
     pub files: Vec<PathBuf>,
+    /// Why the one path of this bundle is not read at all, when walking found that out (an
+    /// unreadable folder, a FIFO, a broken link, a link loop): its finding, instead of reading.
+    pub problem: Option<WalkProblem>,
+}
+
+impl Bundle {
+    /// A bundle of files to read.
+    pub fn new(files: Vec<PathBuf>) -> Self {
+        Bundle {
+            files,
+            problem: None,
+        }
+    }
+}
+
+/// Why a path met while walking is not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalkProblem {
+    /// It cannot be read (an unreadable folder, a FIFO or device, a link to nothing): SP0001.
+    Unreadable(Text),
+    /// A link back to a folder above it, not followed again (its files are read once): SP0004.
+    Loop(Text),
+}
+
+/// A path found by `walk_entries`: a file to read, or a path that will not be read and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walked {
+    pub path: PathBuf,
+    pub problem: Option<WalkProblem>,
 }
 
 /// Checks every given file, and every report file found under each given directory.
@@ -238,17 +267,27 @@ fn stated_score(docs: &[Document]) -> Option<String> {
 
 /// Groups the files under the given paths into report bundles: files in one directory with the
 /// same stem (报告.txt + 报告.xlsx) are one report; so are all the files of a directory that holds
-/// a single narrative (one directory per report). Bundles come in path order.
+/// a single narrative (one directory per report). Bundles come in path order. A path the walk
+/// cannot read (`walk_entries`) is a bundle of its own with its problem, before the bundles of
+/// its folder.
 pub fn bundles(paths: &[PathBuf]) -> Vec<Bundle> {
     use std::collections::BTreeMap;
-    let files: Vec<PathBuf> = paths.iter().flat_map(|p| walk(p)).collect();
-    let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    for f in files {
-        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
-        by_dir.entry(dir).or_default().push(f);
+    type Dir = (Vec<PathBuf>, Vec<(PathBuf, WalkProblem)>);
+    let mut by_dir: BTreeMap<PathBuf, Dir> = BTreeMap::new();
+    for w in paths.iter().flat_map(|p| walk_entries(p)) {
+        let dir = w.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let entry = by_dir.entry(dir).or_default();
+        match w.problem {
+            None => entry.0.push(w.path),
+            Some(problem) => entry.1.push((w.path, problem)),
+        }
     }
     let mut out = Vec::new();
-    for (_, files) in by_dir {
+    for (_, (files, problems)) in by_dir {
+        out.extend(problems.into_iter().map(|(path, problem)| Bundle {
+            files: vec![path],
+            problem: Some(problem),
+        }));
         let narratives = files
             .iter()
             .filter(|f| matches!(source::kind_of(f), Kind::Narrative | Kind::Docx))
@@ -264,8 +303,8 @@ pub fn bundles(paths: &[PathBuf]) -> Vec<Bundle> {
                     Kind::Narrative | Kind::Docx | Kind::Workbook
                 )
             });
-            out.push(Bundle { files: report });
-            out.extend(rest.into_iter().map(|f| Bundle { files: vec![f] }));
+            out.push(Bundle::new(report));
+            out.extend(rest.into_iter().map(|f| Bundle::new(vec![f])));
             continue;
         }
         let mut by_stem: BTreeMap<std::ffi::OsString, Vec<PathBuf>> = BTreeMap::new();
@@ -273,28 +312,153 @@ pub fn bundles(paths: &[PathBuf]) -> Vec<Bundle> {
             let stem = f.file_stem().map(|s| s.to_os_string()).unwrap_or_default();
             by_stem.entry(stem).or_default().push(f);
         }
-        out.extend(by_stem.into_values().map(|files| Bundle { files }));
+        out.extend(by_stem.into_values().map(Bundle::new));
     }
     out
 }
 
-/// The files to check under a path: the path itself if it is a file, else the report files
-/// below it, skipping hidden files and Office lock files, in name order.
+/// The files to check under a path (`walk_entries` without the paths that cannot be read).
 pub fn walk(path: &Path) -> Vec<PathBuf> {
-    if !path.is_dir() {
-        return vec![path.to_path_buf()];
+    walk_entries(path)
+        .into_iter()
+        .filter(|w| w.problem.is_none())
+        .map(|w| w.path)
+        .collect()
+}
+
+/// The paths to check under a path: the path itself if it is a file, else the report files
+/// below it, skipping hidden files and Office lock files, in name order. Symbolic links are
+/// followed, to files and to folders. What cannot be read comes with its problem rather than
+/// being left out: a path given that is a FIFO, socket or device (opening one would wait for a
+/// writer), a folder that cannot be listed, a link to nothing, a report-named entry that is no
+/// regular file, and a link back to a folder above it (a loop: not followed again).
+pub fn walk_entries(path: &Path) -> Vec<Walked> {
+    let file = |path: PathBuf| Walked {
+        path,
+        problem: None,
+    };
+    let problem = |path: PathBuf, problem: WalkProblem| Walked {
+        path,
+        problem: Some(problem),
+    };
+    // One look at the path, which follows a link (as `is_dir` did).
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(meta) if meta.is_file() => return vec![file(path.to_path_buf())],
+        Ok(meta) => {
+            return vec![problem(
+                path.to_path_buf(),
+                WalkProblem::Unreadable(not_a_file(&meta.file_type())),
+            )];
+        }
+        // A link whose target is missing says so; any other error is the reader's to report.
+        Err(e) => {
+            let dangling = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+            return vec![if dangling {
+                problem(path.to_path_buf(), WalkProblem::Unreadable(broken_link(&e)))
+            } else {
+                file(path.to_path_buf())
+            }];
+        }
     }
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(path)
+    let mut out = Vec::new();
+    let entries = walkdir::WalkDir::new(path)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden_or_temp(e.file_name()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| source::kind_of(p) != Kind::Other)
-        .collect();
-    files.sort();
-    files
+        .filter_entry(|e| e.depth() == 0 || !is_hidden_or_temp(e.file_name()));
+    for entry in entries {
+        match entry {
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(e) if source::kind_of(e.path()) == Kind::Other => {}
+            Ok(e) if e.file_type().is_file() => out.push(file(e.into_path())),
+            Ok(e) => {
+                let why = not_a_file(&e.file_type());
+                out.push(problem(e.into_path(), WalkProblem::Unreadable(why)));
+            }
+            Err(e) => {
+                let Some(at) = e.path().map(Path::to_path_buf) else {
+                    continue;
+                };
+                if let Some(ancestor) = e.loop_ancestor() {
+                    let ancestor = ancestor.display();
+                    out.push(problem(
+                        at,
+                        WalkProblem::Loop(Text::new(
+                            format!(
+                                "符号链接指向其上级文件夹 {ancestor}，形成循环，未再进入（该文件夹中的文件照常检查一次）"
+                            ),
+                            format!(
+                                "the symbolic link points to {ancestor}, a folder above it (a loop): not followed again (that folder's files are checked once)"
+                            ),
+                        )),
+                    ));
+                    continue;
+                }
+                let is_link = std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_symlink());
+                let broken = is_link && !std::fs::exists(&at).unwrap_or(true);
+                // A broken link named as a picture or an archive is no report, as its target
+                // would not be; one without an extension may have been a folder.
+                if broken && at.extension().is_some() && source::kind_of(&at) == Kind::Other {
+                    continue;
+                }
+                let io = e
+                    .io_error()
+                    .map(|io| io.to_string())
+                    .unwrap_or_else(|| e.to_string());
+                let why = if broken {
+                    Text::new(
+                        format!("符号链接指向的文件或文件夹不存在：{io}"),
+                        format!("the symbolic link points to nothing: {io}"),
+                    )
+                } else if at.is_dir() {
+                    Text::new(
+                        format!("文件夹无法读取，其中的文件没有检查：{io}"),
+                        format!("the folder cannot be read, so its files were not checked: {io}"),
+                    )
+                } else {
+                    Text::new(format!("无法读取：{io}"), format!("cannot be read: {io}"))
+                };
+                out.push(problem(at, WalkProblem::Unreadable(why)));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// Why a path that is neither a file nor a folder is not read.
+fn not_a_file(kind: &std::fs::FileType) -> Text {
+    #[cfg(unix)]
+    let (zh, en) = {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            ("命名管道（FIFO）", "a named pipe (FIFO)")
+        } else if kind.is_socket() {
+            ("套接字（socket）", "a socket")
+        } else if kind.is_block_device() || kind.is_char_device() {
+            ("设备文件", "a device")
+        } else {
+            ("特殊文件", "a special file")
+        }
+    };
+    #[cfg(not(unix))]
+    let (zh, en) = {
+        let _ = kind;
+        ("特殊文件", "a special file")
+    };
+    Text::new(
+        format!("不是普通文件，而是{zh}，不读取"),
+        format!("not a regular file but {en}; not read"),
+    )
+}
+
+/// Why a link whose target is missing is not read.
+fn broken_link(e: &std::io::Error) -> Text {
+    Text::new(
+        format!("符号链接指向的文件或文件夹不存在：{e}"),
+        format!("the symbolic link points to nothing: {e}"),
+    )
 }
 
 fn is_hidden_or_temp(name: &std::ffi::OsStr) -> bool {
@@ -318,11 +482,19 @@ pub struct Inspected {
 
 /// `check_bundle`, also keeping the bundle's title and stated total score for the summary.
 pub fn inspect_bundle(bundle: &Bundle, settings: &Settings) -> Inspected {
-    let read = bundle
-        .files
-        .iter()
-        .map(|path| read_document(path, settings));
+    let read = bundle.files.iter().map(|path| match &bundle.problem {
+        Some(problem) => Err(walk_error(problem)),
+        None => read_document(path, settings),
+    });
     inspect_read(bundle, read.collect(), settings)
+}
+
+/// The input error a walk problem is reported as.
+fn walk_error(problem: &WalkProblem) -> InputError {
+    match problem {
+        WalkProblem::Unreadable(why) => InputError::NotRead(why.clone()),
+        WalkProblem::Loop(why) => InputError::LinkLoop(why.clone()),
+    }
 }
 
 /// `inspect_bundle` for each bundle of a batch, one kind of work at a time: every file's bytes,
@@ -345,9 +517,13 @@ fn inspect_batch_within(batch: &[Bundle], settings: &Settings, budget: usize) ->
         let mut bytes = Vec::new();
         let (mut taken, mut held) = (0, 0);
         while taken < rest.len() && (taken == 0 || held < budget) {
-            for path in &rest[taken].files {
+            let bundle = &rest[taken];
+            for path in &bundle.files {
                 let kind = source::kind_of(path);
-                let read = read_input(path, kind);
+                let read = match &bundle.problem {
+                    Some(problem) => Err(walk_error(problem)),
+                    None => read_input(path, kind),
+                };
                 held += read.as_ref().map_or(0, Vec::len);
                 bytes.push((kind, Some(read)));
             }
@@ -641,6 +817,7 @@ pub fn check_narrative(src: &Arc<Source>, settings: &Settings) -> Vec<Finding> {
 pub fn input_finding(path: &Path, err: InputError) -> Finding {
     let rule = match err {
         InputError::Unsupported { .. } => &check::input::UNSUPPORTED,
+        InputError::LinkLoop(_) => &check::input::PARTLY_READ,
         _ => &check::input::UNREADABLE,
     };
     let src = Source::new(path.to_path_buf(), String::new());

@@ -105,3 +105,135 @@ fn odd_encodings_are_read_and_a_stray_byte_is_located() {
         stdout(&en)
     );
 }
+
+/// Runs the binary, failing (not hanging) if it takes more than 60 s: opening a FIFO used to
+/// wait for a writer for ever.
+#[cfg(unix)]
+fn suanpan_bounded(dir: &Path, args: &[&str]) -> Output {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_suanpan"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let start = Instant::now();
+    while child.try_wait().expect("waits").is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().ok();
+            panic!("suanpan {args:?} hung");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("its output")
+}
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_devices_links_and_loops_are_named_not_skipped() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("elsewhere")).unwrap();
+    std::fs::create_dir_all(p.join("tree/sub")).unwrap();
+    std::fs::write(p.join("elsewhere/报告.txt"), REPORT).unwrap();
+    // A report reached through a link is read (it used to be left out of a walk).
+    symlink("../../elsewhere/报告.txt", p.join("tree/sub/链接.txt")).unwrap();
+    // A link back up: a loop, said once and not followed again.
+    symlink("..", p.join("tree/sub/up")).unwrap();
+    // A link to nothing named as a report; one named as a picture is no report.
+    symlink("/nonexistent/报告.txt", p.join("tree/断链.txt")).unwrap();
+    symlink("/nonexistent/a.png", p.join("tree/断链.png")).unwrap();
+    // A FIFO named as a report, in the folder and given as a path.
+    mkfifo(&p.join("tree/管道.txt"));
+    mkfifo(&p.join("given.txt"));
+    let o = suanpan_bounded(
+        p,
+        &[
+            "check",
+            "tree",
+            "given.txt",
+            "/dev/null",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v = json(&o);
+    let found = codes(&v);
+    let message = |file: &str| {
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["file"] == file)
+            .map(|d| d["message"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_else(|| panic!("no finding for {file}: {found:?}"))
+    };
+    assert!(found.contains(&("SP0102".into(), "error".into(), "tree/sub/链接.txt".into())));
+    assert!(found.contains(&("SP0004".into(), "warning".into(), "tree/sub/up".into())));
+    assert!(message("tree/sub/up").contains("形成循环"));
+    assert!(found.contains(&("SP0001".into(), "error".into(), "tree/断链.txt".into())));
+    assert!(message("tree/断链.txt").contains("符号链接指向的文件或文件夹不存在"));
+    assert!(!found.iter().any(|c| c.2.contains("断链.png")), "{found:?}");
+    for fifo in ["tree/管道.txt", "given.txt"] {
+        assert!(found.contains(&("SP0001".into(), "error".into(), fifo.into())));
+        assert!(
+            message(fifo).contains("命名管道（FIFO）"),
+            "{}",
+            message(fifo)
+        );
+    }
+    assert!(message("/dev/null").contains("设备文件"));
+    // The summary on standard error lists them as not read; English too.
+    assert!(stderr(&o).contains("given.txt：不是普通文件，而是命名管道（FIFO），不读取"));
+    let o = suanpan_bounded(
+        p,
+        &["--lang", "en", "check", "given.txt", "--format", "line"],
+    );
+    assert_eq!(
+        stdout(&o),
+        "given.txt: error SP0001 not a regular file but a named pipe (FIFO); not read\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_is_named_and_the_rest_is_checked() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let p = dir.path();
+    std::fs::create_dir_all(p.join("tree/locked")).unwrap();
+    std::fs::write(p.join("tree/locked/报告.txt"), REPORT).unwrap();
+    std::fs::write(p.join("tree/报告.txt"), REPORT).unwrap();
+    let locked = p.join("tree/locked");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let readable_anyway = std::fs::read_dir(&locked).is_ok();
+    let o = suanpan_in(p, &["check", "tree", "--format", "line"]);
+    // Readable again, so that the temporary folder can be removed.
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if readable_anyway {
+        eprintln!(
+            "skipped: this user (root?) can read a folder with mode 000, so it cannot be made unreadable"
+        );
+        return;
+    }
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "tree/locked: error SP0001 文件夹无法读取，其中的文件没有检查：Permission denied"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("tree/报告.txt:2:47: error SP0102 "), "{out}");
+}
