@@ -645,10 +645,16 @@ fn document_of(
         Kind::Docx => source::docx::text_of(&bytes)?,
         Kind::Workbook => {
             let book = source::sheet::parse_file(path, &bytes)?;
+            let source = Source::workbook(path.to_path_buf(), book.sheets);
+            let findings = book
+                .beyond
+                .iter()
+                .map(|b| beyond_finding(&source, b))
+                .collect();
             return Ok(Document {
-                source: Source::workbook(path.to_path_buf(), book.sheets),
+                source,
                 facts: Vec::new(),
-                findings: Vec::new(),
+                findings,
             });
         }
         Kind::Unsupported(convert_to) => return Err(unsupported(path, convert_to)),
@@ -694,11 +700,38 @@ fn invalid_bytes_finding(
     Some(f)
 }
 
-/// A read workbook's own checks: its tables' facts and the sheet rules' findings.
+/// The warning for a sheet's cells beyond the read limits (SP0004): how many, the limits, how
+/// far they reach, labelled at the first one.
+fn beyond_finding(source: &Arc<Source>, b: &source::sheet::Beyond) -> Finding {
+    use source::sheet::{MAX_COLS, MAX_ROWS};
+    let (sheet, n) = (&b.sheet, b.cells);
+    let first = diagnostic::cell_name(b.first.0, b.first.1);
+    let (last_row, last_col) = (u64::from(b.last_row) + 1, u64::from(b.last_col) + 1);
+    let message = Text::new(
+        format!(
+            "工作表“{sheet}”有 {n} 个非空单元格超出读取上限（{MAX_ROWS} 行、{MAX_COLS} 列），没有读取和检查：从 {first} 起，最远到第 {last_row} 行、第 {last_col} 列"
+        ),
+        format!(
+            "sheet \"{sheet}\" has {n} non-empty cell(s) beyond the read limits ({MAX_ROWS} rows, {MAX_COLS} columns), not read or checked: from {first}, as far as row {last_row}, column {last_col}"
+        ),
+    );
+    Finding::new(&check::input::PARTLY_READ, source.clone(), message).label(
+        source,
+        Place::Cell {
+            sheet: b.sheet.clone(),
+            row: b.first.0,
+            col: b.first.1,
+        },
+        Text::new("超出读取上限", "beyond the read limits"),
+    )
+}
+
+/// A read workbook's own checks: its tables' facts and the sheet rules' findings (after what
+/// reading it found).
 fn check_read_workbook(doc: &mut Document, settings: &Settings) {
     let (facts, findings) = check_workbook(&doc.source, &doc.source.sheets, settings);
     doc.facts = facts;
-    doc.findings = findings;
+    doc.findings.extend(findings);
 }
 
 /// Reads each sheet's tables and their facts (`extract::sheet`), for the cross-check, and

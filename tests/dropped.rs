@@ -237,3 +237,57 @@ fn an_unreadable_folder_is_named_and_the_rest_is_checked() {
     );
     assert!(out.contains("tree/报告.txt:2:47: error SP0102 "), "{out}");
 }
+
+#[test]
+fn sheet_cells_beyond_the_read_limits_are_a_warning_naming_the_sheet() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("评分表").unwrap();
+    ws.write_string(0, 0, "项目支出绩效自评表").unwrap();
+    // A table that starts below the row limit, and a note far to the right.
+    ws.write_string(20_500, 0, "三级指标").unwrap();
+    ws.write_string(20_500, 1, "分值").unwrap();
+    ws.write_string(20_500, 2, "得分").unwrap();
+    ws.write_string(20_501, 0, "培训场次").unwrap();
+    ws.write_number(20_501, 1, 50.0).unwrap();
+    ws.write_number(20_501, 2, 60.0).unwrap();
+    ws.write_string(3, 250, "备注").unwrap();
+    let other = wb.add_worksheet();
+    other.write_string(0, 0, "说明").unwrap();
+    wb.save(dir.path().join("自评表.xlsx")).unwrap();
+    let o = suanpan_in(dir.path(), &["check", "自评表.xlsx", "--format", "json"]);
+    let v = json(&o);
+    let beyond: Vec<&Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "SP0004")
+        .collect();
+    assert_eq!(beyond.len(), 1, "{v:#}");
+    let d = beyond[0];
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(d["file"], "自评表.xlsx");
+    assert_eq!(
+        d["message"],
+        "工作表“评分表”有 7 个非空单元格超出读取上限（20000 行、200 列），没有读取和检查：从 IQ4 起，最远到第 20502 行、第 251 列"
+    );
+    assert_eq!(d["labels"][0]["sheet"], "评分表");
+    assert_eq!(d["labels"][0]["cell"], "IQ4");
+    // Every format shows it without failing (the human one looks the cell up in the grid).
+    let o = suanpan_in(dir.path(), &["--lang", "en", "check", "自评表.xlsx"]);
+    assert!(
+        stdout(&o).contains("sheet \"评分表\" has 7 non-empty cell(s) beyond the read limits"),
+        "{}",
+        stdout(&o)
+    );
+    let o = suanpan_in(dir.path(), &["check", "自评表.xlsx", "--format", "line"]);
+    assert!(
+        stdout(&o)
+            .lines()
+            .any(|l| l.starts_with("自评表.xlsx!评分表!IQ4: warning SP0004 ")),
+        "{}",
+        stdout(&o)
+    );
+}
