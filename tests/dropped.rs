@@ -291,3 +291,27 @@ fn sheet_cells_beyond_the_read_limits_are_a_warning_naming_the_sheet() {
         stdout(&o)
     );
 }
+
+#[test]
+fn a_docx_entity_bomb_is_refused_as_such_not_called_empty() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let xml = "<?xml version=\"1.0\"?><!DOCTYPE w:document [<!ENTITY a \"预算100万元\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>";
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    zip.start_file(
+        "word/document.xml",
+        zip::write::SimpleFileOptions::default(),
+    )
+    .unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    std::fs::write(dir.path().join("报告.docx"), bytes).unwrap();
+    let o = suanpan_in(dir.path(), &["check", "报告.docx", "--format", "line"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("报告.docx: error SP0001 文件无法检查：document.xml 含有 DOCTYPE 声明"),
+        "{out}"
+    );
+    assert!(!out.contains("文件为空"), "{out}");
+}
