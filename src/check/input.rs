@@ -13,12 +13,14 @@ pub static UNREADABLE: Rule = Rule {
     ),
     doc: (
         "## SP0001 input-unreadable（文件无法读取）\n\n\
-检查什么：文件打不开、为空、不是文本、编码无法识别、已损坏、有密码保护或超出大小上限。\n\n\
+检查什么：文件打不开、为空、不是文本、编码无法识别、已损坏、有密码保护或超出大小上限；\
+遍历时无法读取的文件夹、指向不存在目标的符号链接，以及命名管道（FIFO）、套接字、设备文件（立即拒绝，不打开）。\n\n\
 为什么：无法读取的报告就无法核对，提交前必须处理；批量检查时其余文件照常检查。\n\n\
 示例：把 .xlsx 改名为 .txt 后检查，会报告“文件不是文本（含二进制内容）”。\n",
         "## SP0001 input-unreadable\n\n\
 What: a file cannot be opened, is empty, is not text, has an unknown encoding, is damaged, \
-password-protected, or over the size limit.\n\n\
+password-protected, or over the size limit; a folder met while walking that cannot be listed, \
+a symbolic link to nothing, and a FIFO, socket or device (refused at once, never opened).\n\n\
 Why: a report that cannot be read cannot be checked; in a batch the other files are still checked.\n\n\
 Example: an .xlsx renamed to .txt is reported as \"the file is not text (binary content)\".\n",
     ),
