@@ -317,6 +317,23 @@ pub fn bundles(paths: &[PathBuf]) -> Vec<Bundle> {
     out
 }
 
+/// The shard (0-based, below `n`) a bundle falls in for `--shard K/N`: a stable hash (64-bit
+/// FNV-1a) of its first file's path, as given or found under a given folder, modulo `n`. It
+/// depends on that path alone, not on the machine, the run or the other bundles, so N runs over
+/// the same paths, each taking one shard, check every bundle exactly once.
+pub fn shard_of(bundle: &Bundle, n: u64) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let path = bundle
+        .files
+        .first()
+        .map(|p| p.as_os_str().as_encoded_bytes());
+    for &b in path.unwrap_or_default() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash % n.max(1)
+}
+
 /// The files to check under a path (`walk_entries` without the paths that cannot be read).
 pub fn walk(path: &Path) -> Vec<PathBuf> {
     walk_entries(path)
@@ -860,6 +877,25 @@ pub fn input_finding(path: &Path, err: InputError) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards_are_stable_and_cover_every_bundle_once() {
+        let bundle = |p: &str| Bundle::new(vec![PathBuf::from(p)]);
+        // FNV-1a of "a": a fixed value, whatever the machine.
+        assert_eq!(shard_of(&bundle("a"), u64::MAX), 0xaf63_dc4c_8601_ec8c);
+        let all: Vec<Bundle> = (0..200)
+            .map(|i| bundle(&format!("部门{i}/报告.txt")))
+            .collect();
+        for n in 1..=5 {
+            let mut counts = vec![0; n as usize];
+            for b in &all {
+                counts[shard_of(b, n) as usize] += 1;
+            }
+            assert_eq!(counts.iter().sum::<usize>(), all.len());
+            assert!(counts.iter().all(|&c| c > 0), "{n}: {counts:?}");
+        }
+        assert_eq!(shard_of(&bundle("a"), 0), 0);
+    }
 
     /// However the byte budget cuts a batch (every bundle alone, a few together, all at once),
     /// each bundle gets what inspecting it alone gives.
