@@ -155,6 +155,31 @@ impl Ctx<'_> {
         }
     }
 
+    /// An error inside another file the configuration names (a vocabulary file), shown with
+    /// that file's text and span.
+    fn error_in(
+        &self,
+        file: &Path,
+        text: &str,
+        span: Range<usize>,
+        zh: String,
+        en: String,
+    ) -> ConfigError {
+        let message = match self.lang {
+            Lang::Zh => format!("配置文件 {} 有误：{zh}", self.path.display()),
+            Lang::En => format!("invalid configuration {}: {en}", self.path.display()),
+        };
+        ConfigError::Invalid {
+            message,
+            src: NamedSource::new(file.display().to_string(), text.to_string()),
+            span: Some(SourceSpan::new(
+                span.start.into(),
+                span.end.saturating_sub(span.start),
+            )),
+            label: self.here().to_string(),
+        }
+    }
+
     fn here(&self) -> &'static str {
         match self.lang {
             Lang::Zh => "这里",
@@ -162,15 +187,12 @@ impl Ctx<'_> {
         }
     }
 
-    /// A rule selector must name a rule, be a code prefix (SP, SP01 …) or ALL.
+    /// A rule selector must name a rule, be the prefix of a rule's code (SP, SP01 …) or ALL:
+    /// a selector that picks no rule (`SP105`, a typo) is an error, as it would silently
+    /// select nothing or ignore nothing.
     fn selector(&self, s: &Spanned<String>) -> Result<String, ConfigError> {
         let v = s.get_ref().trim();
-        let is_prefix = v.len() >= 2
-            && v.len() <= 6
-            && v[..2].eq_ignore_ascii_case("SP")
-            && v[2..].chars().all(|c| c.is_ascii_digit());
-        let known = check::all_rules().iter().any(|r| selector_matches(v, r));
-        if is_prefix || known || v.eq_ignore_ascii_case("ALL") {
+        if is_selector(v) {
             Ok(v.to_string())
         } else {
             Err(self.error(
@@ -216,6 +238,29 @@ impl Ctx<'_> {
         }
         Ok(out)
     }
+}
+
+/// Whether a selector picks at least one rule: `ALL`, a rule's code or the prefix of one
+/// (`SP01`), or a rule's name (case aside).
+pub fn is_selector(v: &str) -> bool {
+    !v.is_empty() && check::all_rules().iter().any(|r| selector_matches(v, r))
+}
+
+/// Selectors given on the command line (`--select SP01,score-sum`): comma-separated, spaces
+/// around each ignored. An entry that picks no rule is an error naming it (a usage error: the
+/// run does not start).
+pub fn cli_selectors(list: &str, lang: Lang) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for entry in list.split(',').map(str::trim) {
+        if !is_selector(entry) {
+            return Err(match lang {
+                Lang::Zh => format!("未知规则“{entry}”（`suanpan rules` 列出全部规则）"),
+                Lang::En => format!("unknown rule `{entry}` (`suanpan rules` lists them)"),
+            });
+        }
+        out.push(entry.to_string());
+    }
+    Ok(out)
 }
 
 /// Parses and validates the text of a configuration file.
@@ -324,6 +369,36 @@ pub fn parse(text: &str, path: &Path, lang: Lang) -> Result<Settings, ConfigErro
                 )
             })?;
             texts.push(read);
+        }
+        // Each file alone first, so that an error points into the file that has it.
+        for ((path, entry), text) in settings
+            .vocabulary
+            .iter()
+            .zip(raw.vocabulary.iter().flatten())
+            .zip(&texts)
+        {
+            let alone = crate::extract::vocab::check_extra(text).and_then(|()| {
+                crate::extract::vocab::extended(std::slice::from_ref(text))
+                    .map(|_| ())
+                    .map_err(|why| (why, None))
+            });
+            if let Err((why, span)) = alone {
+                return Err(match span {
+                    Some(span) => cx.error_in(
+                        path,
+                        text,
+                        span,
+                        format!("词表 {} 有误：{why}", path.display()),
+                        format!("invalid vocabulary {}: {why}", path.display()),
+                    ),
+                    None => cx.error(
+                        Some(entry.span()),
+                        format!("词表 {} 无效：{why}", path.display()),
+                        format!("invalid vocabulary {}: {why}", path.display()),
+                        cx.here(),
+                    ),
+                });
+            }
         }
         let first = raw.vocabulary.iter().flatten().next().map(|e| e.span());
         let vocab = crate::extract::vocab::extended(&texts).map_err(|why| {
@@ -436,6 +511,19 @@ mod tests {
             "\"fatal\""
         );
 
+        // A code-like entry that is the prefix of no code would silently match nothing.
+        for entry in ["SP105", "SP04", "SP00011", "score_sum"] {
+            let text = format!("select = [\"ALL\"]\nignore = [\"{entry}\"]\n");
+            let (msg, span) = err(&text);
+            assert!(msg.contains(entry), "{msg}");
+            let span = span.unwrap();
+            assert_eq!(
+                &text[span.offset()..span.offset() + span.len()],
+                format!("\"{entry}\"")
+            );
+            let text = format!("select = [\"{entry}\"]\n");
+            assert!(err(&text).0.contains(entry));
+        }
         let text = "ignore = [\"SP0001\", \"nonsense\"]\n";
         let (msg, span) = err(text);
         assert!(msg.contains("nonsense"), "{msg}");

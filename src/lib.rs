@@ -79,9 +79,38 @@ pub struct Document {
 }
 
 /// The files of one report: a narrative and its sheets, checked together.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Bundle {
     pub files: Vec<PathBuf>,
+    /// Why the one path of this bundle is not read at all, when walking found that out (an
+    /// unreadable folder, a FIFO, a broken link, a link loop): its finding, instead of reading.
+    pub problem: Option<WalkProblem>,
+}
+
+impl Bundle {
+    /// A bundle of files to read.
+    pub fn new(files: Vec<PathBuf>) -> Self {
+        Bundle {
+            files,
+            problem: None,
+        }
+    }
+}
+
+/// Why a path met while walking is not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalkProblem {
+    /// It cannot be read (an unreadable folder, a FIFO or device, a link to nothing): SP0001.
+    Unreadable(Text),
+    /// A link back to a folder above it, not followed again (its files are read once): SP0004.
+    Loop(Text),
+}
+
+/// A path found by `walk_entries`: a file to read, or a path that will not be read and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Walked {
+    pub path: PathBuf,
+    pub problem: Option<WalkProblem>,
 }
 
 /// Checks every given file, and every report file found under each given directory.
@@ -238,17 +267,27 @@ fn stated_score(docs: &[Document]) -> Option<String> {
 
 /// Groups the files under the given paths into report bundles: files in one directory with the
 /// same stem (报告.txt + 报告.xlsx) are one report; so are all the files of a directory that holds
-/// a single narrative (one directory per report). Bundles come in path order.
+/// a single narrative (one directory per report). Bundles come in path order. A path the walk
+/// cannot read (`walk_entries`) is a bundle of its own with its problem, before the bundles of
+/// its folder.
 pub fn bundles(paths: &[PathBuf]) -> Vec<Bundle> {
     use std::collections::BTreeMap;
-    let files: Vec<PathBuf> = paths.iter().flat_map(|p| walk(p)).collect();
-    let mut by_dir: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
-    for f in files {
-        let dir = f.parent().map(Path::to_path_buf).unwrap_or_default();
-        by_dir.entry(dir).or_default().push(f);
+    type Dir = (Vec<PathBuf>, Vec<(PathBuf, WalkProblem)>);
+    let mut by_dir: BTreeMap<PathBuf, Dir> = BTreeMap::new();
+    for w in paths.iter().flat_map(|p| walk_entries(p)) {
+        let dir = w.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let entry = by_dir.entry(dir).or_default();
+        match w.problem {
+            None => entry.0.push(w.path),
+            Some(problem) => entry.1.push((w.path, problem)),
+        }
     }
     let mut out = Vec::new();
-    for (_, files) in by_dir {
+    for (_, (files, problems)) in by_dir {
+        out.extend(problems.into_iter().map(|(path, problem)| Bundle {
+            files: vec![path],
+            problem: Some(problem),
+        }));
         let narratives = files
             .iter()
             .filter(|f| matches!(source::kind_of(f), Kind::Narrative | Kind::Docx))
@@ -264,8 +303,8 @@ pub fn bundles(paths: &[PathBuf]) -> Vec<Bundle> {
                     Kind::Narrative | Kind::Docx | Kind::Workbook
                 )
             });
-            out.push(Bundle { files: report });
-            out.extend(rest.into_iter().map(|f| Bundle { files: vec![f] }));
+            out.push(Bundle::new(report));
+            out.extend(rest.into_iter().map(|f| Bundle::new(vec![f])));
             continue;
         }
         let mut by_stem: BTreeMap<std::ffi::OsString, Vec<PathBuf>> = BTreeMap::new();
@@ -273,28 +312,170 @@ pub fn bundles(paths: &[PathBuf]) -> Vec<Bundle> {
             let stem = f.file_stem().map(|s| s.to_os_string()).unwrap_or_default();
             by_stem.entry(stem).or_default().push(f);
         }
-        out.extend(by_stem.into_values().map(|files| Bundle { files }));
+        out.extend(by_stem.into_values().map(Bundle::new));
     }
     out
 }
 
-/// The files to check under a path: the path itself if it is a file, else the report files
-/// below it, skipping hidden files and Office lock files, in name order.
-pub fn walk(path: &Path) -> Vec<PathBuf> {
-    if !path.is_dir() {
-        return vec![path.to_path_buf()];
+/// The shard (0-based, below `n`) a bundle falls in for `--shard K/N`: a stable hash (64-bit
+/// FNV-1a) of its first file's path, as given or found under a given folder, modulo `n`. It
+/// depends on that path alone, not on the machine, the run or the other bundles, so N runs over
+/// the same paths, each taking one shard, check every bundle exactly once.
+pub fn shard_of(bundle: &Bundle, n: u64) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let path = bundle
+        .files
+        .first()
+        .map(|p| p.as_os_str().as_encoded_bytes());
+    for &b in path.unwrap_or_default() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(path)
+    hash % n.max(1)
+}
+
+/// The files to check under a path (`walk_entries` without the paths that cannot be read).
+pub fn walk(path: &Path) -> Vec<PathBuf> {
+    walk_entries(path)
+        .into_iter()
+        .filter(|w| w.problem.is_none())
+        .map(|w| w.path)
+        .collect()
+}
+
+/// The paths to check under a path: the path itself if it is a file, else the report files
+/// below it, skipping hidden files and Office lock files, in name order. Symbolic links are
+/// followed, to files and to folders. What cannot be read comes with its problem rather than
+/// being left out: a path given that is a FIFO, socket or device (opening one would wait for a
+/// writer), a folder that cannot be listed, a link to nothing, a report-named entry that is no
+/// regular file, and a link back to a folder above it (a loop: not followed again).
+pub fn walk_entries(path: &Path) -> Vec<Walked> {
+    let file = |path: PathBuf| Walked {
+        path,
+        problem: None,
+    };
+    let problem = |path: PathBuf, problem: WalkProblem| Walked {
+        path,
+        problem: Some(problem),
+    };
+    // One look at the path, which follows a link (as `is_dir` did).
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {}
+        Ok(meta) if meta.is_file() => return vec![file(path.to_path_buf())],
+        Ok(meta) => {
+            return vec![problem(
+                path.to_path_buf(),
+                WalkProblem::Unreadable(not_a_file(&meta.file_type())),
+            )];
+        }
+        // A link whose target is missing says so; any other error is the reader's to report.
+        Err(e) => {
+            let dangling = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+            return vec![if dangling {
+                problem(path.to_path_buf(), WalkProblem::Unreadable(broken_link(&e)))
+            } else {
+                file(path.to_path_buf())
+            }];
+        }
+    }
+    let mut out = Vec::new();
+    let entries = walkdir::WalkDir::new(path)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_hidden_or_temp(e.file_name()))
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| source::kind_of(p) != Kind::Other)
-        .collect();
-    files.sort();
-    files
+        .filter_entry(|e| e.depth() == 0 || !is_hidden_or_temp(e.file_name()));
+    for entry in entries {
+        match entry {
+            Ok(e) if e.file_type().is_dir() => {}
+            Ok(e) if source::kind_of(e.path()) == Kind::Other => {}
+            Ok(e) if e.file_type().is_file() => out.push(file(e.into_path())),
+            Ok(e) => {
+                let why = not_a_file(&e.file_type());
+                out.push(problem(e.into_path(), WalkProblem::Unreadable(why)));
+            }
+            Err(e) => {
+                let Some(at) = e.path().map(Path::to_path_buf) else {
+                    continue;
+                };
+                if let Some(ancestor) = e.loop_ancestor() {
+                    let ancestor = ancestor.display();
+                    out.push(problem(
+                        at,
+                        WalkProblem::Loop(Text::new(
+                            format!(
+                                "符号链接指向其上级文件夹 {ancestor}，形成循环，未再进入（该文件夹中的文件照常检查一次）"
+                            ),
+                            format!(
+                                "the symbolic link points to {ancestor}, a folder above it (a loop): not followed again (that folder's files are checked once)"
+                            ),
+                        )),
+                    ));
+                    continue;
+                }
+                let is_link = std::fs::symlink_metadata(&at).is_ok_and(|m| m.is_symlink());
+                let broken = is_link && !std::fs::exists(&at).unwrap_or(true);
+                // A broken link named as a picture or an archive is no report, as its target
+                // would not be; one without an extension may have been a folder.
+                if broken && at.extension().is_some() && source::kind_of(&at) == Kind::Other {
+                    continue;
+                }
+                let io = e
+                    .io_error()
+                    .map(|io| io.to_string())
+                    .unwrap_or_else(|| e.to_string());
+                let why = if broken {
+                    Text::new(
+                        format!("符号链接指向的文件或文件夹不存在：{io}"),
+                        format!("the symbolic link points to nothing: {io}"),
+                    )
+                } else if at.is_dir() {
+                    Text::new(
+                        format!("文件夹无法读取，其中的文件没有检查：{io}"),
+                        format!("the folder cannot be read, so its files were not checked: {io}"),
+                    )
+                } else {
+                    Text::new(format!("无法读取：{io}"), format!("cannot be read: {io}"))
+                };
+                out.push(problem(at, WalkProblem::Unreadable(why)));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// Why a path that is neither a file nor a folder is not read.
+fn not_a_file(kind: &std::fs::FileType) -> Text {
+    #[cfg(unix)]
+    let (zh, en) = {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            ("命名管道（FIFO）", "a named pipe (FIFO)")
+        } else if kind.is_socket() {
+            ("套接字（socket）", "a socket")
+        } else if kind.is_block_device() || kind.is_char_device() {
+            ("设备文件", "a device")
+        } else {
+            ("特殊文件", "a special file")
+        }
+    };
+    #[cfg(not(unix))]
+    let (zh, en) = {
+        let _ = kind;
+        ("特殊文件", "a special file")
+    };
+    Text::new(
+        format!("不是普通文件，而是{zh}，不读取"),
+        format!("not a regular file but {en}; not read"),
+    )
+}
+
+/// Why a link whose target is missing is not read.
+fn broken_link(e: &std::io::Error) -> Text {
+    Text::new(
+        format!("符号链接指向的文件或文件夹不存在：{e}"),
+        format!("the symbolic link points to nothing: {e}"),
+    )
 }
 
 fn is_hidden_or_temp(name: &std::ffi::OsStr) -> bool {
@@ -318,11 +499,19 @@ pub struct Inspected {
 
 /// `check_bundle`, also keeping the bundle's title and stated total score for the summary.
 pub fn inspect_bundle(bundle: &Bundle, settings: &Settings) -> Inspected {
-    let read = bundle
-        .files
-        .iter()
-        .map(|path| read_document(path, settings));
+    let read = bundle.files.iter().map(|path| match &bundle.problem {
+        Some(problem) => Err(walk_error(problem)),
+        None => read_document(path, settings),
+    });
     inspect_read(bundle, read.collect(), settings)
+}
+
+/// The input error a walk problem is reported as.
+fn walk_error(problem: &WalkProblem) -> InputError {
+    match problem {
+        WalkProblem::Unreadable(why) => InputError::NotRead(why.clone()),
+        WalkProblem::Loop(why) => InputError::LinkLoop(why.clone()),
+    }
 }
 
 /// `inspect_bundle` for each bundle of a batch, one kind of work at a time: every file's bytes,
@@ -345,9 +534,13 @@ fn inspect_batch_within(batch: &[Bundle], settings: &Settings, budget: usize) ->
         let mut bytes = Vec::new();
         let (mut taken, mut held) = (0, 0);
         while taken < rest.len() && (taken == 0 || held < budget) {
-            for path in &rest[taken].files {
+            let bundle = &rest[taken];
+            for path in &bundle.files {
                 let kind = source::kind_of(path);
-                let read = read_input(path, kind);
+                let read = match &bundle.problem {
+                    Some(problem) => Err(walk_error(problem)),
+                    None => read_input(path, kind),
+                };
                 held += read.as_ref().map_or(0, Vec::len);
                 bytes.push((kind, Some(read)));
             }
@@ -456,14 +649,29 @@ fn document_of(
     settings: &Settings,
 ) -> Result<Document, InputError> {
     let text = match kind {
-        Kind::Narrative | Kind::Other => source::text::decode(&bytes)?.0,
+        Kind::Narrative | Kind::Other => {
+            let decoded = source::text::decode_detailed(&bytes)?;
+            let src = Source::new(path.to_path_buf(), decoded.text);
+            let mut doc = narrative_document(src, settings);
+            if let Some(f) = invalid_bytes_finding(&doc.source, decoded.encoding, &decoded.invalid)
+            {
+                doc.findings.push(f);
+            }
+            return Ok(doc);
+        }
         Kind::Docx => source::docx::text_of(&bytes)?,
         Kind::Workbook => {
             let book = source::sheet::parse_file(path, &bytes)?;
+            let source = Source::workbook(path.to_path_buf(), book.sheets);
+            let findings = book
+                .beyond
+                .iter()
+                .map(|b| beyond_finding(&source, b))
+                .collect();
             return Ok(Document {
-                source: Source::workbook(path.to_path_buf(), book.sheets),
+                source,
                 facts: Vec::new(),
-                findings: Vec::new(),
+                findings,
             });
         }
         Kind::Unsupported(convert_to) => return Err(unsupported(path, convert_to)),
@@ -474,11 +682,73 @@ fn document_of(
     ))
 }
 
-/// A read workbook's own checks: its tables' facts and the sheet rules' findings.
+/// The warning for a text whose invalid bytes were decoded as U+FFFD: how many, the first one's
+/// place in the file and its byte, each labelled at its line and column (SP0004).
+fn invalid_bytes_finding(
+    source: &Arc<Source>,
+    encoding: source::text::Encoding,
+    invalid: &[source::text::Invalid],
+) -> Option<Finding> {
+    let first = invalid.first()?;
+    let (n, enc, at, byte) = (invalid.len(), encoding.name(), first.file_at, first.byte);
+    let message = Text::new(
+        format!(
+            "文件中有 {n} 处字节不是有效的 {enc} 编码（第一处在文件第 {at} 字节，0x{byte:02X}），已替换为“\u{FFFD}”，其余内容照常检查"
+        ),
+        format!(
+            "{n} byte sequence(s) are not valid {enc} (the first at byte {at} of the file, 0x{byte:02X}); they were replaced by \"\u{FFFD}\" and the rest was checked"
+        ),
+    );
+    let mut f = Finding::new(&check::input::PARTLY_READ, source.clone(), message);
+    for i in invalid {
+        let (at, byte) = (i.file_at, i.byte);
+        f = f.label(
+            source,
+            Place::Text {
+                start: i.text_at,
+                end: i.text_at + '\u{FFFD}'.len_utf8(),
+            },
+            Text::new(
+                format!("无效字节 0x{byte:02X}（文件第 {at} 字节）"),
+                format!("invalid byte 0x{byte:02X} (byte {at} of the file)"),
+            ),
+        );
+    }
+    Some(f)
+}
+
+/// The warning for a sheet's cells beyond the read limits (SP0004): how many, the limits, how
+/// far they reach, labelled at the first one.
+fn beyond_finding(source: &Arc<Source>, b: &source::sheet::Beyond) -> Finding {
+    use source::sheet::{MAX_COLS, MAX_ROWS};
+    let (sheet, n) = (&b.sheet, b.cells);
+    let first = diagnostic::cell_name(b.first.0, b.first.1);
+    let (last_row, last_col) = (u64::from(b.last_row) + 1, u64::from(b.last_col) + 1);
+    let message = Text::new(
+        format!(
+            "工作表“{sheet}”有 {n} 个非空单元格超出读取上限（{MAX_ROWS} 行、{MAX_COLS} 列），没有读取和检查：从 {first} 起，最远到第 {last_row} 行、第 {last_col} 列"
+        ),
+        format!(
+            "sheet \"{sheet}\" has {n} non-empty cell(s) beyond the read limits ({MAX_ROWS} rows, {MAX_COLS} columns), not read or checked: from {first}, as far as row {last_row}, column {last_col}"
+        ),
+    );
+    Finding::new(&check::input::PARTLY_READ, source.clone(), message).label(
+        source,
+        Place::Cell {
+            sheet: b.sheet.clone(),
+            row: b.first.0,
+            col: b.first.1,
+        },
+        Text::new("超出读取上限", "beyond the read limits"),
+    )
+}
+
+/// A read workbook's own checks: its tables' facts and the sheet rules' findings (after what
+/// reading it found).
 fn check_read_workbook(doc: &mut Document, settings: &Settings) {
     let (facts, findings) = check_workbook(&doc.source, &doc.source.sheets, settings);
     doc.facts = facts;
-    doc.findings = findings;
+    doc.findings.extend(findings);
 }
 
 /// Reads each sheet's tables and their facts (`extract::sheet`), for the cross-check, and
@@ -597,6 +867,7 @@ pub fn check_narrative(src: &Arc<Source>, settings: &Settings) -> Vec<Finding> {
 pub fn input_finding(path: &Path, err: InputError) -> Finding {
     let rule = match err {
         InputError::Unsupported { .. } => &check::input::UNSUPPORTED,
+        InputError::LinkLoop(_) => &check::input::PARTLY_READ,
         _ => &check::input::UNREADABLE,
     };
     let src = Source::new(path.to_path_buf(), String::new());
@@ -606,6 +877,25 @@ pub fn input_finding(path: &Path, err: InputError) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shards_are_stable_and_cover_every_bundle_once() {
+        let bundle = |p: &str| Bundle::new(vec![PathBuf::from(p)]);
+        // FNV-1a of "a": a fixed value, whatever the machine.
+        assert_eq!(shard_of(&bundle("a"), u64::MAX), 0xaf63_dc4c_8601_ec8c);
+        let all: Vec<Bundle> = (0..200)
+            .map(|i| bundle(&format!("部门{i}/报告.txt")))
+            .collect();
+        for n in 1..=5 {
+            let mut counts = vec![0; n as usize];
+            for b in &all {
+                counts[shard_of(b, n) as usize] += 1;
+            }
+            assert_eq!(counts.iter().sum::<usize>(), all.len());
+            assert!(counts.iter().all(|&c| c > 0), "{n}: {counts:?}");
+        }
+        assert_eq!(shard_of(&bundle("a"), 0), 0);
+    }
 
     /// However the byte budget cuts a batch (every bundle alone, a few together, all at once),
     /// each bundle gets what inspecting it alone gives.

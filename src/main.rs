@@ -28,8 +28,9 @@ enum Command {
     Check {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Output format: human (with a summary), json, sarif (2.1.0), or line
-        /// (`path:line:col: CODE message`, for grep and editors).
+        /// Output format: human (with a summary), json, sarif (2.1.0), line
+        /// (`path:line:col: SEVERITY CODE message`, for grep and editors), or jsonl (one
+        /// diagnostic per line, then one summary line per report).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Write the report to FILE instead of standard output.
@@ -44,6 +45,18 @@ enum Command {
         /// Worker threads (default: one per core).
         #[arg(short = 'j', long, value_name = "N")]
         threads: Option<usize>,
+        /// Check only shard K of N (1 ≤ K ≤ N): the bundles whose path hashes to K − 1
+        /// modulo N. N runs, one per shard, check every bundle once (for a job array).
+        #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+        shard: Option<(u64, u64)>,
+        /// Rules to run, comma-separated: codes, code prefixes (SP01), names, or ALL. Replaces
+        /// the configuration's `select`.
+        #[arg(long, value_name = "RULES")]
+        select: Option<String>,
+        /// Rules not to run, comma-separated as for --select; added to the configuration's
+        /// `ignore` (ignore wins over select).
+        #[arg(long, value_name = "RULES")]
+        ignore: Option<String>,
     },
     /// Print the documentation of one rule, by code (SP0105) or name (score-sum).
     Rule { code: String },
@@ -63,6 +76,21 @@ enum Format {
     Json,
     Sarif,
     Line,
+    Jsonl,
+}
+
+/// `--shard K/N`: 1 ≤ K ≤ N.
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let bad = || format!("`{s}`: expected K/N with 1 ≤ K ≤ N, e.g. 2/8");
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let (k, n): (u64, u64) = (
+        k.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -97,6 +125,9 @@ fn main() -> ExitCode {
             config,
             fail_on,
             threads,
+            select,
+            ignore,
+            shard,
         } => {
             let fail_on = match fail_on {
                 FailOn::Error => Severity::Error,
@@ -110,6 +141,9 @@ fn main() -> ExitCode {
                 config,
                 fail_on,
                 threads,
+                select,
+                ignore,
+                shard,
                 lang,
             };
             run.check()
@@ -152,6 +186,9 @@ struct Run {
     config: Option<PathBuf>,
     fail_on: Severity,
     threads: Option<usize>,
+    select: Option<String>,
+    ignore: Option<String>,
+    shard: Option<(u64, u64)>,
     lang: Lang,
 }
 
@@ -161,13 +198,26 @@ const PROGRESS_FROM: usize = 8;
 impl Run {
     fn check(self) -> ExitCode {
         let lang = self.lang;
-        let settings = match suanpan::config::load(self.config.as_deref(), lang) {
+        let mut settings = match suanpan::config::load(self.config.as_deref(), lang) {
             Ok((settings, _)) => settings,
             Err(e) => {
                 eprint!("{}", render_error(&e));
                 return ExitCode::from(2);
             }
         };
+        // --select / --ignore, validated as the configuration's lists are: an entry that picks
+        // no rule would silently run everything or ignore nothing.
+        for (option, list) in [("--select", &self.select), ("--ignore", &self.ignore)] {
+            let Some(list) = list else { continue };
+            match suanpan::config::cli_selectors(list, lang) {
+                Ok(selectors) if option == "--select" => settings.rules.select = Some(selectors),
+                Ok(selectors) => settings.rules.ignore.extend(selectors),
+                Err(why) => {
+                    eprintln!("suanpan: {option}: {why}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
         if let Some(n) = self.threads
             && let Err(e) = rayon::ThreadPoolBuilder::new()
                 .num_threads(n.max(1))
@@ -226,6 +276,14 @@ impl Run {
                 return ExitCode::from(2);
             }
         }
+        // A shard keeps its bundles, after the checks above saw every path.
+        let bundles = match self.shard {
+            Some((k, n)) => bundles
+                .into_iter()
+                .filter(|b| suanpan::shard_of(b, n) == k - 1)
+                .collect(),
+            None => bundles,
+        };
         let bar = if std::io::stderr().is_terminal() && bundles.len() >= PROGRESS_FROM {
             let bar = indicatif::ProgressBar::new(bundles.len() as u64);
             if let Ok(style) = indicatif::ProgressStyle::with_template(
@@ -253,7 +311,7 @@ impl Run {
         let (fails, summary) = match self.format {
             // Each bundle's findings are written as soon as it and the bundles before it are
             // done, so memory does not grow with the number of reports.
-            Format::Human | Format::Line => {
+            Format::Human | Format::Line | Format::Jsonl => {
                 let mut summary = suanpan::Report {
                     bundles: suanpan::Summaries::with_capacity(bundles.len()),
                     ..suanpan::Report::default()
@@ -265,10 +323,14 @@ impl Run {
                     &|| bar.inc(1),
                     |findings, bundle| {
                         failed |= findings.iter().any(|f| f.severity >= self.fail_on);
-                        let text = if self.format == Format::Human {
-                            suanpan::render::human::render_findings(&findings, lang, color)
-                        } else {
-                            suanpan::render::line::render_findings(&findings, lang)
+                        let text = match self.format {
+                            Format::Human => {
+                                suanpan::render::human::render_findings(&findings, lang, color)
+                            }
+                            Format::Jsonl => {
+                                suanpan::render::jsonl::render_report(&findings, &bundle, lang)
+                            }
+                            _ => suanpan::render::line::render_findings(&findings, lang),
                         };
                         put(&bar, &mut write_error, || out.write_all(text.as_bytes()));
                         summary.files += bundle.files;

@@ -109,19 +109,26 @@ fn line_format_is_one_finding_per_line() {
     let out = stdout(&o);
     let lines: Vec<&str> = out.lines().collect();
     assert!(lines.contains(
-        &"fixtures/tree/dept-c/自评报告.txt: SP0001 文件不是文本（含二进制内容），可能扩展名有误"
+        &"fixtures/tree/dept-c/自评报告.txt: error SP0001 文件不是文本（含二进制内容），可能扩展名有误"
     ));
     assert!(lines.contains(
-        &"fixtures/tree/dept-d/自评报告.doc: SP0002 不支持 .doc 格式，请另存为 .docx 后再检查"
+        &"fixtures/tree/dept-d/自评报告.doc: warning SP0002 不支持 .doc 格式，请另存为 .docx 后再检查"
     ));
-    assert!(lines.contains(&"fixtures/tree/dept-e/空白.txt: SP0001 文件为空，没有可检查的内容"));
+    assert!(
+        lines.contains(&"fixtures/tree/dept-e/空白.txt: error SP0001 文件为空，没有可检查的内容")
+    );
     assert!(lines.contains(
-        &"fixtures/tree/dept-b/补充说明.txt: SP0003 没有识别出可核对的预算、执行、得分或等级数字"
+        &"fixtures/tree/dept-b/补充说明.txt: info SP0003 没有识别出可核对的预算、执行、得分或等级数字"
     ));
     // Every line names a file of the tree and a code; the summary went to stderr.
     for l in &lines {
         assert!(l.starts_with("fixtures/tree/dept-"), "{l}");
-        assert!(l.contains(": SP0"), "{l}");
+        assert!(
+            [": error SP0", ": warning SP0", ": info SP0"]
+                .iter()
+                .any(|s| l.contains(s)),
+            "{l}"
+        );
     }
     assert!(stderr(&o).contains("报告汇总（5 份报告）"));
 }
@@ -306,7 +313,7 @@ fn config_is_found_upward_and_applied() {
     let out = stdout(&o);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(
-        out.starts_with("../../dept-d/自评报告.doc: SP0002 "),
+        out.starts_with("../../dept-d/自评报告.doc: error SP0002 "),
         "{out}"
     );
     // SP0002 raised to error → exit 1.
@@ -339,6 +346,69 @@ fn select_limits_the_rules() {
     let out = stdout(&o);
     assert_eq!(out.lines().count(), 1, "{out}");
     assert!(out.contains("SP0001"));
+}
+
+#[test]
+fn a_selector_that_picks_no_rule_is_an_error_with_its_span() {
+    // SP105 looks like a code but is the prefix of none: it would ignore nothing.
+    let dir = scratch("ignore = [\"SP0003\", \"SP105\"]\n");
+    let o = suanpan_in(dir.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let err = stderr(&o);
+    assert!(err.contains("未知规则“SP105”"), "{err}");
+    assert!(
+        err.contains("1 │ ignore = [\"SP0003\", \"SP105\"]"),
+        "{err}"
+    );
+}
+
+#[test]
+fn select_and_ignore_on_the_command_line() {
+    let o = suanpan(&[
+        "check",
+        TREE,
+        "--format",
+        "line",
+        "--select",
+        "SP0001, input-unsupported",
+    ]);
+    let codes: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| l.split(' ').nth(2).unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(codes, ["SP0001", "SP0002", "SP0001"], "{}", stdout(&o));
+    let o = suanpan(&["check", TREE, "--format", "line", "--ignore", "SP00"]);
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    assert_eq!(o.status.code(), Some(0));
+    // The command line's --select replaces the configuration's; its --ignore adds to it.
+    let dir = scratch("select = [\"SP0003\"]\n");
+    let o = suanpan_in(
+        dir.path(),
+        &["check", ".", "--format", "line", "--select", "SP0001"],
+    );
+    assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("SP0001"));
+    let o = suanpan_in(
+        dir.path(),
+        &["check", ".", "--format", "line", "--ignore", "SP0003"],
+    );
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    // An entry that picks no rule is a usage error naming it.
+    for (args, named) in [
+        (["--select", "SP0001,SP105"], "SP105"),
+        (["--ignore", "score_sum"], "score_sum"),
+        (["--ignore", "SP0001,,SP0002"], "“”"),
+    ] {
+        let o = suanpan(&[&["check", TREE][..], &args[..]].concat());
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty());
+        let err = stderr(&o);
+        assert!(err.contains(args[0]) && err.contains(named), "{err}");
+    }
+    let o = suanpan(&["--lang", "en", "check", TREE, "--select", "SP9"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("unknown rule `SP9`"), "{}", stderr(&o));
 }
 
 #[test]
@@ -517,23 +587,36 @@ fn sheet_findings_in_every_format() {
             c["logicalLocations"][0]["fullyQualifiedName"],
             format!("{sheet}!{cell}")
         );
+        // A region with a startLine, which code-scanning UIs need to show a result at all.
+        assert_eq!(c["physicalLocation"]["region"]["startLine"], 1, "{c:#}");
+        assert_eq!(
+            c["physicalLocation"]["region"]["message"]["text"],
+            format!("{sheet}!{cell}")
+        );
+    }
+    for r in results {
+        assert!(
+            r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64() >= Some(1),
+            "{r:#}"
+        );
     }
 
     // The line format places a finding whose primary label is a cell as path!Sheet!Cell.
     let line = stdout(&suanpan_in(dir.path(), &["check", ".", "--format", "line"]));
     let primary = &with_cell["labels"][0];
     let want = format!(
-        "{}!{}!{}: {} ",
+        "{}!{}!{}: {} {} ",
         primary["file"].as_str().unwrap(),
         primary["sheet"].as_str().unwrap(),
         primary["cell"].as_str().unwrap(),
+        with_cell["severity"].as_str().unwrap(),
         with_cell["code"].as_str().unwrap()
     );
     assert!(line.contains(&want), "{want}\n{line}");
     // And the narrative/sheet disagreement at the narrative's figure.
     assert!(
         line.lines()
-            .any(|l| l.starts_with("./自评报告.txt:3:21: SP0301 ")),
+            .any(|l| l.starts_with("./自评报告.txt:3:21: error SP0301 ")),
         "{line}"
     );
 }

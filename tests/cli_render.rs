@@ -83,12 +83,14 @@ fn line_format_places_text_and_cells() {
     assert_eq!(
         lines,
         [
-            "部门/自评报告.txt:2:19: SP0001 决算数与自评表不一致",
-            "部门/自评表.xlsx!Sheet1!AB1: SP0003 表格没有数字",
+            "部门/自评报告.txt:2:19: error SP0001 决算数与自评表不一致",
+            "部门/自评表.xlsx!Sheet1!AB1: info SP0003 表格没有数字",
         ]
     );
     let en = render::line::render(&report(), Lang::En);
-    assert!(en.starts_with("部门/自评报告.txt:2:19: SP0001 the actual differs from the sheet\n"));
+    assert!(
+        en.starts_with("部门/自评报告.txt:2:19: error SP0001 the actual differs from the sheet\n")
+    );
 }
 
 fn sarif_validator() -> jsonschema::Validator {
@@ -131,7 +133,19 @@ fn sarif_regions_and_cells() {
         cell["logicalLocations"][0]["fullyQualifiedName"],
         "自评表!D12"
     );
-    assert!(cell["physicalLocation"].get("region").is_none());
+    // GitHub shows only results with a region's startLine: a workbook's is line 1, its message
+    // the cell.
+    assert_eq!(cell["physicalLocation"]["region"]["startLine"], 1);
+    assert_eq!(
+        cell["physicalLocation"]["region"]["message"]["text"],
+        "自评表!D12"
+    );
+    let sheet_only = &run["results"][1]["locations"][0];
+    assert_eq!(sheet_only["physicalLocation"]["region"]["startLine"], 1);
+    assert_eq!(
+        sheet_only["logicalLocations"][0]["fullyQualifiedName"],
+        "Sheet1!AB1"
+    );
     assert_eq!(
         r["relatedLocations"][1]["physicalLocation"]["region"]["startColumn"],
         6

@@ -230,6 +230,40 @@ fn extra_vocabulary_in_the_configuration_teaches_new_words() {
         .output()
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("nonsense"));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        err.contains("nonsense") && err.contains("词表.toml"),
+        "{err}"
+    );
+    // A syntax error in a 4-line vocabulary file points into that file, at its line 3 (joined
+    // to the built-in vocabulary it used to be reported at a line of that file).
+    std::fs::write(
+        dir.join("词表.toml"),
+        "[[concept]]\nid = \"actual\"\nunit = \"money\nterms = [\"实际兑付\"]\n",
+    )
+    .unwrap();
+    let bad = bin()
+        .args(["check"])
+        .arg(&report)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("词表.toml"), "{err}");
+    assert!(err.contains("3 │ unit = \"money"), "{err}");
+    assert!(!err.contains("163"), "{err}");
+    // A key outside any entry would have landed in the built-in file's last table.
+    std::fs::write(dir.join("词表.toml"), "terms = [\"实际兑付\"]\n").unwrap();
+    let bad = bin()
+        .args(["--lang", "en", "check"])
+        .arg(&report)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("unknown field `terms`"), "{err}");
+    assert!(err.contains("1 │ terms"), "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -201,7 +201,7 @@ fn run_of(
         let path = PathBuf::from(format!("{}/{}.{}", DIRS[d], STEMS[s], EXTS[e]));
         groups.entry(b).or_default().push(path);
     }
-    let bundles: Vec<Bundle> = groups.into_values().map(|files| Bundle { files }).collect();
+    let bundles: Vec<Bundle> = groups.into_values().map(Bundle::new).collect();
     let mut per_bundle: Vec<Vec<Finding>> = vec![Vec::new(); bundles.len()];
     for (tag, &(b, f, start)) in findings.iter().enumerate() {
         let b = b % bundles.len();

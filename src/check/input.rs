@@ -13,12 +13,14 @@ pub static UNREADABLE: Rule = Rule {
     ),
     doc: (
         "## SP0001 input-unreadable（文件无法读取）\n\n\
-检查什么：文件打不开、为空、不是文本、编码无法识别、已损坏、有密码保护或超出大小上限。\n\n\
+检查什么：文件打不开、为空、不是文本、编码无法识别、已损坏、有密码保护或超出大小上限；\
+遍历时无法读取的文件夹、指向不存在目标的符号链接，以及命名管道（FIFO）、套接字、设备文件（立即拒绝，不打开）。\n\n\
 为什么：无法读取的报告就无法核对，提交前必须处理；批量检查时其余文件照常检查。\n\n\
 示例：把 .xlsx 改名为 .txt 后检查，会报告“文件不是文本（含二进制内容）”。\n",
         "## SP0001 input-unreadable\n\n\
 What: a file cannot be opened, is empty, is not text, has an unknown encoding, is damaged, \
-password-protected, or over the size limit.\n\n\
+password-protected, or over the size limit; a folder met while walking that cannot be listed, \
+a symbolic link to nothing, and a FIFO, socket or device (refused at once, never opened).\n\n\
 Why: a report that cannot be read cannot be checked; in a batch the other files are still checked.\n\n\
 Example: an .xlsx renamed to .txt is reported as \"the file is not text (binary content)\".\n",
     ),
@@ -65,4 +67,30 @@ Example: a memo with no amounts or scores.\n",
     ),
 };
 
-pub static RULES: &[&Rule] = &[&UNREADABLE, &UNSUPPORTED, &NO_FIGURES];
+pub static PARTLY_READ: Rule = Rule {
+    code: "SP0004",
+    name: "input-partly-read",
+    severity: Severity::Warning,
+    summary: (
+        "文件只读取了一部分：其余部分没有检查",
+        "part of an input file was not read, so it was not checked",
+    ),
+    doc: (
+        "## SP0004 input-partly-read（文件只读取了一部分）\n\n\
+检查什么：文件能读取，但其中一部分没有读到：文本里有无法解码的字节（已替换为“�”，其余照常检查），\
+工作表超出读取上限的行或列（20,000 行、200 列）中有内容，或文件夹中的符号链接指向其上级文件夹（循环，未再进入）。\n\n\
+为什么：没有读到的部分就没有检查，不能悄悄略过；提示读到了哪里、缺了什么，其余内容照常检查。\n\n\
+示例：一份 UTF-8 报告中混入一个无效字节，提示其所在行列；工作表第 25,000 行有数字，提示超出 20,000 行的上限。\n",
+        "## SP0004 input-partly-read\n\n\
+What: the file was read, but part of it was not: bytes that are not valid in the text's encoding \
+(replaced by \"�\", the rest checked), cells of a sheet beyond the read limits (20,000 rows, \
+200 columns), or a symbolic link in a folder that points back to a folder above it (a loop, not \
+followed again).\n\n\
+Why: what was not read was not checked, and must not be skipped in silence; the finding says \
+where and what, and the rest is checked as usual.\n\n\
+Example: one invalid byte in a UTF-8 report is reported at its line and column; figures in row \
+25,000 of a sheet are reported as beyond the 20,000-row limit.\n",
+    ),
+};
+
+pub static RULES: &[&Rule] = &[&UNREADABLE, &UNSUPPORTED, &NO_FIGURES, &PARTLY_READ];

@@ -451,6 +451,30 @@ const DEFAULT_VOCAB: &str = include_str!("../../schemas/vocabulary.toml");
 
 /// The built-in vocabulary extended by user files (their `[[concept]]` and `[[subject]]` entries
 /// are added to the built-in ones).
+/// An extra vocabulary file on its own: the entries it may hold, all optional.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExtraFile {
+    #[serde(default)]
+    #[allow(dead_code)]
+    concept: Vec<ConceptEntry>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    subject: Vec<SubjectEntry>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    word: Vec<WordEntry>,
+}
+
+/// Checks an extra vocabulary file's TOML and entries on their own, before it is joined to the
+/// built-in file: an error's message and byte span are in that file (joined, they would point
+/// at a line of the built-in file, and a stray key would land in its last table).
+pub fn check_extra(text: &str) -> Result<(), (String, Option<std::ops::Range<usize>>)> {
+    toml::from_str::<ExtraFile>(text)
+        .map(|_| ())
+        .map_err(|e| (e.message().trim().to_string(), e.span()))
+}
+
 pub fn extended(extra: &[String]) -> Result<Vocabulary, String> {
     let mut text = DEFAULT_VOCAB.to_string();
     for e in extra {

@@ -385,7 +385,13 @@ fn cell_line(source: &Source, sheet: &str, row: u32, col: u32, label: &str, lang
         .join("／");
     // The column's heading: in the nearest row above that holds only texts (a header row).
     let header_row = (0..r).rev().find(|&k| {
-        let cells: Vec<_> = grid.cells[k].iter().filter(|v| !v.is_empty()).collect();
+        let cells: Vec<_> = grid
+            .cells
+            .get(k)
+            .into_iter()
+            .flatten()
+            .filter(|v| !v.is_empty())
+            .collect();
         cells.len() >= 3 && cells.iter().all(|v| is_text(v))
     });
     let col_head = header_row

@@ -79,7 +79,8 @@ impl<W: Write> JsonWriter<W> {
     }
 }
 
-fn finding(f: &Finding, lang: Lang) -> Value {
+/// One finding as the contract's diagnostic object.
+pub fn finding(f: &Finding, lang: Lang) -> Value {
     let mut m = Map::new();
     m.insert("code".into(), f.rule.code.into());
     m.insert("rule".into(), f.rule.name.into());

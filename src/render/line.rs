@@ -1,6 +1,8 @@
 //! `--format line`: one finding per line, for grep and editors' quickfix lists:
-//! `path:line:col: CODE message` for text, `path!Sheet!Cell: CODE message` for cells, and
-//! `path: CODE message` for a whole file.
+//! `path:line:col: SEVERITY CODE message` for text, `path!Sheet!Cell: SEVERITY CODE message`
+//! for cells, and `path: SEVERITY CODE message` for a whole file. The severity is the English
+//! word (error, warning, info) in either language, as compilers write it, so that an editor's
+//! error format or a grep can tell an error from a note.
 
 use super::text_pos;
 use crate::Report;
@@ -36,5 +38,5 @@ pub fn line(f: &Finding, lang: Lang) -> String {
         },
         None => f.source.display_path(),
     };
-    format!("{at}: {} {message}", f.rule.code)
+    format!("{at}: {} {} {message}", f.severity.as_str(), f.rule.code)
 }

@@ -4,6 +4,7 @@
 
 pub mod human;
 pub mod json;
+pub mod jsonl;
 pub mod line;
 pub mod order;
 pub mod sarif;

@@ -1,7 +1,10 @@
 //! `--format sarif`: SARIF 2.1.0 (OASIS), with every rule's metadata in `tool.driver.rules`.
 //! Text labels become regions (columns in Unicode code points, as `columnKind` says); sheet
-//! cells become a region-less physical location plus a logical location `Sheet!Cell`, with the
-//! sheet and cell also in the location's properties.
+//! cells become a logical location `Sheet!Cell` (kind `cell`), with the sheet and cell also in
+//! the location's properties. A workbook has no lines, but code-scanning UIs (GitHub's among
+//! them) show only results whose physical location has a region with a `startLine`: a cell's
+//! region is line 1 with the cell's `Sheet!Cell` as its message, and a whole-file label (a file
+//! that could not be read) is line 1.
 
 use super::stream::{ArrayStream, MARKER};
 use super::text_pos;
@@ -62,6 +65,11 @@ fn location(l: &Label, lang: Lang, id: Option<usize>) -> Value {
             "endLine": p.end_line,
             "endColumn": p.end_column,
         });
+    } else if let Place::Cell { sheet, row, col } = &l.place {
+        let name = format!("{sheet}!{}", cell_name(*row, *col));
+        physical["region"] = json!({"startLine": 1, "message": {"text": name}});
+    } else {
+        physical["region"] = json!({"startLine": 1});
     }
     loc.insert("physicalLocation".into(), physical);
     if let Place::Cell { sheet, row, col } = &l.place {

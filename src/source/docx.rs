@@ -206,7 +206,16 @@ pub fn text_of_document_xml(xml: &[u8]) -> Result<String, InputError> {
             Event::Text(t) if st.in_text && st.deleted == 0 => {
                 st.paragraph.push_str(&t.xml10_content());
             }
-            Event::GeneralRef(r) if st.in_text && st.deleted == 0 => {
+            // Word never writes a DOCTYPE; one that declares entities is how an entity bomb
+            // (a billion laughs) is made. Its entities are not expanded, so the text that uses
+            // them would read as empty: refused, saying why.
+            Event::DocType(_) => {
+                return Err(InputError::Refused(Text::new(
+                    "document.xml 含有 DOCTYPE 声明（可定义 XML 实体，如实体炸弹），Word 文档不会有，不读取",
+                    "document.xml has a DOCTYPE declaration (which can define XML entities, as an entity bomb does); Word never writes one: not read",
+                )));
+            }
+            Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => Some(c),
                     _ => match r.xml10_content().as_ref() {
@@ -218,7 +227,16 @@ pub fn text_of_document_xml(xml: &[u8]) -> Result<String, InputError> {
                         _ => None,
                     },
                 };
-                if let Some(c) = resolved {
+                let Some(c) = resolved else {
+                    let name = r.xml10_content().into_owned();
+                    return Err(InputError::Refused(Text::new(
+                        format!("document.xml 引用了未定义的 XML 实体 &{name};，不读取"),
+                        format!(
+                            "document.xml refers to an undefined XML entity &{name};: not read"
+                        ),
+                    )));
+                };
+                if st.in_text && st.deleted == 0 {
                     st.paragraph.push(c);
                 }
             }
@@ -322,6 +340,32 @@ mod tests {
             text_of_document_xml(broken.as_bytes()),
             Err(InputError::Refused(_))
         ));
+    }
+
+    #[test]
+    fn entity_bombs_and_undefined_entities_are_refused_not_empty() {
+        let body = |text: &str| {
+            format!(
+                "<w:document xmlns:w=\"w\"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"
+            )
+        };
+        let bomb = format!(
+            "<?xml version=\"1.0\"?><!DOCTYPE w:document [<!ENTITY a \"预算100万元\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">]>{}",
+            body("&c;")
+        );
+        match text_of_document_xml(bomb.as_bytes()) {
+            Err(InputError::Refused(t)) => assert!(t.zh.contains("DOCTYPE"), "{}", t.zh),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        match text_of_document_xml(body("年初预算&x;").as_bytes()) {
+            Err(InputError::Refused(t)) => assert!(t.en.contains("&x;"), "{}", t.en),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        // The predefined and numeric references still read.
+        assert_eq!(
+            text_of_document_xml(body("A&amp;B&#x9884;").as_bytes()).expect("read"),
+            "A&B预\n"
+        );
     }
 
     #[test]

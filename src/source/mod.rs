@@ -25,6 +25,11 @@ pub enum InputError {
     Corrupt(String),
     /// A file refused for a reason worded in both languages (encrypted, a zip bomb …).
     Refused(Text),
+    /// A path the walk found it cannot read (a folder that cannot be listed, a FIFO, a link to
+    /// nothing), with why, worded in full.
+    NotRead(Text),
+    /// A link back to a folder above it, not followed again, with why, worded in full.
+    LinkLoop(Text),
 }
 
 impl InputError {
@@ -57,6 +62,7 @@ impl InputError {
                 format!("文件无法检查：{}", why.zh),
                 format!("the file cannot be checked: {}", why.en),
             ),
+            InputError::NotRead(why) | InputError::LinkLoop(why) => why.clone(),
             InputError::Corrupt(why) => Text::new(
                 format!("文件已损坏或无法打开：{why}"),
                 format!("the file is damaged or cannot be opened: {why}"),

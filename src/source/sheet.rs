@@ -20,9 +20,11 @@ pub const MAX_WORKBOOK_BYTES: u64 = 64 * 1024 * 1024;
 /// The most a zip-based workbook may inflate to, all parts together.
 const MAX_INFLATED: u64 = 512 * 1024 * 1024;
 const MAX_RATIO: u64 = 250;
-/// Cells beyond this many rows or columns are not read (a real evaluation sheet has far fewer).
-const MAX_ROWS: usize = 20_000;
-const MAX_COLS: usize = 200;
+/// Cells beyond this many rows or columns are not read (a real evaluation sheet has far fewer);
+/// those that hold something are counted in `Workbook::beyond`, for a finding. (The grid is
+/// dense by rows: raising the limits raises the memory a forged far cell can claim.)
+pub const MAX_ROWS: usize = 20_000;
+pub const MAX_COLS: usize = 200;
 
 /// One cell's value.
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +83,44 @@ impl Sheet {
 #[derive(Debug, Clone)]
 pub struct Workbook {
     pub sheets: Vec<Sheet>,
+    /// Per sheet with cells beyond `MAX_ROWS` or `MAX_COLS` that hold something: not read.
+    pub beyond: Vec<Beyond>,
+}
+
+/// The cells of a sheet beyond the read limits that hold a value or a formula.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Beyond {
+    pub sheet: String,
+    /// How many.
+    pub cells: usize,
+    /// The first one met (0-based row, column).
+    pub first: (u32, u32),
+    /// The last row and column any of them reaches (0-based).
+    pub last_row: u32,
+    pub last_col: u32,
+}
+
+impl Beyond {
+    fn new(sheet: &str, first: (u32, u32)) -> Self {
+        Beyond {
+            sheet: sheet.to_string(),
+            cells: 0,
+            first,
+            last_row: first.0,
+            last_col: first.1,
+        }
+    }
+
+    fn add(&mut self, (row, col): (u32, u32)) {
+        self.cells += 1;
+        self.last_row = self.last_row.max(row);
+        self.last_col = self.last_col.max(col);
+    }
+}
+
+/// Counts a cell beyond the limits into a sheet's `Beyond`.
+fn count_beyond(beyond: &mut Option<Beyond>, sheet: &str, at: (u32, u32)) {
+    beyond.get_or_insert_with(|| Beyond::new(sheet, at)).add(at);
 }
 
 const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
@@ -167,28 +207,31 @@ fn parse_unguarded(bytes: &[u8], ext: &str) -> Result<Workbook, InputError> {
         }
     })?;
     let mut sheets = Vec::new();
+    let mut beyond = Vec::new();
     for name in book.sheet_names() {
         let read = match &mut book {
             calamine::Sheets::Xlsx(xlsx) => xlsx_cells(xlsx, &name),
             other => range_cells(other, &name),
         };
-        let (cells, uncached) = read.map_err(|e| {
+        let (cells, uncached, far) = read.map_err(|e| {
             InputError::Refused(Text::new(
                 format!("工作表“{name}”无法读取：{e}"),
                 format!("sheet \"{name}\" cannot be read: {e}"),
             ))
         })?;
+        beyond.extend(far);
         sheets.push(Sheet {
             name,
             cells,
             uncached,
         });
     }
-    Ok(Workbook { sheets })
+    Ok(Workbook { sheets, beyond })
 }
 
-/// A sheet's cells, by absolute row and column, and the formula cells without a cached value.
-type SheetCells = (Vec<Vec<Value>>, Vec<(u32, u32)>);
+/// A sheet's cells, by absolute row and column, the formula cells without a cached value, and
+/// the cells beyond the limits that hold something.
+type SheetCells = (Vec<Vec<Value>>, Vec<(u32, u32)>, Option<Beyond>);
 
 /// An .xlsx sheet in one pass over its XML: values and formulas together (a `worksheet_range`
 /// and a `worksheet_formula` would parse it twice).
@@ -198,12 +241,17 @@ fn xlsx_cells(xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Sh
         .map_err(|e| e.to_string())?;
     let mut cells: Vec<Vec<Value>> = Vec::new();
     let mut uncached = Vec::new();
+    let mut beyond = None;
     while let Some(cell) = reader
         .next_cell_with_formula_metadata()
         .map_err(|e| e.to_string())?
     {
         let (r, c) = (cell.pos.0 as usize, cell.pos.1 as usize);
         if r >= MAX_ROWS || c >= MAX_COLS {
+            let filled = cell.formula.is_some() || !value_of(Data::from(cell.value)).is_empty();
+            if filled {
+                count_beyond(&mut beyond, name, cell.pos);
+            }
             continue;
         }
         let value = value_of(Data::from(cell.value));
@@ -222,7 +270,7 @@ fn xlsx_cells(xlsx: &mut calamine::Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Sh
         }
         row[c] = value;
     }
-    Ok((cells, uncached))
+    Ok((cells, uncached, beyond))
 }
 
 /// A sheet of any other format, through calamine's ranges.
@@ -232,16 +280,37 @@ fn range_cells<R: std::io::Read + std::io::Seek>(
 ) -> Result<SheetCells, String> {
     let range = book.worksheet_range(name).map_err(|e| e.to_string())?;
     let (r0, c0) = range.start().unwrap_or((0, 0));
-    let mut cells: Vec<Vec<Value>> = vec![Vec::new(); r0 as usize];
-    for row in range.rows().take(MAX_ROWS) {
-        let mut out = vec![Value::Empty; c0 as usize];
-        out.extend(row.iter().take(MAX_COLS).map(|d| value_of(d.clone())));
+    // The limits are on absolute rows and columns, as for .xlsx: a table that starts below row
+    // MAX_ROWS is beyond them (and counted), not read as if it started at the top.
+    let (first_row, first_col) = ((r0 as usize).min(MAX_ROWS), (c0 as usize).min(MAX_COLS));
+    let mut cells: Vec<Vec<Value>> = vec![Vec::new(); first_row];
+    let mut beyond = None;
+    for (i, row) in range.rows().enumerate() {
+        let r = r0 as usize + i;
+        let mut out = vec![Value::Empty; first_col];
+        for (j, d) in row.iter().enumerate() {
+            let c = c0 as usize + j;
+            if r >= MAX_ROWS || c >= MAX_COLS {
+                if !matches!(d, Data::Empty) && !value_of(d.clone()).is_empty() {
+                    let at = (
+                        u32::try_from(r).unwrap_or(u32::MAX),
+                        u32::try_from(c).unwrap_or(u32::MAX),
+                    );
+                    count_beyond(&mut beyond, name, at);
+                }
+                continue;
+            }
+            out.push(value_of(d.clone()));
+        }
+        if r >= MAX_ROWS {
+            continue;
+        }
         while out.last().is_some_and(Value::is_empty) {
             out.pop();
         }
         cells.push(out);
     }
-    let uncached = book
+    let formulas: Vec<(u32, u32)> = book
         .worksheet_formula(name)
         .map(|f| {
             let (fr, fc) = f.start().unwrap_or((0, 0));
@@ -257,7 +326,16 @@ fn range_cells<R: std::io::Read + std::io::Seek>(
                 .collect()
         })
         .unwrap_or_default();
-    Ok((cells, uncached))
+    // A formula without a value beyond the limits is counted there, as in .xlsx.
+    let mut uncached = Vec::with_capacity(formulas.len());
+    for at in formulas {
+        if at.0 as usize >= MAX_ROWS || at.1 as usize >= MAX_COLS {
+            count_beyond(&mut beyond, name, at);
+        } else {
+            uncached.push(at);
+        }
+    }
+    Ok((cells, uncached, beyond))
 }
 
 fn value_of(d: Data) -> Value {
