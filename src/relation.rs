@@ -9,6 +9,7 @@ use crate::fact::{Concept, Fact, Period};
 use crate::quantity::Interval;
 use crate::settings::Tolerance;
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::HashMap;
 
 /// The interval a fact stands for, money in 万元.
 pub fn iv(f: &Fact) -> Interval {
@@ -20,6 +21,90 @@ pub fn val(f: &Fact) -> Decimal {
     f.quantity.normalised()
 }
 
+/// Where a rate's figures are looked up: a subject's facts of a concept and period, in the
+/// order stated. A plain slice scans (extraction, on a document's few 其中 rates); a
+/// [`FactIndex`] answers from a map (the checks, on every rate).
+pub trait Lookup<'a> {
+    /// The facts of `concept` for `subject` in `period`, in the order stated.
+    fn of(&self, concept: Concept, subject: &str, period: Period) -> Vec<&'a Fact>;
+
+    /// The first fact of a concept for a subject and period, preferring one in `sentence`.
+    fn find(
+        &self,
+        concept: Concept,
+        subject: &str,
+        period: Period,
+        sentence: Option<usize>,
+    ) -> Option<&'a Fact> {
+        let all = self.of(concept, subject, period);
+        match sentence {
+            Some(s) => all
+                .iter()
+                .find(|f| f.sentence == s)
+                .or_else(|| all.first())
+                .copied(),
+            None => all.first().copied(),
+        }
+    }
+}
+
+impl<'a> Lookup<'a> for &'a [Fact] {
+    fn of(&self, concept: Concept, subject: &str, period: Period) -> Vec<&'a Fact> {
+        self.iter()
+            .filter(|f| f.concept == concept && f.subject == subject && f.period == period)
+            .collect()
+    }
+}
+
+/// A document's facts by concept, subject and period, built once for all the rates checked.
+pub struct FactIndex<'a> {
+    map: HashMap<&'a str, HashMap<(Concept, Period), Vec<&'a Fact>>>,
+}
+
+impl<'a> FactIndex<'a> {
+    pub fn new(facts: &'a [Fact]) -> FactIndex<'a> {
+        let mut map: HashMap<&'a str, HashMap<(Concept, Period), Vec<&'a Fact>>> = HashMap::new();
+        for f in facts {
+            map.entry(f.subject.as_str())
+                .or_default()
+                .entry((f.concept, f.period))
+                .or_default()
+                .push(f);
+        }
+        FactIndex { map }
+    }
+
+    fn slice(&self, concept: Concept, subject: &str, period: Period) -> &[&'a Fact] {
+        self.map
+            .get(subject)
+            .and_then(|m| m.get(&(concept, period)))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+impl<'a> Lookup<'a> for FactIndex<'a> {
+    fn of(&self, concept: Concept, subject: &str, period: Period) -> Vec<&'a Fact> {
+        self.slice(concept, subject, period).to_vec()
+    }
+
+    /// Without a copy: the facts are in the order stated, so the sentence's are found by a
+    /// binary search.
+    fn find(
+        &self,
+        concept: Concept,
+        subject: &str,
+        period: Period,
+        sentence: Option<usize>,
+    ) -> Option<&'a Fact> {
+        let all = self.slice(concept, subject, period);
+        let in_sentence = sentence.and_then(|s| {
+            let at = all.partition_point(|f| f.sentence < s);
+            all.get(at).filter(|f| f.sentence == s)
+        });
+        in_sentence.or_else(|| all.first()).copied()
+    }
+}
+
 /// The first fact of a concept for a subject and period, preferring one in the given sentence.
 pub fn find<'a>(
     facts: &'a [Fact],
@@ -28,33 +113,19 @@ pub fn find<'a>(
     period: Period,
     sentence: Option<usize>,
 ) -> Option<&'a Fact> {
-    let mut matching = facts
-        .iter()
-        .filter(|f| f.concept == concept && f.subject == subject && f.period == period);
-    match sentence {
-        Some(s) => {
-            let all: Vec<&Fact> = matching.collect();
-            all.iter()
-                .find(|f| f.sentence == s)
-                .or_else(|| all.first())
-                .copied()
-        }
-        None => matching.next(),
-    }
+    facts.find(concept, subject, period, sentence)
 }
 
 /// The implied full-year budget interval of a subject (initial + adjustments), if both stated.
-pub fn implied_full_year<'a>(facts: &'a [Fact], like: &Fact) -> Option<(Interval, Vec<&'a Fact>)> {
-    let same = |f: &&Fact| f.subject == like.subject && f.period == like.period;
-    let initial = facts
-        .iter()
-        .filter(same)
-        .find(|f| f.concept == Concept::InitialBudget)?;
+pub fn implied_full_year<'a>(
+    facts: &impl Lookup<'a>,
+    like: &Fact,
+) -> Option<(Interval, Vec<&'a Fact>)> {
+    let initial = facts.find(Concept::InitialBudget, &like.subject, like.period, None)?;
     let adjustments = adjustments_of(
         facts
-            .iter()
-            .filter(same)
-            .filter(|f| f.concept == Concept::Adjustment),
+            .of(Concept::Adjustment, &like.subject, like.period)
+            .into_iter(),
     );
     if adjustments.is_empty() {
         return None;
@@ -92,9 +163,8 @@ pub struct Computed<'a> {
 }
 
 /// The rate's subject's actual spending over the base its words name, for the rate's period.
-pub fn compute<'a>(facts: &'a [Fact], rate: &Fact) -> Option<Computed<'a>> {
-    let actual = find(
-        facts,
+pub fn compute<'a>(facts: &impl Lookup<'a>, rate: &Fact) -> Option<Computed<'a>> {
+    let actual = facts.find(
         Concept::Actual,
         &rate.subject,
         rate.period,
@@ -156,8 +226,12 @@ impl<'a> Base<'a> {
     }
 }
 
-pub fn resolve_base<'a>(facts: &'a [Fact], rate: &Fact, named_base: Concept) -> Option<Base<'a>> {
-    let get = |c: Concept| find(facts, c, &rate.subject, rate.period, Some(rate.sentence));
+pub fn resolve_base<'a>(
+    facts: &impl Lookup<'a>,
+    rate: &Fact,
+    named_base: Concept,
+) -> Option<Base<'a>> {
+    let get = |c: Concept| facts.find(c, &rate.subject, rate.period, Some(rate.sentence));
     let implied = || {
         implied_full_year(facts, rate).map(|(interval, used)| Base {
             interval,

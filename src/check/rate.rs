@@ -5,7 +5,7 @@ use super::util::{finding, named, shown, subject_en, val, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::Concept;
 use crate::quantity::format_fixed;
-use crate::relation::{Base, Computed, compute, looks_truncated, within_tolerance};
+use crate::relation::{Base, Computed, FactIndex, compute, looks_truncated, within_tolerance};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 pub static MISMATCH: Rule = Rule {
@@ -76,13 +76,14 @@ ratio lies in [114.0043%, 114.0070%], which touches 114.00% ± 0.005 → info.\n
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let index = FactIndex::new(ctx.facts);
     for rate in ctx.facts.iter().filter(|f| f.concept == Concept::Rate) {
         let Some(Computed {
             actual,
             base,
             ratio,
             point,
-        }) = compute(ctx.facts, rate)
+        }) = compute(&index, rate)
         else {
             continue;
         };

@@ -3,7 +3,9 @@
 use super::Context;
 use super::util::{comparable, finding, iv, named, slack, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
-use crate::fact::{Concept, Fact};
+use crate::fact::{Concept, Fact, Period};
+use crate::quantity::Unit;
+use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     code: "SP0108",
@@ -33,6 +35,10 @@ Example: initial budget 775.83 in one place and 775.38 later → warning, both p
     ),
 };
 
+/// What makes two figures the same figure: concept, subject, year, base, and the unit unless
+/// both are amounts (元 and 万元 compare).
+type RestatedKey<'a> = (Concept, &'a str, Period, Option<Concept>, Option<Unit>);
+
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // Not restatable: grades (a word), changes, adjustments (several 追加/调减 are normal),
     // amounts of no stated kind (two of them may be of two kinds), and scores or weights that
@@ -49,42 +55,41 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         let unnamed = matches!(f.concept, Concept::Score | Concept::Weight) && f.subject.is_empty();
         !skipped && !unnamed
     };
-    let facts: Vec<&Fact> = ctx.facts.iter().filter(checked).collect();
-    let mut reported: Vec<usize> = Vec::new();
-    for (i, first) in facts.iter().enumerate() {
-        if reported.contains(&i) {
+    // Each figure is compared with the first one stated of its kind, subject, year and base:
+    // one pass with a map, not a comparison of every pair.
+    let mut first_of: HashMap<RestatedKey, &Fact> = HashMap::new();
+    for later in ctx.facts.iter().filter(checked) {
+        let key = (
+            later.concept,
+            later.subject.as_str(),
+            later.period,
+            later.base,
+            // Amounts compare across 元 and 万元; other units only with their own.
+            (!later.quantity.unit.is_money()).then_some(later.quantity.unit),
+        );
+        let first = *first_of.entry(key).or_insert(later);
+        if std::ptr::eq(first, later)
+            || !comparable(first, later)
+            || iv(first).intersects(iv(later).widen(slack(ctx.settings, later)))
+        {
             continue;
         }
-        for (j, later) in facts.iter().enumerate().skip(i + 1) {
-            if reported.contains(&j) {
-                continue;
-            }
-            let same = later.concept == first.concept
-                && later.subject == first.subject
-                && later.period == first.period
-                && later.base == first.base
-                && comparable(first, later);
-            if !same || iv(first).intersects(iv(later).widen(slack(ctx.settings, later))) {
-                continue;
-            }
-            reported.push(j);
-            let (fz, fe) = named(first);
-            let (lz, le) = named(later);
-            let f = finding(
-                &RULE,
-                later,
-                Text::new(
-                    format!("同一数字前后不一致：{lz}，前文为 {fz}"),
-                    format!("the same figure is stated differently: {le}, earlier {fe}"),
-                ),
-            )
-            .expected_found(super::util::shown(first), super::util::shown(later));
-            out.push(with(
-                with(f, later, "此处", "here"),
-                first,
-                "前文",
-                "earlier",
-            ));
-        }
+        let (fz, fe) = named(first);
+        let (lz, le) = named(later);
+        let f = finding(
+            &RULE,
+            later,
+            Text::new(
+                format!("同一数字前后不一致：{lz}，前文为 {fz}"),
+                format!("the same figure is stated differently: {le}, earlier {fe}"),
+            ),
+        )
+        .expected_found(super::util::shown(first), super::util::shown(later));
+        out.push(with(
+            with(f, later, "此处", "here"),
+            first,
+            "前文",
+            "earlier",
+        ));
     }
 }

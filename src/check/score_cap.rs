@@ -1,10 +1,11 @@
 //! SP0106 score-over-weight: a score above its weight (or a total above full marks).
 
 use super::Context;
-use super::util::{finding, iv, same_indicator, shown, slack, with};
+use super::util::{finding, indicator_stem, iv, shown, slack, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
-use crate::fact::Concept;
+use crate::fact::{Concept, Fact};
 use crate::quantity::Interval;
+use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     code: "SP0106",
@@ -31,16 +32,22 @@ Example: \"项目实施程序（15分）得分为16分\": 16 > 15 → error.\n",
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    // The first weight stated of each indicator, by its name without a trailing 指标 (as
+    // `same_indicator` compares them): one map, not a search per score.
+    let mut weights: HashMap<&str, &Fact> = HashMap::new();
+    for w in ctx
+        .facts
+        .iter()
+        .filter(|f| f.concept == Concept::Weight && !f.subject.is_empty())
+    {
+        weights.entry(indicator_stem(&w.subject)).or_insert(w);
+    }
     for score in ctx
         .facts
         .iter()
         .filter(|f| f.concept == Concept::Score && !f.subject.is_empty())
     {
-        let Some(weight) = ctx
-            .facts
-            .iter()
-            .find(|f| f.concept == Concept::Weight && same_indicator(&f.subject, &score.subject))
-        else {
+        let Some(&weight) = weights.get(indicator_stem(&score.subject)) else {
             continue;
         };
         if iv(score).can_be_at_most(iv(weight).widen(slack(ctx.settings, weight))) {

@@ -109,10 +109,12 @@ pub fn comparable(a: &Fact, b: &Fact) -> bool {
 /// Whether two indicator names name the same indicator: equal, or equal but for a trailing 指标
 /// ("决策" and "决策指标", as a report may name them in two places).
 pub fn same_indicator(a: &str, b: &str) -> bool {
-    fn stem(s: &str) -> &str {
-        s.strip_suffix("指标").unwrap_or(s)
-    }
-    a == b || (!a.is_empty() && !b.is_empty() && stem(a) == stem(b))
+    a == b || (!a.is_empty() && !b.is_empty() && indicator_stem(a) == indicator_stem(b))
+}
+
+/// An indicator's name without a trailing 指标: what `same_indicator` compares.
+pub fn indicator_stem(s: &str) -> &str {
+    s.strip_suffix("指标").unwrap_or(s)
 }
 
 /// The subject as shown in messages.

@@ -113,7 +113,7 @@ pub(super) fn settle_rate_subjects(facts: &mut [Fact], tolerance: &Tolerance) {
         if rate.concept != Concept::Rate || names_its_subject(facts, i) {
             continue;
         }
-        let Some(part) = compute(facts, rate) else {
+        let Some(part) = compute(&&facts[..], rate) else {
             continue;
         };
         if holds(part.ratio, part.point, rate) {
@@ -124,12 +124,15 @@ pub(super) fn settle_rate_subjects(facts: &mut [Fact], tolerance: &Tolerance) {
             part_of: None,
             ..rate.clone()
         };
-        if compute(facts, &as_whole).is_some_and(|c| holds(c.ratio, c.point, rate)) {
+        if compute(&&facts[..], &as_whole).is_some_and(|c| holds(c.ratio, c.point, rate)) {
             facts[i] = as_whole;
             continue;
         }
         let numerator = facts.iter().position(|f| std::ptr::eq(f, part.actual));
-        let Some(base) = rate.base.and_then(|b| resolve_base(facts, &as_whole, b)) else {
+        let Some(base) = rate
+            .base
+            .and_then(|b| resolve_base(&&facts[..], &as_whole, b))
+        else {
             continue;
         };
         let Some(n) = numerator.filter(|&n| facts[n].part_of.as_ref() == Some(&whole)) else {

@@ -83,32 +83,60 @@ pub(super) fn score_groups(headings: &[Heading]) -> Vec<(usize, usize)> {
 /// A score stated on a heading line ("(一)履职效能(40分)得分36.35分") is that section's subtotal:
 /// the scores below it, up to the next heading of the same or a higher level, become its parts.
 pub(super) fn mark_subtotals(drafts: &mut [Draft], headings: &[Heading], text_len: usize) {
+    // The scores, in the order of the text: each heading's is found by a binary search, and
+    // the regions are swept once.
+    let mut scores: Vec<usize> = (0..drafts.len())
+        .filter(|&k| drafts[k].concept == Concept::Score)
+        .collect();
+    scores.sort_by_key(|&k| drafts[k].figure.start);
+    // Where each heading's region ends: at the next heading of the same or a higher level
+    // (a stack of the headings still open, walked backwards).
+    let mut ends = vec![text_len; headings.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, h) in headings.iter().enumerate().rev() {
+        while open.last().is_some_and(|&n| headings[n].level > h.level) {
+            open.pop();
+        }
+        if let Some(&n) = open.last() {
+            ends[i] = headings[n].start;
+        }
+        open.push(i);
+    }
     // (region start, region end, level, subject) of each heading that states a score.
     let mut regions = Vec::new();
     for (i, h) in headings.iter().enumerate() {
-        let Some(sub) = drafts.iter().find(|d| {
-            d.concept == Concept::Score
-                && d.figure.start >= h.start
-                && d.figure.start < h.first_sentence_end
-        }) else {
+        let first = scores.partition_point(|&k| drafts[k].figure.start < h.start);
+        let Some(&sub) = scores
+            .get(first)
+            .filter(|&&k| drafts[k].figure.start < h.first_sentence_end)
+        else {
             continue;
         };
-        let end = headings[i + 1..]
-            .iter()
-            .find(|n| n.level <= h.level)
-            .map(|n| n.start)
-            .unwrap_or(text_len);
-        regions.push((h.first_sentence_end, end, h.level, sub.subject.clone()));
+        regions.push((
+            h.first_sentence_end,
+            ends[i],
+            h.level,
+            drafts[sub].subject.clone(),
+        ));
     }
-    for d in drafts.iter_mut().filter(|d| d.concept == Concept::Score) {
-        let inner = regions
+    // Headings' regions nest, so the regions holding a score are a stack, the innermost last.
+    regions.sort_by_key(|r| r.0);
+    let mut next = 0;
+    let mut active: Vec<usize> = Vec::new();
+    for &k in &scores {
+        let at = drafts[k].figure.start;
+        while next < regions.len() && regions[next].0 < at {
+            active.push(next);
+            next += 1;
+        }
+        active.retain(|&r| regions[r].1 > at);
+        let inner = active
             .iter()
-            .filter(|(a, b, _, subject)| {
-                d.figure.start > *a && d.figure.start < *b && *subject != d.subject
-            })
+            .map(|&r| &regions[r])
+            .filter(|(a, _, _, subject)| at > *a && *subject != drafts[k].subject)
             .max_by_key(|(_, _, level, _)| *level);
         if let Some((_, _, _, subject)) = inner {
-            d.part_of = Some(subject.clone());
+            drafts[k].part_of = Some(subject.clone());
         }
     }
 }
