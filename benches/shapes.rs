@@ -13,10 +13,15 @@ use suanpan::settings::Settings;
 /// The bundled example report, as a realistic 13 KB page to repeat.
 const REPORT: &str = include_str!("../fixtures/000_b73ab5ecdce5c643.txt");
 
-/// (name, the text of size step `k`): each step doubles the text.
-fn shapes() -> Vec<(&'static str, Box<dyn Fn(usize) -> String>)> {
+/// A shape's name, and its text at size step `k`: each step doubles the text.
+type Shape = (&'static str, Box<dyn Fn(usize) -> String>);
+
+fn shapes() -> Vec<Shape> {
     vec![
-        ("report repeated (汇编)", Box::new(|k| REPORT.repeat(50 << k))),
+        (
+            "report repeated (汇编)",
+            Box::new(|k| REPORT.repeat(50 << k)),
+        ),
         (
             "one budget sentence repeated",
             Box::new(|k| "2023年全年预算100万元，实际支出95万元，执行率95%。\n".repeat(1000 << k)),
@@ -35,7 +40,9 @@ fn shapes() -> Vec<(&'static str, Box<dyn Fn(usize) -> String>)> {
             Box::new(|k| {
                 let mut s = String::new();
                 for i in 0..(200 << k) {
-                    s.push_str(&format!("（{i}）指标{i}（5分）得分4分。其中子项{i}得分4分。\n"));
+                    s.push_str(&format!(
+                        "（{i}）指标{i}（5分）得分4分。其中子项{i}得分4分。\n"
+                    ));
                 }
                 s
             }),

@@ -32,8 +32,8 @@ Example: \"项目实施程序（15分）得分为16分\": 16 > 15 → error.\n",
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    // The first weight stated of each indicator, by its name without a trailing 指标 (as
-    // `same_indicator` compares them): one map, not a search per score.
+    // The first weight stated of each named indicator, by its name without a trailing 指标:
+    // one map, not a search per score.
     let mut weights: HashMap<&str, &Fact> = HashMap::new();
     for w in ctx
         .facts

@@ -1,11 +1,12 @@
 //! SP0105 score-sum: indicator scores against the stated total score.
 
 use super::Context;
-use super::util::{finding, iv, same_indicator, shown, slack, with};
+use super::util::{finding, indicator_key, iv, shown, slack, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::{Concept, Fact};
 use crate::quantity::{Interval, format_fixed};
 use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub static RULE: Rule = Rule {
     code: "SP0105",
@@ -50,30 +51,24 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(total) = ctx.facts.iter().find(|f| f.is_this_years_total()) else {
         return;
     };
-    let mut groups: Vec<usize> = ctx
+    // The first-level scores of each section, in the order stated: one pass over the facts.
+    let mut groups: BTreeMap<usize, Vec<&Fact>> = BTreeMap::new();
+    for f in ctx
         .facts
         .iter()
-        .filter(|f| f.concept == Concept::Score)
-        .map(|f| f.section)
-        .collect();
-    groups.dedup();
-    groups.sort_unstable();
-    groups.dedup();
-    for group in groups {
+        .filter(|f| f.concept == Concept::Score && f.part_of.is_none())
+    {
+        groups.entry(f.section).or_default().push(f);
+    }
+    for listed in groups.into_values() {
         let mut scores: Vec<&Fact> = Vec::new();
+        let mut seen = HashSet::new();
         let mut repeated = 0;
-        for f in ctx
-            .facts
-            .iter()
-            .filter(|f| f.concept == Concept::Score && f.section == group && f.part_of.is_none())
-        {
-            if scores
-                .iter()
-                .any(|s| same_indicator(&s.subject, &f.subject))
-            {
-                repeated += 1;
-            } else {
+        for f in listed {
+            if seen.insert(indicator_key(&f.subject)) {
                 scores.push(f);
+            } else {
+                repeated += 1;
             }
         }
         if scores.len() < 3 {
@@ -143,23 +138,24 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 /// A section's stated score (on its heading, or an indicator before 其中) against the scores
 /// of its parts: equal when three or more parts are listed, never exceeded when fewer.
 fn check_subtotals(ctx: &Context, out: &mut Vec<Finding>) {
-    let mut seen: Vec<&str> = Vec::new();
+    // Each parent's parts, once each, in the order stated: one pass over the facts.
+    let mut parts_of: HashMap<(bool, &str), Vec<&Fact>> = HashMap::new();
+    let mut part_seen = HashSet::new();
+    for f in ctx.facts.iter().filter(|f| f.concept == Concept::Score) {
+        if let Some(p) = f.part_of.as_deref()
+            && part_seen.insert((indicator_key(p), indicator_key(&f.subject)))
+        {
+            parts_of.entry(indicator_key(p)).or_default().push(f);
+        }
+    }
+    let mut seen = HashSet::new();
     for parent in ctx.facts.iter().filter(|f| f.concept == Concept::Score) {
-        if seen.iter().any(|s| same_indicator(s, &parent.subject)) {
+        if !seen.insert(indicator_key(&parent.subject)) {
             continue;
         }
-        seen.push(&parent.subject);
-        let mut parts: Vec<&Fact> = Vec::new();
-        for f in ctx.facts.iter().filter(|f| {
-            f.concept == Concept::Score
-                && f.part_of
-                    .as_deref()
-                    .is_some_and(|p| same_indicator(p, &parent.subject))
-        }) {
-            if !parts.iter().any(|p| same_indicator(&p.subject, &f.subject)) {
-                parts.push(f);
-            }
-        }
+        let parts: &[&Fact] = parts_of
+            .get(&indicator_key(&parent.subject))
+            .map_or(&[], Vec::as_slice);
         if parts.is_empty() {
             continue;
         }
@@ -214,7 +210,7 @@ fn check_subtotals(ctx: &Context, out: &mut Vec<Finding>) {
         )
         .expected_found(format!("{}分", format_fixed(point, p)), shown(parent));
         let mut f = with(f, parent, "小计", "subtotal");
-        for s in &parts {
+        for s in parts {
             f = with(
                 f,
                 s,

@@ -106,13 +106,14 @@ pub fn comparable(a: &Fact, b: &Fact) -> bool {
     (ua.is_money() && ub.is_money()) || ua == ub
 }
 
-/// Whether two indicator names name the same indicator: equal, or equal but for a trailing 指标
-/// ("决策" and "决策指标", as a report may name them in two places).
-pub fn same_indicator(a: &str, b: &str) -> bool {
-    a == b || (!a.is_empty() && !b.is_empty() && indicator_stem(a) == indicator_stem(b))
+/// What makes two indicator names name one indicator: whether the name is empty, and the
+/// name without a trailing 指标 ("决策" and "决策指标", as a report may name them in two
+/// places; an unnamed score is none of the named ones). Used as a map key.
+pub fn indicator_key(name: &str) -> (bool, &str) {
+    (name.is_empty(), indicator_stem(name))
 }
 
-/// An indicator's name without a trailing 指标: what `same_indicator` compares.
+/// An indicator's name without a trailing 指标.
 pub fn indicator_stem(s: &str) -> &str {
     s.strip_suffix("指标").unwrap_or(s)
 }
@@ -154,12 +155,12 @@ mod tests {
 
     #[test]
     fn an_indicator_is_the_same_with_or_without_zhibiao() {
-        assert!(same_indicator("决策", "决策指标"));
-        assert!(same_indicator("决策指标", "决策指标"));
-        assert!(!same_indicator("决策", "过程指标"));
+        assert_eq!(indicator_key("决策"), indicator_key("决策指标"));
+        assert_eq!(indicator_key("决策指标"), indicator_key("决策指标"));
+        assert_ne!(indicator_key("决策"), indicator_key("过程指标"));
         // The report as a whole is no indicator: "" is only itself.
-        assert!(!same_indicator("", "指标"));
-        assert!(same_indicator("", ""));
+        assert_ne!(indicator_key(""), indicator_key("指标"));
+        assert_eq!(indicator_key(""), indicator_key(""));
     }
 
     #[test]

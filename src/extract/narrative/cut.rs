@@ -193,10 +193,17 @@ pub(super) fn clauses(
     });
     let mut out = Vec::with_capacity(figs.len() + 2);
     let mut start = s;
+    // The figures are in the order of the text and do not overlap: the one a mark may stand
+    // inside ("1,000.00") is found by walking along them with the marks, not searched per mark.
+    let mut fig = 0;
     for (rel, len) in merged(ascii, wide) {
         let at = s + rel;
+        while figs.get(fig).is_some_and(|f| f.end <= at) {
+            fig += 1;
+        }
+        let inside = figs.get(fig).is_some_and(|f| f.start <= at && at < f.end);
         let joined = bytes[rel] == b':' && joins(at);
-        if !joined && !figs.iter().any(|f| f.start <= at && at < f.end) {
+        if !joined && !inside {
             out.push((start, at));
             start = at + len;
         }

@@ -142,13 +142,11 @@ pub(super) fn mark_subtotals(drafts: &mut [Draft], headings: &[Heading], text_le
 }
 
 impl<'a> Reader<'a> {
+    /// The score group an offset lies in: the last one starting at or before it (the groups
+    /// are in the order of the text, so a binary search finds it).
     pub(super) fn group_of(&self, offset: usize) -> usize {
-        self.groups
-            .iter()
-            .take_while(|(start, _)| *start <= offset)
-            .last()
-            .map(|(_, g)| *g)
-            .unwrap_or(0)
+        let after = self.groups.partition_point(|(start, _)| *start <= offset);
+        after.checked_sub(1).map(|k| self.groups[k].1).unwrap_or(0)
     }
 }
 
