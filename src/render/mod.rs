@@ -2,6 +2,7 @@
 //! same document finding by finding, with `order` giving the whole report's order from bundles
 //! checked one at a time. A renderer never computes a finding.
 
+mod excerpt;
 pub mod human;
 pub mod json;
 pub mod jsonl;
