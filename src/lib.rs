@@ -207,11 +207,7 @@ fn slim(mut f: Finding) -> Finding {
     f
 }
 
-fn summarize(
-    bundle: &Bundle,
-    findings: &[Finding],
-    inspected: &Inspected,
-) -> BundleSummary {
+fn summarize(bundle: &Bundle, findings: &[Finding], inspected: &Inspected) -> BundleSummary {
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let unreadable = findings
         .iter()

@@ -135,7 +135,6 @@ fn forward_chars(line: &str, from: usize, n: usize) -> usize {
         .unwrap_or(line.len())
 }
 
-
 /// Whether a cell holds text that can head a row or a column (not a number written as text).
 pub(crate) fn is_heading_text(v: &Value) -> bool {
     matches!(v, Value::Text(t) if !t.trim().is_empty() && t.trim().parse::<f64>().is_err())
