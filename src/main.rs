@@ -348,8 +348,7 @@ impl Run {
                     },
                 );
                 if let Some(page) = &page {
-                    let end = page.finish(&summary);
-                    put(&bar, &mut write_error, || out.write_all(end.as_bytes()));
+                    put(&bar, &mut write_error, || page.finish(&summary, &mut out));
                 }
                 (failed, summary)
             }

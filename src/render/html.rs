@@ -12,7 +12,7 @@
 //! (`unicode-bidi: isolate`). The only links the page holds are its own anchors.
 //!
 //! Example: `HtmlPage::new(Lang::Zh)`, then `begin()`, `report(&findings, &summary)` per bundle,
-//! `finish(&report)`; the strings concatenated are the page.
+//! `finish(&report, &mut out)`; what they give, concatenated, is the page.
 
 use super::excerpt::{Excerpt, header_row, is_heading_text};
 use crate::Report;
@@ -20,6 +20,7 @@ use crate::diagnostic::{Finding, Lang, Place, Rule, Severity, Source, cell_name}
 use crate::{BundleSummary, SummaryRow};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::io::{self, Write};
 use std::sync::Arc;
 
 /// A page being written: what the end needs of the reports written so far.
@@ -204,11 +205,13 @@ impl HtmlPage {
         out
     }
 
-    /// The end of the page: the overview (shown first), the rules' documentation, the script.
-    pub fn finish(&self, report: &Report) -> String {
+    /// The end of the page: the overview (shown first), the rules' documentation, the script;
+    /// written to `sink` a piece at a time, so that a table of many reports is never whole in
+    /// memory.
+    pub fn finish(&self, report: &Report, sink: &mut dyn Write) -> io::Result<()> {
         let lang = self.lang;
         let w = words(lang);
-        let mut out = String::with_capacity(4096 + report.bundles.len() * 400);
+        let mut out = String::with_capacity(PIECE + 1024);
         out.push_str("<header id=\"top\">\n<h1>");
         out.push_str(w.title);
         let _ = write!(
@@ -291,6 +294,10 @@ impl HtmlPage {
         out.push_str("</tr></thead>\n<tbody>\n");
         for (i, row) in report.bundles.iter().enumerate() {
             summary_row(&mut out, i, &row);
+            if out.len() >= PIECE {
+                sink.write_all(out.as_bytes())?;
+                out.clear();
+            }
         }
         out.push_str("</tbody>\n</table>\n</header>\n");
         if !self.rules.is_empty() {
@@ -315,9 +322,12 @@ impl HtmlPage {
         out.push_str("</main>\n<script>");
         out.push_str(SCRIPT);
         out.push_str("</script>\n</body>\n</html>\n");
-        out
+        sink.write_all(out.as_bytes())
     }
 }
+
+/// How much of the overview is built before it is written.
+const PIECE: usize = 64 << 10;
 
 /// One row of the overview table; its report's section is `r{i}`.
 fn summary_row(out: &mut String, i: usize, row: &SummaryRow<'_>) {
@@ -785,6 +795,11 @@ function apply(){
   var text=q.value.trim().toLowerCase(),code=rule.value,on={},every=true,count=0;
   boxes.forEach(function(b){on[b.value]=b.checked;if(!b.checked){every=false;}});
   var filtered=!every||code!=='';
+  if(!filtered&&!text){
+    all('.hide').forEach(function(e){e.classList.remove('hide');});
+    shown.textContent=rows.length+' / '+rows.length;
+    return;
+  }
   rows.forEach(function(row){
     var sec=section(row),show=!text||row.getAttribute('data-q').indexOf(text)>=0;
     if(sec){
@@ -832,7 +847,7 @@ function openHash(){
   if(!el){return;}
   var d=el.tagName==='DETAILS'?el:el.querySelector('details');
   if(d){d.open=true;}
-  el.scrollIntoView();
+  if(el.scrollIntoView){el.scrollIntoView();}
 }
 window.addEventListener('hashchange',openHash);
 var opened=[];
