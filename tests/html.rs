@@ -273,3 +273,67 @@ fn hostile_reports_yield_no_executable_content() {
     // The search keys (attributes) hold the title escaped too.
     assert!(page.contains("data-q=\"&lt;script&gt;alert(1)&lt;/script&gt;⟨U+202E⟩⟨U+200B⟩"));
 }
+
+/// A narrative and its sheet that disagree (SP0301): the finding shows the narrative's line and
+/// the sheet's cells, each named.
+#[test]
+fn a_narrative_and_its_sheet_side_by_side() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(
+        dir.path().join("自评报告.txt"),
+        "2024年度某局项目支出绩效自评报告\n\n经自评，本项目2024年度绩效自评分数为92.00分，评价等级为优。\n",
+    )
+    .expect("write the narrative");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "项目支出绩效自评表").expect("a cell");
+    let heads = [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).expect("a cell");
+    }
+    let rows = [
+        ("产出指标", "数量指标", "培训场次", 50.0, 42.0),
+        ("效益指标", "社会效益指标", "保障水平", 50.0, 40.0),
+    ];
+    for (i, (a, b, c, w, s)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        for (k, text) in [*a, *b, *c, "≥10场", "9场"].iter().enumerate() {
+            ws.write_string(r, k as u16, *text).expect("a cell");
+        }
+        ws.write_number(r, 5, *w).expect("a cell");
+        ws.write_number(r, 6, *s).expect("a cell");
+    }
+    ws.write_string(5, 0, "总分").expect("a cell");
+    ws.write_number(5, 5, 100.0).expect("a cell");
+    ws.write_number(5, 6, 82.0).expect("a cell");
+    wb.save(dir.path().join("自评报告.xlsx"))
+        .expect("save the workbook");
+
+    let paths = [dir.path().to_path_buf()];
+    let (page, code) = html(&paths, &[]);
+    let (doc, json_code) = json(&paths, &[]);
+    assert_eq!(code, json_code);
+    holds_every_finding(&page, &doc);
+    let cross = page
+        .split("<article")
+        .find(|a| a.contains(">SP0301</a>"))
+        .expect("an SP0301 finding");
+    assert!(cross.contains("<pre class=\"excerpt\">"), "{cross}");
+    assert!(cross.contains("<mark class="), "{cross}");
+    assert!(cross.contains("<td class=\"hl "), "{cross}");
+    assert!(cross.contains("<figcaption>"), "{cross}");
+    // One report of two files, with its title, score and grade in the overview.
+    assert_eq!(page.matches("<tr data-i=").count(), 1);
+    assert!(page.contains("2024年度某局项目支出绩效自评报告</a>"));
+    assert!(page.contains("<td>92.00分</td><td>优</td>"), "{page}");
+}

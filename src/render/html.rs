@@ -438,6 +438,12 @@ fn finding(out: &mut String, f: &Finding, lang: Lang) {
         }
     }
     for (src, spans) in &texts {
+        // Another file than the finding's (a narrative and its sheet compared): named first.
+        if src.path != f.source.path {
+            out.push_str("<div class=\"also\"><bdi class=\"path\">");
+            esc(out, &src.display_path());
+            out.push_str("</bdi></div>");
+        }
         text_excerpt(out, src, spans);
     }
     for (src, sheet, list) in &cells {
@@ -608,8 +614,10 @@ fn sheet_block(out: &mut String, src: &Source, name: &str, cells: &[CellMark], w
         .iter()
         .filter_map(|&(r, _, _, _)| header_row(grid, r as usize))
         .collect();
-    let rows: Vec<usize> = rows.into_iter().take(MAX_ROWS).collect();
-    let cols: Vec<usize> = cols.into_iter().take(MAX_COLS).collect();
+    let rows = at_most(rows, MAX_ROWS, |r| {
+        heads.contains(&r) || cells.iter().any(|m| m.0 as usize == r)
+    });
+    let cols = at_most(cols, MAX_COLS, |c| cells.iter().any(|m| m.1 as usize == c));
     out.push_str("<table class=\"cells\"><thead><tr><th></th>");
     for &c in &cols {
         let letters = cell_name(0, c as u32);
@@ -652,6 +660,27 @@ fn sheet_block(out: &mut String, src: &Source, name: &str, cells: &[CellMark], w
         out.push_str("</tr>\n");
     }
     out.push_str("</tbody></table></figure>\n");
+}
+
+/// At most `max` of `all`, in order: those `needed` first (the labelled rows and columns, the
+/// heading rows), then the others from the start.
+fn at_most(all: BTreeSet<usize>, max: usize, needed: impl Fn(usize) -> bool) -> Vec<usize> {
+    if all.len() <= max {
+        return all.into_iter().collect();
+    }
+    let mut kept: BTreeSet<usize> = all
+        .iter()
+        .copied()
+        .filter(|&k| needed(k))
+        .take(max)
+        .collect();
+    for k in all {
+        if kept.len() >= max {
+            break;
+        }
+        kept.insert(k);
+    }
+    kept.into_iter().collect()
 }
 
 /// Whether a character would be invisible or reorder the text around it: bidi controls,
@@ -763,6 +792,7 @@ ol.labels li.p{font-weight:600}
 ol.labels .at{font-family:ui-monospace,Menlo,Consolas,monospace;color:#555;unicode-bidi:isolate}
 .ef .exp{color:#1b6e1b}.ef .fnd{color:var(--err)}
 .none{color:#666}
+.also{margin-top:.3em}
 #rules pre{background:#f6f6f6;padding:.6em;border:1px solid var(--line)}
 @media print{
 @page{size:A4;margin:14mm}
@@ -891,6 +921,31 @@ mod tests {
             out,
             "年初预算为<mark class=\"p\">775</mark><sup class=\"s\">2</sup><mark class=\"p\">.83</mark><sup class=\"p\">1</sup>万元&lt;"
         );
+    }
+
+    #[test]
+    fn a_wide_block_keeps_its_labelled_rows() {
+        let t = |s: &str| Value::Text(s.into());
+        let mut cells = vec![vec![t("指标"), t("分值"), t("得分"), t("说明")]];
+        for i in 0..100 {
+            cells.push(vec![t(&format!("指标{i}")), t("x"), t("y"), t("z")]);
+        }
+        let sheet = Sheet {
+            name: "表".into(),
+            cells,
+            uncached: Vec::new(),
+        };
+        // Labelled rows far apart: more rows around them than a block shows.
+        let labelled: Vec<(u32, u32, usize, bool)> = (0..12)
+            .map(|k| (k * 8 + 1, 2, k as usize + 1, k == 0))
+            .collect();
+        let html = block_of(&sheet, &labelled);
+        assert_eq!(
+            html.matches("<td class=\"hl ").count(),
+            labelled.len(),
+            "{html}"
+        );
+        assert_eq!(html.matches("<tr").count(), MAX_ROWS + 1);
     }
 
     #[test]
