@@ -251,6 +251,18 @@ fn hostile_reports_yield_no_executable_content() {
     ] {
         assert!(!lower.contains(bad), "{bad}");
     }
+    // No event handler attribute in any tag (on…=), the page's own included.
+    for tag in page.split('<').skip(1) {
+        let tag = tag.split('>').next().unwrap_or_default().to_lowercase();
+        for word in tag.split_whitespace().skip(1) {
+            let handler = word.starts_with("on")
+                && word.split('=').next().is_some_and(|name| {
+                    name.len() > 2 && name.chars().all(|c| c.is_ascii_alphabetic())
+                })
+                && word.contains('=');
+            assert!(!handler, "an event handler: <{tag}>");
+        }
+    }
     for href in page.split("href=\"").skip(1) {
         assert!(
             href.starts_with('#'),

@@ -246,7 +246,7 @@ impl HtmlPage {
         // The controls work through the script; printed, they are left out.
         let _ = write!(
             out,
-            "<form class=\"controls\" onsubmit=\"return false\"><label>{} <input type=\"search\" id=\"q\"></label> <fieldset id=\"sev\"><legend>{}</legend>",
+            "<form class=\"controls\"><label>{} <input type=\"search\" id=\"q\"></label> <fieldset id=\"sev\"><legend>{}</legend>",
             w.search, w.severity
         );
         for s in [Severity::Error, Severity::Warning, Severity::Info] {
@@ -846,6 +846,7 @@ function apply(){
   });
   shown.textContent=count+' / '+rows.length;
 }
+document.querySelector('form.controls').addEventListener('submit',function(e){e.preventDefault();});
 var timer=null;
 q.addEventListener('input',function(){clearTimeout(timer);timer=setTimeout(apply,120);});
 rule.addEventListener('change',apply);
