@@ -61,6 +61,8 @@ pub struct BundleSummary {
     pub title: Option<String>,
     /// The stated total score (自评分数) as written, when one was found.
     pub stated_score: Option<String>,
+    /// The report's own grade (等级为良好) as written, when one was found.
+    pub stated_grade: Option<String>,
     pub files: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -162,16 +164,15 @@ pub fn for_each_checked(
                 bundles
                     .iter()
                     .zip(inspected)
-                    .map(|(bundle, inspected)| {
+                    .map(|(bundle, mut inspected)| {
                         let mut findings: Vec<Finding> = inspected
                             .findings
-                            .into_iter()
+                            .drain(..)
                             .filter_map(|f| settings.apply(f))
                             .map(slim)
                             .collect();
                         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-                        let summary =
-                            summarize(bundle, &findings, inspected.title, inspected.stated_score);
+                        let summary = summarize(bundle, &findings, &inspected);
                         done();
                         (findings, summary)
                     })
@@ -206,12 +207,7 @@ fn slim(mut f: Finding) -> Finding {
     f
 }
 
-fn summarize(
-    bundle: &Bundle,
-    findings: &[Finding],
-    title: Option<String>,
-    stated_score: Option<String>,
-) -> BundleSummary {
+fn summarize(bundle: &Bundle, findings: &[Finding], inspected: &Inspected) -> BundleSummary {
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let unreadable = findings
         .iter()
@@ -223,8 +219,9 @@ fn summarize(
         .collect();
     BundleSummary {
         name: bundle_name(bundle),
-        title,
-        stated_score,
+        title: inspected.title.clone(),
+        stated_score: inspected.stated_score.clone(),
+        stated_grade: inspected.stated_grade.clone(),
         files: bundle.files.len(),
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
@@ -263,6 +260,19 @@ fn stated_score(docs: &[Document]) -> Option<String> {
         .flat_map(|d| d.facts.iter())
         .find(|f| f.is_this_years_total())
         .map(|f| f.quantity.to_string())
+}
+
+/// The report's own grade of a bundle's documents, as written: the first grade of this year
+/// about the report as a whole.
+fn stated_grade(docs: &[Document]) -> Option<String> {
+    docs.iter()
+        .flat_map(|d| d.facts.iter())
+        .find(|f| {
+            f.concept == fact::Concept::Grade
+                && f.period == fact::Period::Current
+                && f.subject.is_empty()
+        })
+        .and_then(|f| f.word.clone())
 }
 
 /// Groups the files under the given paths into report bundles: files in one directory with the
@@ -495,6 +505,7 @@ pub struct Inspected {
     pub findings: Vec<Finding>,
     pub title: Option<String>,
     pub stated_score: Option<String>,
+    pub stated_grade: Option<String>,
 }
 
 /// `check_bundle`, also keeping the bundle's title and stated total score for the summary.
@@ -615,6 +626,7 @@ fn inspect_read(
         findings,
         title: docs.iter().find_map(|d| title_of(&d.source.text)),
         stated_score: stated_score(&docs),
+        stated_grade: stated_grade(&docs),
     }
 }
 

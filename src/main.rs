@@ -30,7 +30,8 @@ enum Command {
         paths: Vec<PathBuf>,
         /// Output format: human (with a summary), json, sarif (2.1.0), line
         /// (`path:line:col: SEVERITY CODE message`, for grep and editors), or jsonl (one
-        /// diagnostic per line, then one summary line per report).
+        /// diagnostic per line, then one summary line per report), or html (one self-contained
+        /// page: an overview table of the reports, then each report's findings).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
         /// Write the report to FILE instead of standard output.
@@ -77,6 +78,7 @@ enum Format {
     Sarif,
     Line,
     Jsonl,
+    Html,
 }
 
 /// `--shard K/N`: 1 ≤ K ≤ N.
@@ -311,23 +313,31 @@ impl Run {
         let (fails, summary) = match self.format {
             // Each bundle's findings are written as soon as it and the bundles before it are
             // done, so memory does not grow with the number of reports.
-            Format::Human | Format::Line | Format::Jsonl => {
+            Format::Human | Format::Line | Format::Jsonl | Format::Html => {
                 let mut summary = suanpan::Report {
                     bundles: suanpan::Summaries::with_capacity(bundles.len()),
                     ..suanpan::Report::default()
                 };
                 let mut failed = false;
+                // The page's head first; its overview, known at the end, is written last.
+                let mut page = (self.format == Format::Html)
+                    .then(|| suanpan::render::html::HtmlPage::new(lang));
+                if let Some(page) = &page {
+                    let head = page.begin();
+                    put(&bar, &mut write_error, || out.write_all(head.as_bytes()));
+                }
                 suanpan::for_each_checked(
                     &bundles,
                     &settings,
                     &|| bar.inc(1),
                     |findings, bundle| {
                         failed |= findings.iter().any(|f| f.severity >= self.fail_on);
-                        let text = match self.format {
-                            Format::Human => {
+                        let text = match (self.format, page.as_mut()) {
+                            (Format::Html, Some(page)) => page.report(&findings, &bundle),
+                            (Format::Human, _) => {
                                 suanpan::render::human::render_findings(&findings, lang, color)
                             }
-                            Format::Jsonl => {
+                            (Format::Jsonl, _) => {
                                 suanpan::render::jsonl::render_report(&findings, &bundle, lang)
                             }
                             _ => suanpan::render::line::render_findings(&findings, lang),
@@ -337,6 +347,9 @@ impl Run {
                         summary.bundles.push(bundle);
                     },
                 );
+                if let Some(page) = &page {
+                    put(&bar, &mut write_error, || page.finish(&summary, &mut out));
+                }
                 (failed, summary)
             }
             // Documents, streamed too, in the order of the whole report.

@@ -30,6 +30,7 @@ struct Row {
     name: Range<usize>,
     title: Option<Range<usize>>,
     stated_score: Option<Range<usize>>,
+    stated_grade: Option<Range<usize>>,
     files: usize,
     errors: usize,
     warnings: usize,
@@ -43,6 +44,7 @@ pub struct SummaryRow<'a> {
     pub name: &'a str,
     pub title: Option<&'a str>,
     pub stated_score: Option<&'a str>,
+    pub stated_grade: Option<&'a str>,
     pub files: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -70,6 +72,7 @@ impl Summaries {
         let name = self.keep(&summary.name);
         let title = summary.title.as_deref().map(|t| self.keep(t));
         let stated_score = summary.stated_score.as_deref().map(|s| self.keep(s));
+        let stated_grade = summary.stated_grade.as_deref().map(|s| self.keep(s));
         let first = self.unreadable.len();
         self.unreadable.extend(summary.unreadable);
         let row = Row {
@@ -77,6 +80,7 @@ impl Summaries {
             name,
             title,
             stated_score,
+            stated_grade,
             files: summary.files,
             errors: summary.errors,
             warnings: summary.warnings,
@@ -112,6 +116,7 @@ impl Summaries {
             name: text(&r.name),
             title: r.title.as_ref().map(text),
             stated_score: r.stated_score.as_ref().map(text),
+            stated_grade: r.stated_grade.as_ref().map(text),
             files: r.files,
             errors: r.errors,
             warnings: r.warnings,
@@ -154,6 +159,7 @@ mod tests {
             name: name.into(),
             title: title.map(Into::into),
             stated_score: score.map(Into::into),
+            stated_grade: score.map(|_| "良好".into()),
             files: 2,
             errors: name.len(),
             warnings: 1,
@@ -187,6 +193,7 @@ mod tests {
             assert_eq!(row.name, s.name);
             assert_eq!(row.title, s.title.as_deref());
             assert_eq!(row.stated_score, s.stated_score.as_deref());
+            assert_eq!(row.stated_grade, s.stated_grade.as_deref());
             assert_eq!(
                 (row.files, row.errors, row.warnings, row.infos),
                 (s.files, s.errors, s.warnings, s.infos)

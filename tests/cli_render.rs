@@ -66,6 +66,7 @@ fn report() -> Report {
             name: "部门/自评报告".into(),
             title: Some("2024年度某局部门整体支出绩效自评报告".into()),
             stated_score: Some("88.35".into()),
+            stated_grade: Some("良好".into()),
             files: 2,
             errors: 1,
             warnings: 0,

@@ -10,135 +10,7 @@ use miette::{
 use std::fmt;
 use std::sync::Arc;
 
-/// What miette is shown of a source: its lines with the same numbers, but long lines cut to a
-/// window around their labels ("…" marks a cut) and lines far from any label left empty.
-/// Chinese reports often keep a whole paragraph on one line; printed whole it would be
-/// hundreds of columns wide.
-#[derive(Debug, Clone)]
-struct Excerpt {
-    text: String,
-    /// Per excerpt line: its byte start in `text`, and where its window starts in the
-    /// original line (bytes and characters), and the characters of the "…" put before it.
-    lines: Vec<ExcerptLine>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct ExcerptLine {
-    start: usize,
-    orig_start: usize,
-    orig_window: usize,
-    orig_window_chars: usize,
-    prefix_chars: usize,
-    window_len: usize,
-}
-
-/// Characters kept on each side of the labels of a line.
-const MARGIN: usize = 24;
-/// Lines up to this many characters are shown whole.
-const SHORT_LINE: usize = 90;
-
-impl Excerpt {
-    fn new(src: &Source, spans: &[(usize, usize)]) -> Excerpt {
-        let mut text = String::new();
-        let mut lines = Vec::new();
-        let mut orig_lines: Vec<(usize, &str)> = Vec::new();
-        let mut at = 0;
-        for l in src.text.split_inclusive('\n') {
-            orig_lines.push((at, l.trim_end_matches(['\n', '\r'])));
-            at += l.len();
-        }
-        let labelled = |ls: usize, l: &str| {
-            let le = ls + l.len();
-            spans.iter().any(|&(a, _)| a >= ls && a <= le)
-        };
-        let last = orig_lines
-            .iter()
-            .rposition(|(ls, l)| labelled(*ls, l))
-            .map(|i| i + 1)
-            .unwrap_or(0);
-        for (i, (ls, line)) in orig_lines.iter().enumerate().take(last + 1) {
-            let (ls, line) = (*ls, *line);
-            let le = ls + line.len();
-            let here: Vec<(usize, usize)> = spans
-                .iter()
-                .filter(|&&(a, _)| a >= ls && a <= le)
-                .map(|&(a, b)| (a - ls, b.min(le) - ls))
-                .collect();
-            let near =
-                |j: usize| j < orig_lines.len() && labelled(orig_lines[j].0, orig_lines[j].1);
-            let (from, to) = if !here.is_empty() {
-                let lo = here.iter().map(|s| s.0).min().unwrap_or(0);
-                let hi = here.iter().map(|s| s.1).max().unwrap_or(0);
-                if line.chars().count() <= SHORT_LINE {
-                    (0, line.len())
-                } else {
-                    (
-                        back_chars(line, lo, MARGIN),
-                        forward_chars(line, hi, MARGIN),
-                    )
-                }
-            } else if near(i + 1) || (i > 0 && near(i - 1)) {
-                (0, forward_chars(line, 0, MARGIN + 16))
-            } else {
-                (0, 0)
-            };
-            let start = text.len();
-            let prefix = if from > 0 { "…" } else { "" };
-            text.push_str(prefix);
-            text.push_str(&line[from..to]);
-            if to < line.len() {
-                text.push('…');
-            }
-            text.push('\n');
-            lines.push(ExcerptLine {
-                start,
-                orig_start: ls,
-                orig_window: ls + from,
-                orig_window_chars: line[..from].chars().count(),
-                prefix_chars: prefix.chars().count(),
-                window_len: to - from,
-            });
-        }
-        Excerpt { text, lines }
-    }
-
-    fn line_of(&self, offset: usize) -> usize {
-        match self.lines.binary_search_by_key(&offset, |l| l.start) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        }
-    }
-
-    /// Where an original byte offset is shown in the excerpt.
-    fn map(&self, orig: usize) -> usize {
-        let i = match self.lines.binary_search_by_key(&orig, |l| l.orig_start) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
-        let Some(l) = self.lines.get(i) else {
-            return self.text.len();
-        };
-        let inside = orig.saturating_sub(l.orig_window).min(l.window_len);
-        l.start + "…".len() * l.prefix_chars + inside
-    }
-}
-
-fn back_chars(line: &str, from: usize, n: usize) -> usize {
-    line[..from]
-        .char_indices()
-        .rev()
-        .nth(n.saturating_sub(1))
-        .map(|(i, _)| i)
-        .unwrap_or(0)
-}
-
-fn forward_chars(line: &str, from: usize, n: usize) -> usize {
-    line[from..]
-        .char_indices()
-        .nth(n)
-        .map(|(i, _)| from + i)
-        .unwrap_or(line.len())
-}
+use super::excerpt::{Excerpt, header_row, is_heading_text};
 
 impl SourceCode for Excerpt {
     fn read_span<'a>(
@@ -365,10 +237,7 @@ fn cell_line(source: &Source, sheet: &str, row: u32, col: u32, label: &str, lang
     };
     let (r, c) = (row as usize, col as usize);
     let value = grid.get(r, c).text();
-    let is_text = |v: &crate::source::sheet::Value| {
-        matches!(v, crate::source::sheet::Value::Text(t) if !t.trim().is_empty()
-            && t.trim().parse::<f64>().is_err())
-    };
+    let is_text = is_heading_text;
     // The row's heading: the texts to the left of the cell (the indicator's levels).
     let row_heads: Vec<String> = (0..c)
         .map(|k| grid.get(r, k))
@@ -384,16 +253,7 @@ fn cell_line(source: &Source, sheet: &str, row: u32, col: u32, label: &str, lang
         .collect::<Vec<_>>()
         .join("／");
     // The column's heading: in the nearest row above that holds only texts (a header row).
-    let header_row = (0..r).rev().find(|&k| {
-        let cells: Vec<_> = grid
-            .cells
-            .get(k)
-            .into_iter()
-            .flatten()
-            .filter(|v| !v.is_empty())
-            .collect();
-        cells.len() >= 3 && cells.iter().all(|v| is_text(v))
-    });
+    let header_row = header_row(grid, r);
     let col_head = header_row
         .map(|k| grid.get(k, c))
         .filter(|v| is_text(v))

@@ -1,7 +1,10 @@
 //! Renderers: a `Report` in each output format; json and sarif also as writers that stream the
 //! same document finding by finding, with `order` giving the whole report's order from bundles
-//! checked one at a time. A renderer never computes a finding.
+//! checked one at a time; html a page written report by report. A renderer never computes a
+//! finding.
 
+mod excerpt;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod jsonl;
