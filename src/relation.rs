@@ -105,16 +105,87 @@ impl<'a> Lookup<'a> for FactIndex<'a> {
     }
 }
 
-/// The first fact of a concept for a subject and period, preferring one in the given sentence.
-pub fn find<'a>(
-    facts: &'a [Fact],
-    concept: Concept,
-    subject: &str,
-    period: Period,
-    sentence: Option<usize>,
-) -> Option<&'a Fact> {
-    facts.find(concept, subject, period, sentence)
+/// Positions of a document's facts by subject, concept and period, for a caller that changes
+/// facts' subjects while it looks them up (extraction settling whose a rate is): it moves a
+/// fact's position with [`PositionIndex::resubject`], and looks up through [`Indexed`].
+pub struct PositionIndex {
+    map: HashMap<String, HashMap<(Concept, Period), Vec<usize>>>,
 }
+
+impl PositionIndex {
+    pub fn new(facts: &[Fact]) -> PositionIndex {
+        let mut map: HashMap<String, HashMap<(Concept, Period), Vec<usize>>> = HashMap::new();
+        for (k, f) in facts.iter().enumerate() {
+            map.entry(f.subject.clone())
+                .or_default()
+                .entry((f.concept, f.period))
+                .or_default()
+                .push(k);
+        }
+        PositionIndex { map }
+    }
+
+    fn positions(&self, concept: Concept, subject: &str, period: Period) -> &[usize] {
+        self.map
+            .get(subject)
+            .and_then(|m| m.get(&(concept, period)))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Records that `facts[k]` (of `concept` and `period`) moved from subject `from` to `to`.
+    pub fn resubject(&mut self, k: usize, concept: Concept, period: Period, from: &str, to: &str) {
+        if let Some(v) = self
+            .map
+            .get_mut(from)
+            .and_then(|m| m.get_mut(&(concept, period)))
+        {
+            v.retain(|&p| p != k);
+        }
+        let v = self
+            .map
+            .entry(to.to_string())
+            .or_default()
+            .entry((concept, period))
+            .or_default();
+        let at = v.partition_point(|&p| p < k);
+        v.insert(at, k);
+    }
+}
+
+/// Facts looked up through a [`PositionIndex`] kept in step with them.
+pub struct Indexed<'a> {
+    pub facts: &'a [Fact],
+    pub index: &'a PositionIndex,
+}
+
+impl<'a> Lookup<'a> for Indexed<'a> {
+    fn of(&self, concept: Concept, subject: &str, period: Period) -> Vec<&'a Fact> {
+        self.index
+            .positions(concept, subject, period)
+            .iter()
+            .filter_map(|&k| self.facts.get(k))
+            .collect()
+    }
+
+    /// Without a copy: positions are in the order stated, so the sentence's are found by a
+    /// binary search.
+    fn find(
+        &self,
+        concept: Concept,
+        subject: &str,
+        period: Period,
+        sentence: Option<usize>,
+    ) -> Option<&'a Fact> {
+        let all = self.index.positions(concept, subject, period);
+        let fact = |k: &usize| self.facts.get(*k);
+        let in_sentence = sentence.and_then(|s| {
+            let at = all.partition_point(|k| fact(k).is_some_and(|f| f.sentence < s));
+            all.get(at).and_then(fact).filter(|f| f.sentence == s)
+        });
+        in_sentence.or_else(|| all.first().and_then(fact))
+    }
+}
+
 
 /// The implied full-year budget interval of a subject (initial + adjustments), if both stated.
 pub fn implied_full_year<'a>(

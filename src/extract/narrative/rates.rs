@@ -12,7 +12,10 @@ use crate::extract::vocab::{ends_with_word, strip_word_suffix};
 use crate::fact::Concept;
 use crate::fact::Fact;
 use crate::quantity::Interval;
-use crate::relation::{compute, divide, find, looks_truncated, resolve_base, within_tolerance};
+use crate::relation::{
+    Indexed, Lookup, PositionIndex, compute, divide, looks_truncated, resolve_base,
+    within_tolerance,
+};
 use crate::settings::Tolerance;
 use regex::Regex;
 use rust_decimal::Decimal;
@@ -105,6 +108,8 @@ pub(super) fn settle_rate_subjects(facts: &mut [Fact], tolerance: &Tolerance) {
     let holds = |ratio: Interval, point: Decimal, rate: &Fact| {
         within_tolerance(ratio, tolerance, rate) || looks_truncated(point, rate)
     };
+    // Looked up by subject, kept in step as subjects change: no scan of all facts per rate.
+    let mut index = PositionIndex::new(facts);
     for i in 0..facts.len() {
         let rate = &facts[i];
         let Some(whole) = rate.part_of.clone() else {
@@ -113,7 +118,11 @@ pub(super) fn settle_rate_subjects(facts: &mut [Fact], tolerance: &Tolerance) {
         if rate.concept != Concept::Rate || names_its_subject(facts, i) {
             continue;
         }
-        let Some(part) = compute(&&facts[..], rate) else {
+        let view = Indexed {
+            facts,
+            index: &index,
+        };
+        let Some(part) = compute(&view, rate) else {
             continue;
         };
         if holds(part.ratio, part.point, rate) {
@@ -124,15 +133,14 @@ pub(super) fn settle_rate_subjects(facts: &mut [Fact], tolerance: &Tolerance) {
             part_of: None,
             ..rate.clone()
         };
-        if compute(&&facts[..], &as_whole).is_some_and(|c| holds(c.ratio, c.point, rate)) {
+        let (period, part_subject) = (rate.period, rate.subject.clone());
+        if compute(&view, &as_whole).is_some_and(|c| holds(c.ratio, c.point, rate)) {
             facts[i] = as_whole;
+            index.resubject(i, Concept::Rate, period, &part_subject, &whole);
             continue;
         }
         let numerator = facts.iter().position(|f| std::ptr::eq(f, part.actual));
-        let Some(base) = rate
-            .base
-            .and_then(|b| resolve_base(&&facts[..], &as_whole, b))
-        else {
+        let Some(base) = rate.base.and_then(|b| resolve_base(&view, &as_whole, b)) else {
             continue;
         };
         let Some(n) = numerator.filter(|&n| facts[n].part_of.as_ref() == Some(&whole)) else {
@@ -140,20 +148,17 @@ pub(super) fn settle_rate_subjects(facts: &mut [Fact], tolerance: &Tolerance) {
         };
         // Only when the whole states no spending of its own, which the numerator would then
         // contradict.
-        let whole_actual = find(
-            facts,
-            Concept::Actual,
-            &whole,
-            rate.period,
-            Some(rate.sentence),
-        );
+        let whole_actual = view.find(Concept::Actual, &whole, rate.period, Some(rate.sentence));
         if whole_actual.is_some() {
             continue;
         }
         if divide(&facts[n], &base).is_some_and(|(ratio, point)| holds(ratio, point, rate)) {
-            facts[n].subject = whole;
+            let numerator_subject = facts[n].subject.clone();
+            facts[n].subject = whole.clone();
             facts[n].part_of = None;
+            index.resubject(n, Concept::Actual, period, &numerator_subject, &whole);
             facts[i] = as_whole;
+            index.resubject(i, Concept::Rate, period, &part_subject, &whole);
         }
     }
 }
