@@ -38,6 +38,12 @@ pub enum Concept {
     /// 19万元"): the current figure of a change about it, here or in a later sentence, and
     /// summed only with its parts of the same kind; never compared as a budget or an actual.
     Amount,
+    /// A count stated with the items it counts ("A、B、C等3个部门", "有4个，分别为…"): the
+    /// count as written (the subject is the counted noun).
+    Count,
+    /// The items listed beside a count: how many (`Fact::listing` says how else they may be
+    /// counted and whether the list is open, with 等).
+    Listed,
 }
 
 impl Concept {
@@ -65,6 +71,8 @@ impl Concept {
             Concept::TotalScore => "自评总分",
             Concept::Grade => "等级",
             Concept::Amount => "金额",
+            Concept::Count => "所写个数",
+            Concept::Listed => "列出的项数",
         }
     }
 
@@ -84,6 +92,8 @@ impl Concept {
             Concept::TotalScore => "total score",
             Concept::Grade => "grade",
             Concept::Amount => "amount",
+            Concept::Count => "stated count",
+            Concept::Listed => "items listed",
         }
     }
 }
@@ -94,6 +104,14 @@ impl Concept {
 pub struct Changed {
     pub kind: Option<Concept>,
     pub year_named: bool,
+}
+
+/// How a list beside a count may be counted: "A、B和C" is 3 items, or 2 when 和 is inside a
+/// name (人力资源和社会保障部); 等 leaves it open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Listing {
+    pub also: u32,
+    pub open: bool,
 }
 
 /// Which year a figure belongs to.
@@ -129,6 +147,9 @@ pub struct Fact {
     /// For changes: what the words name of the figure that changed, which lets a change find
     /// its current figure in another sentence.
     pub changed: Option<Changed>,
+    /// For listed items: the other count a 和 inside a name allows, and whether 等 leaves the
+    /// list open.
+    pub listing: Option<Listing>,
     /// For grades: the grade word as written.
     pub word: Option<String>,
     /// Index of the sentence the fact was stated in (narratives), or of the table row (sheets).

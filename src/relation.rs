@@ -186,7 +186,6 @@ impl<'a> Lookup<'a> for Indexed<'a> {
     }
 }
 
-
 /// The implied full-year budget interval of a subject (initial + adjustments), if both stated.
 pub fn implied_full_year<'a>(
     facts: &impl Lookup<'a>,

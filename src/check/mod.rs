@@ -4,6 +4,7 @@
 pub mod budget_sum;
 pub mod change;
 pub mod components;
+pub mod count_listed;
 pub mod cross;
 pub mod grade_band;
 pub mod input;
@@ -57,6 +58,7 @@ static CHECKS: &[(&Rule, CheckFn)] = &[
     (&grade_band::RULE, grade_band::check),
     (&restated::RULE, restated::check),
     (&change::RULE, change::check),
+    (&count_listed::RULE, count_listed::check),
 ];
 
 /// Rules reported by a check listed under another rule (rate-rounding comes with rate-mismatch).

@@ -51,6 +51,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 | Concept::ChangeRate
                 | Concept::Adjustment
                 | Concept::Amount
+                | Concept::Count
+                | Concept::Listed
         );
         let unnamed = matches!(f.concept, Concept::Score | Concept::Weight) && f.subject.is_empty();
         !skipped && !unnamed

@@ -195,6 +195,7 @@ fn fact(
         quantity,
         base,
         changed: None,
+        listing: None,
         word: None,
         sentence: n.row as usize,
         section: 0,

@@ -189,6 +189,7 @@ impl<'a> Reader<'a> {
                 negative: false,
                 base: None,
                 changed: None,
+                listing: None,
                 word: Some(self.text[start..end].to_string()),
                 sentence: si,
                 group: self.group_of(start),

@@ -26,6 +26,7 @@
 
 mod amounts;
 mod changes;
+mod counts;
 mod cut;
 mod grades;
 mod indicators;
@@ -87,7 +88,7 @@ use super::normalize::normalize;
 use super::numbers::{Figure, digit_figures};
 use super::vocab::{Vocabulary, Words};
 use crate::diagnostic::Source;
-use crate::fact::{Changed, Concept, Fact, Period};
+use crate::fact::{Changed, Concept, Fact, Listing, Period};
 use crate::settings::Settings;
 use grades::{GradePatterns, grade_patterns};
 use periods::report_year;
@@ -114,6 +115,8 @@ pub fn extract(src: &Arc<Source>, settings: &Settings) -> Vec<Fact> {
         grades: grade_patterns(settings),
     };
     let mut drafts = reader.read();
+    let after_last = drafts.iter().map(|d| d.sentence + 1).max().unwrap_or(0);
+    drafts.extend(counts::count_drafts(&norm.text, after_last));
     mark_subtotals(&mut drafts, &headings, norm.text.len());
     let mut facts = finish(drafts, &norm, src);
     rates::settle_rate_subjects(&mut facts, &settings.tolerance);
@@ -131,6 +134,7 @@ struct Draft {
     negative: bool,
     base: Option<Concept>,
     changed: Option<Changed>,
+    listing: Option<Listing>,
     word: Option<String>,
     sentence: usize,
     group: usize,

@@ -50,6 +50,7 @@ pub(super) fn finish(drafts: Vec<Draft>, norm: &Normalized, src: &Arc<Source>) -
                 quantity: Quantity::new(value, precision, f.unit),
                 base: d.base,
                 changed: d.changed,
+                listing: d.listing,
                 word: d.word,
                 sentence: d.sentence,
                 section: d.group,

@@ -200,6 +200,7 @@ impl<'a> Reader<'a> {
             negative: false,
             base: None,
             changed: None,
+            listing: None,
             word: None,
             sentence: si,
             group: self.group_of(f.start),
