@@ -228,7 +228,7 @@ impl Run {
             eprintln!("suanpan: {e}");
             return ExitCode::from(2);
         }
-        let bundles = suanpan::bundles(&self.paths);
+        let bundles = suanpan::bundles_with(&self.paths, &settings.bundles);
         // A folder without report files is no error (exit 0), but a CI job pointed at the
         // wrong folder should say so rather than pass in silence: each such path is named.
         let empty: Vec<String> = self
