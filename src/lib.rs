@@ -63,6 +63,8 @@ pub struct BundleSummary {
     pub stated_score: Option<String>,
     /// The report's own grade (等级为良好) as written, when one was found.
     pub stated_grade: Option<String>,
+    /// Its files' paths, as given or found under a given folder.
+    pub paths: Vec<PathBuf>,
     pub files: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -90,6 +92,8 @@ pub struct Bundle {
     /// Stated in the configuration (`[[bundle]]`): its narrative is cross-checked against every
     /// sheet, whatever their names say (`check::pairing`).
     pub stated: bool,
+    /// Its workbooks joined its narrative by name in a folder of several reports (`bundles_with`).
+    pub joined: bool,
 }
 
 impl Bundle {
@@ -99,6 +103,7 @@ impl Bundle {
             files,
             problem: None,
             stated: false,
+            joined: false,
         }
     }
 }
@@ -226,6 +231,7 @@ fn summarize(bundle: &Bundle, findings: &[Finding], inspected: &Inspected) -> Bu
         title: inspected.title.clone(),
         stated_score: inspected.stated_score.clone(),
         stated_grade: inspected.stated_grade.clone(),
+        paths: bundle.files.clone(),
         files: bundle.files.len(),
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
@@ -235,12 +241,27 @@ fn summarize(bundle: &Bundle, findings: &[Finding], inspected: &Inspected) -> Bu
 }
 
 /// A bundle's short name: its one file without extension; for several files with one stem, that
-/// stem; otherwise their common folder.
+/// stem; for a narrative with sheets named otherwise that share a folder with other reports (a
+/// stated bundle, or one joined by name), the narrative's; otherwise their common folder.
 pub fn bundle_name(bundle: &Bundle) -> String {
     let stems: Vec<PathBuf> = bundle.files.iter().map(|f| f.with_extension("")).collect();
+    let narrative = || {
+        let mut narratives = bundle
+            .files
+            .iter()
+            .filter(|f| matches!(source::kind_of(f), Kind::Narrative | Kind::Docx));
+        match (narratives.next(), narratives.next()) {
+            (Some(n), None) => Some(n.with_extension("")),
+            _ => None,
+        }
+    };
     match stems.first() {
         None => String::new(),
         Some(first) if stems.iter().all(|s| s == first) => first.display().to_string(),
+        Some(_) if bundle.stated || bundle.joined => narrative()
+            .or_else(|| stems.first().cloned())
+            .map(|n| n.display().to_string())
+            .unwrap_or_default(),
         Some(first) => {
             let mut common = first.parent().map(Path::to_path_buf).unwrap_or_default();
             while !stems.iter().all(|s| s.starts_with(&common)) {
@@ -358,11 +379,13 @@ pub fn bundles_with(paths: &[PathBuf], stated: &[settings::StatedBundle]) -> Vec
             files: vec![path],
             problem: Some(problem),
             stated: false,
+            joined: false,
         }));
         out.extend(dir.stated.into_iter().map(|files| Bundle {
             files,
             problem: None,
             stated: true,
+            joined: false,
         }));
         let files = dir.files;
         let narratives = files.iter().filter(|f| is_narrative(f)).count();
@@ -401,14 +424,21 @@ pub fn bundles_with(paths: &[PathBuf], stated: &[settings::StatedBundle]) -> Vec
                     Some((stem.clone(), to))
                 })
                 .collect();
+            let mut joined = std::collections::HashSet::new();
             for (from, to) in moves {
                 if let Some(files) = by_stem.remove(&from)
                     && let Some(group) = by_stem.get_mut(&to)
                 {
                     group.extend(files);
                     group.sort();
+                    joined.insert(to);
                 }
             }
+            out.extend(by_stem.into_iter().map(|(stem, files)| Bundle {
+                joined: joined.contains(&stem),
+                ..Bundle::new(files)
+            }));
+            continue;
         }
         out.extend(by_stem.into_values().map(Bundle::new));
     }

@@ -291,3 +291,111 @@ fn a_stated_bundle_naming_a_missing_or_wrong_file_is_an_error_at_its_span() {
     assert_eq!(at, "\"部门整体支出绩效自评报告.txt\"");
     assert!(msg.contains("already"), "{msg}");
 }
+
+fn run_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_suanpan"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the binary runs")
+}
+
+/// `--summary csv|json FILE` beside another format: one row per report, the narrative's score.
+#[test]
+fn the_summary_file_has_a_row_per_report() {
+    let d = bureau();
+    std::fs::write(d.path().join("职工疗休养项目绩效自评报告.txt"), PROJECT).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let (csv, json) = (out.path().join("汇总.csv"), out.path().join("汇总.json"));
+    let o = run_in(
+        d.path(),
+        &[
+            "check",
+            ".",
+            "--format",
+            "line",
+            "--summary",
+            "csv",
+            csv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let body = text.strip_prefix('\u{FEFF}').expect("a byte-order mark");
+    let lines: Vec<&str> = body.split_terminator("\r\n").collect();
+    assert_eq!(
+        lines,
+        [
+            "报告,文件,标题,自评分,等级,错误,警告,提示,有未能读取的文件",
+            "./办公设备购置项目自评表,./办公设备购置项目自评表.xlsx,,94.75,优,0,0,0,false",
+            // Joined by name, the project is named by its narrative, not by the folder.
+            "./职工疗休养项目绩效自评报告,./职工疗休养项目绩效自评报告.txt; ./职工疗休养项目自评表.xlsx,2024年度职工疗休养项目支出绩效自评报告,94.75,优,0,0,0,false",
+            "./部门整体支出绩效自评报告,./部门整体支出绩效自评报告.txt,2024年度某某局部门整体支出绩效自评报告,91.00,优,0,0,0,false",
+        ]
+    );
+    let o = run_in(
+        d.path(),
+        &[
+            "--lang",
+            "en",
+            "check",
+            ".",
+            "--format",
+            "json",
+            "-o",
+            out.path().join("out.json").to_str().unwrap(),
+            "--summary",
+            "json",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let rows: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let rows = rows.as_array().expect("an array");
+    assert_eq!(rows.len(), 3);
+    let dept = &rows[2];
+    assert_eq!(dept["report"], "./部门整体支出绩效自评报告");
+    assert_eq!(
+        dept["paths"],
+        serde_json::json!(["./部门整体支出绩效自评报告.txt"])
+    );
+    assert_eq!(dept["title"], "2024年度某某局部门整体支出绩效自评报告");
+    assert_eq!(dept["stated_score"], "91.00");
+    assert_eq!(dept["grade"], "优");
+    assert_eq!(
+        (&dept["errors"], &dept["warnings"], &dept["infos"]),
+        (&0.into(), &0.into(), &0.into())
+    );
+    assert_eq!(dept["unreadable"], false);
+    assert_eq!(rows[0]["title"], serde_json::Value::Null);
+    assert_eq!(
+        rows[1]["paths"],
+        serde_json::json!([
+            "./职工疗休养项目绩效自评报告.txt",
+            "./职工疗休养项目自评表.xlsx"
+        ])
+    );
+    // Something else than csv or json is a usage error.
+    let o = run_in(d.path(), &["check", ".", "--summary", "xml", "s.xml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!d.path().join("s.xml").exists());
+}
+
+/// The command line stops on a `[[bundle]]` naming a file that is not there, showing it.
+#[test]
+fn a_bad_stated_bundle_stops_the_run() {
+    let d = bureau();
+    std::fs::write(
+        d.path().join("suanpan.toml"),
+        "[[bundle]]\nnarrative = \"部门整体支出绩效自评报告.txt\"\nsheets = [\"没有这张表.xlsx\"]\n",
+    )
+    .unwrap();
+    let o = run_in(d.path(), &["check", "."]);
+    assert_eq!(o.status.code(), Some(2), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("没有这张表.xlsx") && err.contains("不存在"),
+        "{err}"
+    );
+}
