@@ -171,7 +171,10 @@ pub fn narrative_profile(doc: &Document) -> Profile {
 const HEAD_ROWS: usize = 8;
 const HEAD_COLS: usize = 12;
 
-/// A sheet's profile: its title cell (the first text in its top rows naming a 表 or 报告), its
+/// Words of a sheet's title cell ("项目支出绩效自评表"; not "报表编号").
+const TITLE_WORDS: [&str; 5] = ["自评表", "评价表", "评分表", "绩效", "报告"];
+
+/// A sheet's profile: its title cell (the first text in its top rows with a `TITLE_WORDS` word), its
 /// 项目名称 (the text right of that label), its sheet names and file stem.
 pub fn sheet_profile(doc: &Document) -> Profile {
     let (mut title, mut project) = (None::<String>, None::<String>);
@@ -190,7 +193,7 @@ pub fn sheet_profile(doc: &Document) -> Profile {
                 after_label = squeezed.trim_end_matches(['：', ':']) == "项目名称";
                 if title.is_none()
                     && squeezed.chars().count() <= 60
-                    && ["表", "报告"].iter().any(|w| squeezed.contains(w))
+                    && TITLE_WORDS.iter().any(|w| squeezed.contains(w))
                 {
                     title = Some(squeezed);
                 }
@@ -223,8 +226,9 @@ pub fn sheet_profile(doc: &Document) -> Profile {
 }
 
 /// Words every report's name has, dropped from comparable names (longest first).
-const BOILERPLATE: [&str; 19] = [
+const BOILERPLATE: [&str; 21] = [
     "部门单位整体",
+    "部门预算",
     "部门整体",
     "单位整体",
     "整体",
@@ -238,6 +242,7 @@ const BOILERPLATE: [&str; 19] = [
     "评分",
     "年度",
     "附件",
+    "附表",
     "工作表",
     "情况",
     "结果",
@@ -246,8 +251,8 @@ const BOILERPLATE: [&str; 19] = [
 ];
 
 /// A name made comparable: without spaces, punctuation, digits with the 年度 / 年 after them,
-/// and the words every report's name has (`BOILERPLATE`); empty when no Chinese character is
-/// left (Sheet1, a bare year). "2024年度职工疗休养项目支出绩效自评报告" → "职工疗休养".
+/// and the words every report's name has (`BOILERPLATE`); empty when fewer than two characters
+/// or no Chinese character is left (Sheet1, a bare year, 附表3). "2024年度职工疗休养项目支出绩效自评报告" → "职工疗休养".
 pub fn name_key(name: &str) -> String {
     let mut kept = String::with_capacity(name.len());
     let mut chars = name.chars().peekable();
@@ -276,7 +281,7 @@ pub fn name_key(name: &str) -> String {
             kept = kept.replace(w, "");
         }
     }
-    if !kept.is_ascii() {
+    if !kept.is_ascii() && kept.chars().nth(1).is_some() {
         kept
     } else {
         String::new()
@@ -440,6 +445,31 @@ mod tests {
             shown: String::new(),
             keys: keys.iter().map(|k| k.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn a_sheet_is_known_by_its_title_cell_and_project_name() {
+        use crate::source::sheet::{Sheet, Value};
+        let text = |t: &str| Value::Text(t.to_string());
+        let sheet = Sheet {
+            name: "Sheet1".into(),
+            cells: vec![
+                vec![text("报表编号:510000_0013zp")],
+                vec![text("部门预算项目支出绩效自评表(2023年度)")],
+                vec![text("项目名称："), Value::Empty, text("农村公路 养护")],
+                vec![text("单位：万元")],
+            ],
+            uncached: Vec::new(),
+        };
+        let doc = Document {
+            source: crate::diagnostic::Source::workbook("甲/附表3.xlsx".into(), vec![sheet]),
+            facts: Vec::new(),
+            findings: Vec::new(),
+        };
+        let p = sheet_profile(&doc);
+        assert_eq!(p.scope, Scope::Project);
+        assert_eq!(p.shown, "农村公路养护");
+        assert_eq!(p.keys, ["农村公路养护"]);
     }
 
     #[test]
