@@ -94,6 +94,9 @@ pub struct Bundle {
     pub stated: bool,
     /// Its workbooks joined its narrative by name in a folder of several reports (`bundles_with`).
     pub joined: bool,
+    /// Workbooks alone although their folder holds this many narratives, none of whose names
+    /// matched (`bundles_with`): each is an SP0302 info, not left out in silence.
+    pub beside_narratives: usize,
 }
 
 impl Bundle {
@@ -104,6 +107,7 @@ impl Bundle {
             problem: None,
             stated: false,
             joined: false,
+            beside_narratives: 0,
         }
     }
 }
@@ -380,12 +384,14 @@ pub fn bundles_with(paths: &[PathBuf], stated: &[settings::StatedBundle]) -> Vec
             problem: Some(problem),
             stated: false,
             joined: false,
+            beside_narratives: 0,
         }));
         out.extend(dir.stated.into_iter().map(|files| Bundle {
             files,
             problem: None,
             stated: true,
             joined: false,
+            beside_narratives: 0,
         }));
         let files = dir.files;
         let narratives = files.iter().filter(|f| is_narrative(f)).count();
@@ -434,9 +440,13 @@ pub fn bundles_with(paths: &[PathBuf], stated: &[settings::StatedBundle]) -> Vec
                     joined.insert(to);
                 }
             }
-            out.extend(by_stem.into_iter().map(|(stem, files)| Bundle {
-                joined: joined.contains(&stem),
-                ..Bundle::new(files)
+            out.extend(by_stem.into_iter().map(|(stem, files)| {
+                let lone = files.iter().all(is_workbook);
+                Bundle {
+                    joined: joined.contains(&stem),
+                    beside_narratives: if lone { narratives } else { 0 },
+                    ..Bundle::new(files)
+                }
             }));
             continue;
         }
@@ -740,6 +750,12 @@ fn inspect_read(
         findings.extend(check_document(doc, settings));
     }
     check::cross::check(&docs, bundle.stated, settings, &mut findings);
+    if bundle.beside_narratives > 0 {
+        findings.extend(
+            docs.iter()
+                .map(|d| check::pairing::lone_sheet(d, bundle.beside_narratives)),
+        );
+    }
     Inspected {
         findings,
         title: docs.iter().find_map(|d| title_of(&d.source.text)),

@@ -139,6 +139,18 @@ fn a_project_narrative_beside_the_department_report_is_checked_against_its_own_s
         "{}",
         cross[0].message.zh
     );
+    // The other project's sheet, alone in a folder of two narratives, is said to be unpaired.
+    let unpaired = codes(&report.findings, "SP0302");
+    assert_eq!(unpaired.len(), 1, "{:#?}", report.findings);
+    assert_eq!(
+        file_name(&unpaired[0].source.path),
+        "办公设备购置项目自评表.xlsx"
+    );
+    assert!(
+        unpaired[0].message.zh.contains("所在文件夹有 2 份正文"),
+        "{}",
+        unpaired[0].message.zh
+    );
     // The department report, the project and the other project's sheet: three reports.
     let rows: Vec<_> = report.bundles.iter().collect();
     assert_eq!(rows.len(), 3, "{rows:#?}");
@@ -327,7 +339,7 @@ fn the_summary_file_has_a_row_per_report() {
         lines,
         [
             "报告,文件,标题,自评分,等级,错误,警告,提示,有未能读取的文件",
-            "./办公设备购置项目自评表,./办公设备购置项目自评表.xlsx,,94.75,优,0,0,0,false",
+            "./办公设备购置项目自评表,./办公设备购置项目自评表.xlsx,,94.75,优,0,0,1,false",
             // Joined by name, the project is named by its narrative, not by the folder.
             "./职工疗休养项目绩效自评报告,./职工疗休养项目绩效自评报告.txt; ./职工疗休养项目自评表.xlsx,2024年度职工疗休养项目支出绩效自评报告,94.75,优,0,0,0,false",
             "./部门整体支出绩效自评报告,./部门整体支出绩效自评报告.txt,2024年度某某局部门整体支出绩效自评报告,91.00,优,0,0,0,false",

@@ -19,7 +19,7 @@
 //!
 //! Anything else is unclear, and is not cross-checked: a false error costs more than a missed
 //! one. Every pair left out is an SP0302 info naming both files and why, so nothing is dropped
-//! in silence. The cost is a few scans of each document's head and a key comparison per
+//! in silence; so is a workbook left alone in a folder of several narratives (`lone_sheet`). The cost is a few scans of each document's head and a key comparison per
 //! narrative and sheet of one bundle (a bundle holds one narrative unless its files share a
 //! stem).
 
@@ -40,7 +40,7 @@ pub static RULE: Rule = Rule {
         "## SP0302 bundle-unpaired（正文与评价表未配对）\n\n\
 说明什么：同一文件夹（或同一组文件）中的正文与评价表没有作 SP0301 交叉核对，并说明原因：\n\
 一个是部门（单位）整体报告、另一个是项目支出自评表；二者是名称不同的项目；或无法从标题、\n\
-项目名称、文件名确定二者属于同一份报告。\n\
+项目名称、文件名确定二者属于同一份报告；或文件夹中有多份正文，而评价表的文件名不能确定它属于哪一份。\n\
 配对规则：suanpan.toml 中 [[bundle]] 指明的总是配对；部门整体与项目从不配对；\n\
 正文标题或文件名与评价表的标题单元格、项目名称、工作表名或文件名一致（去掉年份、标点和\n\
 “绩效”“自评”“报告”“表”等通用词后相同，或一个包含另一个且至少 4 个字）即配对；\n\
@@ -54,7 +54,8 @@ pub static RULE: Rule = Rule {
 What: a narrative and a sheet found together (one folder, or one group of files) were not \
 cross-checked (SP0301), and why: one is a department-wide (部门整体 / 单位整体) report and the \
 other a project sheet; both are projects with different names; or their titles, project names \
-and file names do not tell that they are one report.\n\
+and file names do not tell that they are one report; or the sheet's folder holds several \
+narratives and its file name tells none of them.\n\
 Pairing: a [[bundle]] in suanpan.toml always pairs; department-wide and project documents never \
 pair; the narrative's title or file stem matching the sheet's title cell, 项目名称, sheet names \
 or file stem (equal once years, punctuation and the words every report has — 绩效, 自评, 报告, \
@@ -420,6 +421,25 @@ fn unpaired(n: &Document, np: &Profile, s: &Document, sp: &Profile, why: &Why) -
     )
     .label(&s.source, Place::File, Text::new("评价表", "sheet"))
     .label(&n.source, Place::File, Text::new("正文", "narrative"))
+}
+
+/// The SP0302 info for a sheet left alone in a folder of several narratives, none of whose file
+/// names matched its own (bundles are made by file name, before reading).
+pub fn lone_sheet(s: &Document, narratives: usize) -> Finding {
+    let spath = s.source.display_path();
+    Finding::new(
+        &RULE,
+        s.source.clone(),
+        Text::new(
+            format!(
+                "评价表 {spath} 未与任何正文交叉核对：所在文件夹有 {narratives} 份正文，文件名都不能确定它属于哪一份；如属同一份报告，请在 suanpan.toml 中用 [[bundle]] 指明"
+            ),
+            format!(
+                "the sheet {spath} was not cross-checked against any narrative: its folder holds {narratives} narratives and no file name tells which one it belongs to; if it is one report with one of them, state it with [[bundle]] in suanpan.toml"
+            ),
+        ),
+    )
+    .label(&s.source, Place::File, Text::new("评价表", "sheet"))
 }
 
 #[cfg(test)]
