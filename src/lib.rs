@@ -284,18 +284,19 @@ fn title_of(text: &str) -> Option<String> {
 }
 
 /// The documents a bundle's summary takes its score and grade from: its narratives when it has
-/// one (a folder's department report is not scored by a project sheet beside it), else its
-/// sheets.
-fn own_documents(docs: &[Document]) -> impl Iterator<Item = &Document> {
-    let narrative = |d: &&Document| source::kind_of(&d.source.path) != Kind::Workbook;
-    let any_narrative = docs.iter().any(|d| narrative(&d));
-    docs.iter().filter(move |d| !any_narrative || narrative(d))
+/// one, read or not (a folder's department report is not scored by a project sheet beside it,
+/// even when the report itself cannot be read), else its sheets.
+fn own_documents<'a>(bundle: &Bundle, docs: &'a [Document]) -> impl Iterator<Item = &'a Document> {
+    let is_workbook = |p: &Path| source::kind_of(p) == Kind::Workbook;
+    let any_narrative = bundle.files.iter().any(|f| !is_workbook(f));
+    docs.iter()
+        .filter(move |d| !any_narrative || !is_workbook(&d.source.path))
 }
 
 /// The stated total score of a bundle's documents, as written: its narrative's own when it has
 /// a narrative (`own_documents`).
-fn stated_score(docs: &[Document]) -> Option<String> {
-    own_documents(docs)
+fn stated_score(bundle: &Bundle, docs: &[Document]) -> Option<String> {
+    own_documents(bundle, docs)
         .flat_map(|d| d.facts.iter())
         .find(|f| f.is_this_years_total())
         .map(|f| f.quantity.to_string())
@@ -303,8 +304,8 @@ fn stated_score(docs: &[Document]) -> Option<String> {
 
 /// The report's own grade of a bundle's documents, as written: the first grade of this year
 /// about the report as a whole, its narrative's when it has one.
-fn stated_grade(docs: &[Document]) -> Option<String> {
-    own_documents(docs)
+fn stated_grade(bundle: &Bundle, docs: &[Document]) -> Option<String> {
+    own_documents(bundle, docs)
         .flat_map(|d| d.facts.iter())
         .find(|f| {
             f.concept == fact::Concept::Grade
@@ -759,8 +760,8 @@ fn inspect_read(
     Inspected {
         findings,
         title: docs.iter().find_map(|d| title_of(&d.source.text)),
-        stated_score: stated_score(&docs),
-        stated_grade: stated_grade(&docs),
+        stated_score: stated_score(bundle, &docs),
+        stated_grade: stated_grade(bundle, &docs),
     }
 }
 

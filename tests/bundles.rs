@@ -114,6 +114,18 @@ fn a_department_report_is_not_cross_checked_against_project_sheets() {
 }
 
 #[test]
+fn an_unreadable_department_report_is_not_scored_by_a_project_sheet() {
+    let d = bureau();
+    // The report saved as an empty file: nothing of it can be read.
+    std::fs::write(d.path().join("部门整体支出绩效自评报告.txt"), "").unwrap();
+    let report = suanpan::check_paths(&[d.path().to_path_buf()], &Settings::default());
+    let rows: Vec<_> = report.bundles.iter().collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!((rows[0].stated_score, rows[0].stated_grade), (None, None));
+    assert_eq!(rows[0].unreadable.len(), 1, "{:#?}", report.findings);
+}
+
+#[test]
 fn a_project_narrative_beside_the_department_report_is_checked_against_its_own_sheet() {
     let d = bureau();
     // The project's narrative, its total planted wrong (92.75 where its sheet says 94.75).
