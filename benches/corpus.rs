@@ -1,8 +1,9 @@
 //! Corpus benchmark: `cargo bench --bench corpus [-- --bundles N --mem 1000,10000]`;
 //! `-- --bundles N --generate DIR` only writes the corpus.
 //!
-//! Generates N report bundles (a ~15 KB narrative with figures and a 项目支出绩效自评表 workbook
-//! each) into a temporary folder, then prints, side by side in one run:
+//! Generates N report bundles (a ~15 KB 部门整体 narrative with figures and its 部门整体支出绩效
+//! 自评表 workbook each; a department report is not cross-checked against a project's sheet,
+//! `check::pairing`) into a temporary folder, then prints, side by side in one run:
 //! - the read-only floor: walk, read and decode every narrative, open every workbook with
 //!   calamine and visit every cell of every sheet;
 //! - suanpan's full check (`check_paths`) over the same folder;
@@ -161,7 +162,7 @@ fn write_sheet(path: &Path, scores: &[(usize, u64, u64)], initial: u64, full: u6
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let f = |c: u64| c as f64 / 100.0;
-    let _ = ws.write_string(0, 0, "项目支出绩效自评表");
+    let _ = ws.write_string(0, 0, "部门整体支出绩效自评表");
     let header = [
         "项目资金（万元）",
         "年初预算数",

@@ -20,6 +20,10 @@
 //! vocabulary = ["vocab/local.toml"] # extra vocabulary files, relative to this file
 //! templates = ["templates/"]        # extra sheet templates (files or folders)
 //!
+//! [[bundle]]                        # a report's files, relative to this file: the narrative is
+//! narrative = "报告.docx"           # cross-checked against these sheets (SP0301) whatever
+//! sheets = ["自评表.xlsx"]          # their names say
+//!
 //! [grades]                          # replaces the grade bands as a whole
 //! [[grades.band]]
 //! grade = "优"
@@ -63,6 +67,15 @@ struct RawConfig {
     grades: Option<Spanned<GradeBands>>,
     vocabulary: Option<Vec<Spanned<String>>>,
     templates: Option<Vec<Spanned<String>>>,
+    bundle: Option<Vec<RawBundle>>,
+}
+
+/// `[[bundle]]`: a report's narrative and sheets, relative to the configuration's folder.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBundle {
+    narrative: Spanned<String>,
+    sheets: Spanned<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -235,6 +248,92 @@ impl Ctx<'_> {
                 ));
             }
             out.push(resolved);
+        }
+        Ok(out)
+    }
+}
+
+impl Ctx<'_> {
+    /// A `[[bundle]]` file: relative to the configuration's folder, an existing file of the
+    /// kind wanted (a narrative, or a workbook), made canonical.
+    fn bundle_file(&self, p: &Spanned<String>, sheet: bool) -> Result<PathBuf, ConfigError> {
+        use crate::source::{Kind, kind_of};
+        let base = self.path.parent().unwrap_or(Path::new("."));
+        let resolved = base.join(p.get_ref());
+        let canonical = std::fs::canonicalize(&resolved)
+            .ok()
+            .filter(|c| c.is_file());
+        let Some(canonical) = canonical else {
+            return Err(self.error(
+                Some(p.span()),
+                format!("[[bundle]] 中的文件 {} 不存在", resolved.display()),
+                format!("[[bundle]]: no such file {}", resolved.display()),
+                self.here(),
+            ));
+        };
+        let kind = kind_of(&resolved);
+        let fits = if sheet {
+            kind == Kind::Workbook
+        } else {
+            matches!(kind, Kind::Narrative | Kind::Docx)
+        };
+        if !fits {
+            let (zh, en) = if sheet {
+                (
+                    "评价表（.xlsx .xlsm .xls .xlsb .ods）",
+                    "a sheet (.xlsx .xlsm .xls .xlsb .ods)",
+                )
+            } else {
+                ("正文（.txt .md .docx）", "a narrative (.txt .md .docx)")
+            };
+            return Err(self.error(
+                Some(p.span()),
+                format!("[[bundle]] 中的 {} 不是{zh}", resolved.display()),
+                format!("[[bundle]]: {} is not {en}", resolved.display()),
+                self.here(),
+            ));
+        }
+        Ok(canonical)
+    }
+
+    /// The `[[bundle]]` entries, each file checked; a file named twice is an error at its
+    /// second mention.
+    fn bundles(
+        &self,
+        raw: &[RawBundle],
+    ) -> Result<Vec<crate::settings::StatedBundle>, ConfigError> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for b in raw {
+            if b.sheets.get_ref().is_empty() {
+                return Err(self.error(
+                    Some(b.sheets.span()),
+                    "[[bundle]] 的 sheets 至少要列出一张评价表".into(),
+                    "[[bundle]]: `sheets` must name at least one sheet".into(),
+                    self.here(),
+                ));
+            }
+            let narrative = self.bundle_file(&b.narrative, false)?;
+            let mut sheets = Vec::new();
+            for s in b.sheets.get_ref() {
+                sheets.push((s, self.bundle_file(s, true)?));
+            }
+            let named = std::iter::once((&b.narrative, &narrative))
+                .chain(sheets.iter().map(|(s, c)| (*s, c)));
+            for (entry, canonical) in named {
+                if !seen.insert(canonical.clone()) {
+                    return Err(self.error(
+                        Some(entry.span()),
+                        format!("文件 {} 已在另一个 [[bundle]] 中列出", entry.get_ref()),
+                        format!("{} is already named by a [[bundle]]", entry.get_ref()),
+                        self.here(),
+                    ));
+                }
+            }
+            out.push(crate::settings::StatedBundle {
+                narrative,
+                sheets: sheets.into_iter().map(|(_, c)| c).collect(),
+            });
         }
         Ok(out)
     }
@@ -450,6 +549,9 @@ pub fn parse(text: &str, path: &Path, lang: Lang) -> Result<Settings, ConfigErro
                 }
             }
         }
+    }
+    if let Some(b) = &raw.bundle {
+        settings.bundles = cx.bundles(b)?;
     }
     settings.root = path.parent().and_then(|p| {
         std::path::absolute(if p.as_os_str().is_empty() {

@@ -63,6 +63,8 @@ pub struct BundleSummary {
     pub stated_score: Option<String>,
     /// The report's own grade (等级为良好) as written, when one was found.
     pub stated_grade: Option<String>,
+    /// Its files' paths, as given or found under a given folder.
+    pub paths: Vec<PathBuf>,
     pub files: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -87,6 +89,14 @@ pub struct Bundle {
     /// Why the one path of this bundle is not read at all, when walking found that out (an
     /// unreadable folder, a FIFO, a broken link, a link loop): its finding, instead of reading.
     pub problem: Option<WalkProblem>,
+    /// Stated in the configuration (`[[bundle]]`): its narrative is cross-checked against every
+    /// sheet, whatever their names say (`check::pairing`).
+    pub stated: bool,
+    /// Its workbooks joined its narrative by name in a folder of several reports (`bundles_with`).
+    pub joined: bool,
+    /// Workbooks alone although their folder holds this many narratives, none of whose names
+    /// matched (`bundles_with`): each is an SP0302 info, not left out in silence.
+    pub beside_narratives: usize,
 }
 
 impl Bundle {
@@ -95,6 +105,9 @@ impl Bundle {
         Bundle {
             files,
             problem: None,
+            stated: false,
+            joined: false,
+            beside_narratives: 0,
         }
     }
 }
@@ -117,7 +130,7 @@ pub struct Walked {
 
 /// Checks every given file, and every report file found under each given directory.
 pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Report {
-    check_bundles(&bundles(paths), settings, &|| {})
+    check_bundles(&bundles_with(paths, &settings.bundles), settings, &|| {})
 }
 
 /// Checks bundles in parallel (on the current rayon pool) and gathers the results in bundle
@@ -222,6 +235,7 @@ fn summarize(bundle: &Bundle, findings: &[Finding], inspected: &Inspected) -> Bu
         title: inspected.title.clone(),
         stated_score: inspected.stated_score.clone(),
         stated_grade: inspected.stated_grade.clone(),
+        paths: bundle.files.clone(),
         files: bundle.files.len(),
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
@@ -231,12 +245,27 @@ fn summarize(bundle: &Bundle, findings: &[Finding], inspected: &Inspected) -> Bu
 }
 
 /// A bundle's short name: its one file without extension; for several files with one stem, that
-/// stem; otherwise their common folder.
+/// stem; for a narrative with sheets named otherwise that share a folder with other reports (a
+/// stated bundle, or one joined by name), the narrative's; otherwise their common folder.
 pub fn bundle_name(bundle: &Bundle) -> String {
     let stems: Vec<PathBuf> = bundle.files.iter().map(|f| f.with_extension("")).collect();
+    let narrative = || {
+        let mut narratives = bundle
+            .files
+            .iter()
+            .filter(|f| matches!(source::kind_of(f), Kind::Narrative | Kind::Docx));
+        match (narratives.next(), narratives.next()) {
+            (Some(n), None) => Some(n.with_extension("")),
+            _ => None,
+        }
+    };
     match stems.first() {
         None => String::new(),
         Some(first) if stems.iter().all(|s| s == first) => first.display().to_string(),
+        Some(_) if bundle.stated || bundle.joined => narrative()
+            .or_else(|| stems.first().cloned())
+            .map(|n| n.display().to_string())
+            .unwrap_or_default(),
         Some(first) => {
             let mut common = first.parent().map(Path::to_path_buf).unwrap_or_default();
             while !stems.iter().all(|s| s.starts_with(&common)) {
@@ -254,18 +283,29 @@ fn title_of(text: &str) -> Option<String> {
     extract::title_line(text).map(str::to_string)
 }
 
-/// The stated total score of a bundle's documents, as written.
-fn stated_score(docs: &[Document]) -> Option<String> {
+/// The documents a bundle's summary takes its score and grade from: its narratives when it has
+/// one, read or not (a folder's department report is not scored by a project sheet beside it,
+/// even when the report itself cannot be read), else its sheets.
+fn own_documents<'a>(bundle: &Bundle, docs: &'a [Document]) -> impl Iterator<Item = &'a Document> {
+    let is_workbook = |p: &Path| source::kind_of(p) == Kind::Workbook;
+    let any_narrative = bundle.files.iter().any(|f| !is_workbook(f));
     docs.iter()
+        .filter(move |d| !any_narrative || !is_workbook(&d.source.path))
+}
+
+/// The stated total score of a bundle's documents, as written: its narrative's own when it has
+/// a narrative (`own_documents`).
+fn stated_score(bundle: &Bundle, docs: &[Document]) -> Option<String> {
+    own_documents(bundle, docs)
         .flat_map(|d| d.facts.iter())
         .find(|f| f.is_this_years_total())
         .map(|f| f.quantity.to_string())
 }
 
 /// The report's own grade of a bundle's documents, as written: the first grade of this year
-/// about the report as a whole.
-fn stated_grade(docs: &[Document]) -> Option<String> {
-    docs.iter()
+/// about the report as a whole, its narrative's when it has one.
+fn stated_grade(bundle: &Bundle, docs: &[Document]) -> Option<String> {
+    own_documents(bundle, docs)
         .flat_map(|d| d.facts.iter())
         .find(|f| {
             f.concept == fact::Concept::Grade
@@ -281,38 +321,86 @@ fn stated_grade(docs: &[Document]) -> Option<String> {
 /// cannot read (`walk_entries`) is a bundle of its own with its problem, before the bundles of
 /// its folder.
 pub fn bundles(paths: &[PathBuf]) -> Vec<Bundle> {
-    use std::collections::BTreeMap;
-    type Dir = (Vec<PathBuf>, Vec<(PathBuf, WalkProblem)>);
+    bundles_with(paths, &[])
+}
+
+/// `bundles`, with the bundles a configuration states (`[[bundle]]`, paths made canonical):
+/// the files of each that were found make one bundle, marked `stated`, before the other
+/// bundles of its narrative's folder. In a folder with several narratives, a workbook whose stem
+/// is no narrative's joins the narrative whose stem names the same report once years and the
+/// words every report has are dropped (`check::pairing::name_key`: 职工疗休养项目自评表.xlsx
+/// with 职工疗休养项目绩效自评报告.txt), looked up in a map: linear in the folder's files.
+pub fn bundles_with(paths: &[PathBuf], stated: &[settings::StatedBundle]) -> Vec<Bundle> {
+    use std::collections::{BTreeMap, HashMap};
+    #[derive(Default)]
+    struct Dir {
+        files: Vec<PathBuf>,
+        problems: Vec<(PathBuf, WalkProblem)>,
+        stated: Vec<Vec<PathBuf>>,
+    }
     let mut by_dir: BTreeMap<PathBuf, Dir> = BTreeMap::new();
+    let dir_of = |p: &Path| p.parent().map(Path::to_path_buf).unwrap_or_default();
+    // A stated bundle's files by their canonical path: (bundle, place in it).
+    let claimed: HashMap<&Path, (usize, usize)> = stated
+        .iter()
+        .enumerate()
+        .flat_map(|(i, b)| {
+            std::iter::once(&b.narrative)
+                .chain(&b.sheets)
+                .enumerate()
+                .map(move |(at, f)| (f.as_path(), (i, at)))
+        })
+        .collect();
+    let mut stated_found: Vec<Vec<(usize, PathBuf)>> = vec![Vec::new(); stated.len()];
     for w in paths.iter().flat_map(|p| walk_entries(p)) {
-        let dir = w.path.parent().map(Path::to_path_buf).unwrap_or_default();
-        let entry = by_dir.entry(dir).or_default();
+        if w.problem.is_none() && !claimed.is_empty() {
+            let found = std::fs::canonicalize(&w.path)
+                .ok()
+                .and_then(|c| claimed.get(c.as_path()).copied());
+            if let Some((i, at)) = found
+                && let Some(files) = stated_found.get_mut(i)
+            {
+                files.push((at, w.path));
+                continue;
+            }
+        }
+        let entry = by_dir.entry(dir_of(&w.path)).or_default();
         match w.problem {
-            None => entry.0.push(w.path),
-            Some(problem) => entry.1.push((w.path, problem)),
+            None => entry.files.push(w.path),
+            Some(problem) => entry.problems.push((w.path, problem)),
         }
     }
+    for mut found in stated_found.into_iter().filter(|f| !f.is_empty()) {
+        found.sort();
+        let files: Vec<PathBuf> = found.into_iter().map(|(_, f)| f).collect();
+        let dir = files.first().map(|f| dir_of(f)).unwrap_or_default();
+        by_dir.entry(dir).or_default().stated.push(files);
+    }
+    let is_narrative = |f: &PathBuf| matches!(source::kind_of(f), Kind::Narrative | Kind::Docx);
+    let is_workbook = |f: &PathBuf| source::kind_of(f) == Kind::Workbook;
     let mut out = Vec::new();
-    for (_, (files, problems)) in by_dir {
-        out.extend(problems.into_iter().map(|(path, problem)| Bundle {
+    for (_, dir) in by_dir {
+        out.extend(dir.problems.into_iter().map(|(path, problem)| Bundle {
             files: vec![path],
             problem: Some(problem),
+            stated: false,
+            joined: false,
+            beside_narratives: 0,
         }));
-        let narratives = files
-            .iter()
-            .filter(|f| matches!(source::kind_of(f), Kind::Narrative | Kind::Docx))
-            .count();
-        let workbooks = files
-            .iter()
-            .filter(|f| source::kind_of(f) == Kind::Workbook)
-            .count();
+        out.extend(dir.stated.into_iter().map(|files| Bundle {
+            files,
+            problem: None,
+            stated: true,
+            joined: false,
+            beside_narratives: 0,
+        }));
+        let files = dir.files;
+        let narratives = files.iter().filter(|f| is_narrative(f)).count();
+        let workbooks = files.iter().filter(|f| is_workbook(f)).count();
         if narratives == 1 && workbooks >= 1 {
-            let (report, rest): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| {
-                matches!(
-                    source::kind_of(f),
-                    Kind::Narrative | Kind::Docx | Kind::Workbook
-                )
-            });
+            let (report, rest): (Vec<PathBuf>, Vec<PathBuf>) = files
+                .into_iter()
+                .partition(|f| is_narrative(f) || is_workbook(f));
             out.push(Bundle::new(report));
             out.extend(rest.into_iter().map(|f| Bundle::new(vec![f])));
             continue;
@@ -321,6 +409,47 @@ pub fn bundles(paths: &[PathBuf]) -> Vec<Bundle> {
         for f in files {
             let stem = f.file_stem().map(|s| s.to_os_string()).unwrap_or_default();
             by_stem.entry(stem).or_default().push(f);
+        }
+        if narratives > 1 && workbooks >= 1 {
+            // Each narrative's stem by its comparable name; None when two narratives share one.
+            let key = |stem: &std::ffi::OsString| check::pairing::name_key(&stem.to_string_lossy());
+            let mut by_key: HashMap<String, Option<std::ffi::OsString>> = HashMap::new();
+            for (stem, group) in &by_stem {
+                let k = key(stem);
+                if !k.is_empty() && group.iter().any(is_narrative) {
+                    by_key
+                        .entry(k)
+                        .and_modify(|v| *v = None)
+                        .or_insert_with(|| Some(stem.clone()));
+                }
+            }
+            let moves: Vec<(std::ffi::OsString, std::ffi::OsString)> = by_stem
+                .iter()
+                .filter(|(_, group)| group.iter().all(is_workbook))
+                .filter_map(|(stem, _)| {
+                    let to = by_key.get(&key(stem))?.clone()?;
+                    Some((stem.clone(), to))
+                })
+                .collect();
+            let mut joined = std::collections::HashSet::new();
+            for (from, to) in moves {
+                if let Some(files) = by_stem.remove(&from)
+                    && let Some(group) = by_stem.get_mut(&to)
+                {
+                    group.extend(files);
+                    group.sort();
+                    joined.insert(to);
+                }
+            }
+            out.extend(by_stem.into_iter().map(|(stem, files)| {
+                let lone = files.iter().all(is_workbook);
+                Bundle {
+                    joined: joined.contains(&stem),
+                    beside_narratives: if lone { narratives } else { 0 },
+                    ..Bundle::new(files)
+                }
+            }));
+            continue;
         }
         out.extend(by_stem.into_values().map(Bundle::new));
     }
@@ -621,12 +750,18 @@ fn inspect_read(
         findings.append(&mut doc.findings);
         findings.extend(check_document(doc, settings));
     }
-    check::cross::check(&docs, settings, &mut findings);
+    check::cross::check(&docs, bundle.stated, settings, &mut findings);
+    if bundle.beside_narratives > 0 {
+        findings.extend(
+            docs.iter()
+                .map(|d| check::pairing::lone_sheet(d, bundle.beside_narratives)),
+        );
+    }
     Inspected {
         findings,
         title: docs.iter().find_map(|d| title_of(&d.source.text)),
-        stated_score: stated_score(&docs),
-        stated_grade: stated_grade(&docs),
+        stated_score: stated_score(bundle, &docs),
+        stated_grade: stated_grade(bundle, &docs),
     }
 }
 

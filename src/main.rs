@@ -58,6 +58,11 @@ enum Command {
         /// `ignore` (ignore wins over select).
         #[arg(long, value_name = "RULES")]
         ignore: Option<String>,
+        /// Also write the per-report summary (files, title, stated score, grade, counts,
+        /// unreadable) to FILE as csv (UTF-8 with BOM, for Excel) or json (an array), beside
+        /// any --format.
+        #[arg(long, num_args = 2, value_names = ["csv|json", "FILE"])]
+        summary: Option<Vec<String>>,
     },
     /// Print the documentation of one rule, by code (SP0105) or name (score-sum).
     Rule { code: String },
@@ -130,7 +135,30 @@ fn main() -> ExitCode {
             select,
             ignore,
             shard,
+            summary,
         } => {
+            let summary_file = match summary.as_deref() {
+                None => None,
+                Some([kind, file]) => {
+                    let kind = match kind.to_ascii_lowercase().as_str() {
+                        "csv" => SummaryKind::Csv,
+                        "json" => SummaryKind::Json,
+                        _ => {
+                            eprintln!(
+                                "suanpan: --summary: {}",
+                                match lang {
+                                    Lang::Zh => format!("“{kind}”不是 csv 或 json"),
+                                    Lang::En => format!("`{kind}` is not csv or json"),
+                                }
+                            );
+                            return ExitCode::from(2);
+                        }
+                    };
+                    Some((kind, PathBuf::from(file)))
+                }
+                // clap takes exactly two values.
+                Some(_) => return ExitCode::from(2),
+            };
             let fail_on = match fail_on {
                 FailOn::Error => Severity::Error,
                 FailOn::Warning => Severity::Warning,
@@ -147,6 +175,7 @@ fn main() -> ExitCode {
                 ignore,
                 shard,
                 lang,
+                summary_file,
             };
             run.check()
         }
@@ -192,6 +221,14 @@ struct Run {
     ignore: Option<String>,
     shard: Option<(u64, u64)>,
     lang: Lang,
+    /// `--summary csv|json FILE`.
+    summary_file: Option<(SummaryKind, PathBuf)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SummaryKind {
+    Csv,
+    Json,
 }
 
 /// Bundles from this many on get a progress bar (when standard error is a terminal).
@@ -228,7 +265,7 @@ impl Run {
             eprintln!("suanpan: {e}");
             return ExitCode::from(2);
         }
-        let bundles = suanpan::bundles(&self.paths);
+        let bundles = suanpan::bundles_with(&self.paths, &settings.bundles);
         // A folder without report files is no error (exit 0), but a CI job pointed at the
         // wrong folder should say so rather than pass in silence: each such path is named.
         let empty: Vec<String> = self
@@ -258,7 +295,11 @@ impl Run {
             );
         }
         // suanpan never writes to its inputs: refuse an output file that is one of them.
-        if let Some(out) = self.output.as_ref().and_then(|o| o.canonicalize().ok()) {
+        let outputs = self
+            .output
+            .iter()
+            .chain(self.summary_file.as_ref().map(|(_, f)| f));
+        for out in outputs.filter_map(|o| o.canonicalize().ok()) {
             let is_input = bundles
                 .iter()
                 .flat_map(|b| b.files.iter())
@@ -369,6 +410,16 @@ impl Run {
             eprint!("{summary_text}");
         }
         put(&bar, &mut write_error, || out.flush());
+        if let Some((kind, path)) = &self.summary_file {
+            let text = match kind {
+                SummaryKind::Csv => suanpan::render::table::csv(&summary, lang),
+                SummaryKind::Json => suanpan::render::table::json(&summary),
+            };
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("suanpan: {}", cannot_write(path, &e, lang));
+                return ExitCode::from(2);
+            }
+        }
         if let Some(e) = write_error {
             let msg = match &self.output {
                 Some(path) => cannot_write(path, &e, lang),

@@ -114,6 +114,14 @@ pub struct PathIgnore {
     pub rules: Vec<String>,
 }
 
+/// A report's files as the configuration states them (`[[bundle]]`), paths made canonical: its
+/// narrative is cross-checked against each of its sheets whatever their names say.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatedBundle {
+    pub narrative: PathBuf,
+    pub sheets: Vec<PathBuf>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub grades: GradeBands,
@@ -131,6 +139,8 @@ pub struct Settings {
     pub extended_vocabulary: Option<std::sync::Arc<crate::extract::vocab::Vocabulary>>,
     /// The folder of the configuration file: per-path globs also match paths relative to it.
     pub root: Option<PathBuf>,
+    /// Reports whose files the configuration names (`[[bundle]]`).
+    pub bundles: Vec<StatedBundle>,
 }
 
 impl Default for Settings {
@@ -145,6 +155,7 @@ impl Default for Settings {
             extra_templates: Vec::new(),
             extended_vocabulary: None,
             root: None,
+            bundles: Vec::new(),
         }
     }
 }

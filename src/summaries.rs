@@ -31,6 +31,8 @@ struct Row {
     title: Option<Range<usize>>,
     stated_score: Option<Range<usize>>,
     stated_grade: Option<Range<usize>>,
+    /// The report's paths, each followed by a NUL (no path holds one).
+    paths: Range<usize>,
     files: usize,
     errors: usize,
     warnings: usize,
@@ -45,6 +47,8 @@ pub struct SummaryRow<'a> {
     pub title: Option<&'a str>,
     pub stated_score: Option<&'a str>,
     pub stated_grade: Option<&'a str>,
+    /// The report's file paths (lossy UTF-8), NUL-separated: `paths()` lists them.
+    pub paths: &'a str,
     pub files: usize,
     pub errors: usize,
     pub warnings: usize,
@@ -73,6 +77,12 @@ impl Summaries {
         let title = summary.title.as_deref().map(|t| self.keep(t));
         let stated_score = summary.stated_score.as_deref().map(|s| self.keep(s));
         let stated_grade = summary.stated_grade.as_deref().map(|s| self.keep(s));
+        let start = self.text.len();
+        for p in &summary.paths {
+            self.text.push_str(&p.to_string_lossy());
+            self.text.push('\0');
+        }
+        let paths = start..self.text.len();
         let first = self.unreadable.len();
         self.unreadable.extend(summary.unreadable);
         let row = Row {
@@ -81,6 +91,7 @@ impl Summaries {
             title,
             stated_score,
             stated_grade,
+            paths,
             files: summary.files,
             errors: summary.errors,
             warnings: summary.warnings,
@@ -117,6 +128,7 @@ impl Summaries {
             title: r.title.as_ref().map(text),
             stated_score: r.stated_score.as_ref().map(text),
             stated_grade: r.stated_grade.as_ref().map(text),
+            paths: text(&r.paths),
             files: r.files,
             errors: r.errors,
             warnings: r.warnings,
@@ -126,6 +138,13 @@ impl Summaries {
                 .get(r.unreadable.clone())
                 .unwrap_or_default(),
         })
+    }
+}
+
+impl<'a> SummaryRow<'a> {
+    /// The report's file paths, in bundle order.
+    pub fn paths(&self) -> impl Iterator<Item = &'a str> + 'a {
+        self.paths.split_terminator('\0')
     }
 }
 
@@ -160,6 +179,10 @@ mod tests {
             title: title.map(Into::into),
             stated_score: score.map(Into::into),
             stated_grade: score.map(|_| "良好".into()),
+            paths: vec![
+                PathBuf::from(format!("{name}/报告.txt")),
+                PathBuf::from("表.xlsx"),
+            ],
             files: 2,
             errors: name.len(),
             warnings: 1,
@@ -194,6 +217,8 @@ mod tests {
             assert_eq!(row.title, s.title.as_deref());
             assert_eq!(row.stated_score, s.stated_score.as_deref());
             assert_eq!(row.stated_grade, s.stated_grade.as_deref());
+            let paths: Vec<String> = s.paths.iter().map(|p| p.display().to_string()).collect();
+            assert_eq!(row.paths().collect::<Vec<_>>(), paths);
             assert_eq!(
                 (row.files, row.errors, row.warnings, row.infos),
                 (s.files, s.errors, s.warnings, s.infos)

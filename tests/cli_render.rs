@@ -67,6 +67,7 @@ fn report() -> Report {
             title: Some("2024年度某局部门整体支出绩效自评报告".into()),
             stated_score: Some("88.35".into()),
             stated_grade: Some("良好".into()),
+            paths: vec!["部门/自评报告.txt".into(), "部门/自评表.xlsx".into()],
             files: 2,
             errors: 1,
             warnings: 0,

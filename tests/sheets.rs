@@ -531,6 +531,47 @@ fn human_output_shows_a_cell_with_its_value_and_its_row_and_column_headings() {
     std::fs::remove_dir_all(&d).ok();
 }
 
+/// A row is named by its indicator's levels, not by the target and actual values written as
+/// text to the left of the cell ("行 100%／100%" before).
+#[test]
+fn human_output_names_a_row_by_its_indicator_not_its_values() {
+    let d = dir("human-row");
+    let mut rows = project_rows();
+    assert_eq!(rows[12][3], "活动安全率");
+    assert_eq!(
+        (rows[12][4].as_str(), rows[12][5].as_str()),
+        ("100%", "100%")
+    );
+    set(&mut rows, 12, 7, "16");
+    let path = d.join("项目.xlsx");
+    write_xlsx(&path, &sheet("自评表", (0, 0), rows));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_suanpan"))
+        .arg("check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("自评表!H13"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.contains("（行 质量指标／活动安全率，列 得分）"),
+        "{line}"
+    );
+    // The fund block's rate, written as text, does not name its row either.
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("自评表!H5"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("（行 年度资金总额："), "{line}");
+    assert!(
+        !line.contains("97.50%／") && !line.contains("／97.50%"),
+        "{line}"
+    );
+    std::fs::remove_dir_all(&d).ok();
+}
+
 #[test]
 fn legacy_xls_workbooks_are_read_like_xlsx() {
     // Written by scripts/make_xls.py (xlwt): the department sheet, clean and with one score over

@@ -21,14 +21,19 @@ pub static RULE: Rule = Rule {
 检查什么：同一份报告的正文（.txt/.md/.docx）与评价表（.xlsx 等）都写了的数字——自评总分、\n\
 年初预算、全年预算、执行数、执行率（项目资金表的年度资金总额行）、评价等级，以及同名指标的得分——\n\
 必须一致。\n\
-同一目录下主文件名相同的文件，或一个目录中只有一份正文时该目录下的全部文件，视为同一份报告。\n\n\
+同一目录下主文件名相同的文件，或一个目录中只有一份正文时该目录下的全部文件，视为同一组；\n\
+组内正文与评价表只在属于同一份报告时才核对（部门整体与项目从不互相核对，名称须对得上，\n\
+或 suanpan.toml 的 [[bundle]] 指明），其余的各报一条 SP0302 提示。\n\n\
 为什么：正文通常抄自评价表，改了表忘了改正文（或相反）是最常见的不一致。\n\n\
 示例：正文“自评分数为88.35分”，评价表总分 86.35 → 错误，两处都会标出。\n",
         "## SP0301 cross-document-mismatch\n\n\
 What: a figure stated both in the narrative (.txt/.md/.docx) and in a sheet (.xlsx …) of the same \
 report — the total score, initial or full-year budget, actual spending, execution rate (the fund \
 table's total row), the grade, and the score of an indicator both name — must agree. Files with the same stem in one directory, or all the \
-files of a directory holding a single narrative, are one report.\n\n\
+files of a directory holding a single narrative, are grouped; within a group a narrative and a \
+sheet are checked only when they are one report (department-wide and project documents never; \
+their names must match, or a [[bundle]] in suanpan.toml states it), and each pair left out is an \
+SP0302 info.\n\n\
 Why: the narrative is copied from the sheet; editing one and not the other is the commonest \
 inconsistency.\n\n\
 Example: narrative total 88.35, sheet total 86.35 → error, both places labelled.\n",
@@ -45,12 +50,16 @@ fn first(doc: &Document, concept: Concept) -> Option<&Fact> {
     })
 }
 
-pub fn check(docs: &[crate::Document], settings: &Settings, out: &mut Vec<Finding>) {
-    let is_sheet = |d: &&Document| kind_of(&d.source.path) == Kind::Workbook;
-    let sheets: Vec<&Document> = docs.iter().filter(is_sheet).collect();
-    let narratives: Vec<&Document> = docs.iter().filter(|d| !is_sheet(d)).collect();
-    for n in &narratives {
-        for s in &sheets {
+/// Cross-checks each narrative of a bundle against each sheet that is about the same report
+/// (`pairing::pairs`: the pairs left out are an SP0302 info each). `stated`: the bundle was
+/// stated in the configuration (`[[bundle]]`), and every pair is checked.
+pub fn check(docs: &[crate::Document], stated: bool, settings: &Settings, out: &mut Vec<Finding>) {
+    for (n, s) in super::pairing::pairs(docs, stated, out) {
+        let (Some(n), Some(s)) = (docs.get(n), docs.get(s)) else {
+            continue;
+        };
+        debug_assert!(kind_of(&s.source.path) == Kind::Workbook);
+        {
             for concept in [
                 Concept::TotalScore,
                 Concept::InitialBudget,

@@ -8,6 +8,7 @@ pub mod count_listed;
 pub mod cross;
 pub mod grade_band;
 pub mod input;
+pub mod pairing;
 pub mod rate;
 pub mod restated;
 pub mod score_cap;
@@ -37,6 +38,7 @@ pub fn all_rules() -> Vec<&'static Rule> {
     rules.extend(COMPANION_RULES.iter().copied());
     rules.extend(sheet::RULES.iter().copied());
     rules.push(&cross::RULE);
+    rules.push(&pairing::RULE);
     rules.sort_by_key(|r| r.code);
     rules
 }

@@ -229,6 +229,24 @@ pub fn summary_line(report: &Report, lang: Lang) -> String {
     super::summary::totals(report, lang)
 }
 
+/// Whether a header cell heads a column of indicator names or levels (一级指标, 三级指标,
+/// 绩效指标, 指标名称, 项目名称), not of values (年度指标值, 指标性质 "≥", 实际完成值).
+fn names_a_row(header: &str) -> bool {
+    let h: String = header.chars().filter(|c| !c.is_whitespace()).collect();
+    h.contains("级指标") || h.contains("名称") || h.starts_with("绩效指标") || h == "指标"
+}
+
+/// Whether a text is a figure written as text ("97.50%", "≥95%", "3191.64万"), which names no
+/// row.
+fn a_value(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_ascii_digit()
+            || c.is_ascii_punctuation()
+            || c.is_whitespace()
+            || "％≥≤＞＜≧≦＝万元亿".contains(c)
+    })
+}
+
 /// One cell in its context: "评分表!F5  6  （行 决策／绩效指标明确性，列 自评得分）  label".
 fn cell_line(source: &Source, sheet: &str, row: u32, col: u32, label: &str, lang: Lang) -> String {
     let cell = format!("{sheet}!{}", cell_name(row, col));
@@ -238,12 +256,28 @@ fn cell_line(source: &Source, sheet: &str, row: u32, col: u32, label: &str, lang
     let (r, c) = (row as usize, col as usize);
     let value = grid.get(r, c).text();
     let is_text = is_heading_text;
-    // The row's heading: the texts to the left of the cell (the indicator's levels).
-    let row_heads: Vec<String> = (0..c)
-        .map(|k| grid.get(r, k))
-        .filter(|v| is_text(v))
-        .map(|v| v.text().trim().to_string())
-        .collect();
+    let header_row = header_row(grid, r);
+    // The row's heading: the texts to the left of the cell in the columns its header names as
+    // an indicator's levels or name (`names_a_row`: not 指标值 or 实际完成值, whose texts are
+    // values such as "100%"); when the header names none, every text to the left.
+    let name_columns: Vec<usize> = header_row
+        .map(|h| {
+            (0..c)
+                .filter(|&k| names_a_row(&grid.get(h, k).text()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let row_heads: Vec<String> = if name_columns.is_empty() {
+        (0..c).collect()
+    } else {
+        name_columns
+    }
+    .into_iter()
+    .map(|k| grid.get(r, k))
+    .filter(|v| is_text(v))
+    .map(|v| v.text().trim().to_string())
+    .filter(|t| !a_value(t))
+    .collect();
     let row_head = row_heads
         .iter()
         .rev()
@@ -253,7 +287,6 @@ fn cell_line(source: &Source, sheet: &str, row: u32, col: u32, label: &str, lang
         .collect::<Vec<_>>()
         .join("／");
     // The column's heading: in the nearest row above that holds only texts (a header row).
-    let header_row = header_row(grid, r);
     let col_head = header_row
         .map(|k| grid.get(k, c))
         .filter(|v| is_text(v))

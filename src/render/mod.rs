@@ -13,6 +13,7 @@ pub mod order;
 pub mod sarif;
 mod stream;
 pub mod summary;
+pub mod table;
 
 use crate::diagnostic::{Label, Place};
 
