@@ -108,6 +108,13 @@ pub(super) fn settle_rate_subjects(facts: &mut [Fact], tolerance: &Tolerance) {
     let holds = |ratio: Interval, point: Decimal, rate: &Fact| {
         within_tolerance(ratio, tolerance, rate) || looks_truncated(point, rate)
     };
+    // Most documents have no rate after a 其中 list: no index for them.
+    if !facts
+        .iter()
+        .any(|f| f.concept == Concept::Rate && f.part_of.is_some())
+    {
+        return;
+    }
     // Looked up by subject, kept in step as subjects change: no scan of all facts per rate.
     let mut index = PositionIndex::new(facts);
     for i in 0..facts.len() {
