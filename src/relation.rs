@@ -22,8 +22,9 @@ pub fn val(f: &Fact) -> Decimal {
 }
 
 /// Where a rate's figures are looked up: a subject's facts of a concept and period, in the
-/// order stated. A plain slice scans (extraction, on a document's few 其中 rates); a
-/// [`FactIndex`] answers from a sorted index (the checks, on every rate).
+/// order stated. A [`FactIndex`] answers from a sorted index (the checks, on every rate);
+/// [`Indexed`] from a [`PositionIndex`] kept in step as facts change subject (extraction,
+/// settling the rates after 其中 lists).
 pub trait Lookup<'a> {
     /// The facts of `concept` for `subject` in `period`, in the order stated.
     fn of(&self, concept: Concept, subject: &str, period: Period) -> Vec<&'a Fact>;
@@ -35,25 +36,22 @@ pub trait Lookup<'a> {
         subject: &str,
         period: Period,
         sentence: Option<usize>,
-    ) -> Option<&'a Fact> {
-        let all = self.of(concept, subject, period);
-        match sentence {
-            Some(s) => all
-                .iter()
-                .find(|f| f.sentence == s)
-                .or_else(|| all.first())
-                .copied(),
-            None => all.first().copied(),
-        }
-    }
+    ) -> Option<&'a Fact>;
 }
 
-impl<'a> Lookup<'a> for &'a [Fact] {
-    fn of(&self, concept: Concept, subject: &str, period: Period) -> Vec<&'a Fact> {
-        self.iter()
-            .filter(|f| f.concept == concept && f.subject == subject && f.period == period)
-            .collect()
-    }
+/// The first of `all` (a key's entries, in the order stated, each read through `fact`),
+/// preferring one in `sentence`: found by a binary search, since the order stated is the order
+/// of sentences.
+fn first_preferring<'a, T>(
+    all: &[T],
+    sentence: Option<usize>,
+    fact: impl Fn(&T) -> Option<&'a Fact>,
+) -> Option<&'a Fact> {
+    let in_sentence = sentence.and_then(|s| {
+        let at = all.partition_point(|e| fact(e).is_some_and(|f| f.sentence < s));
+        all.get(at).and_then(&fact).filter(|f| f.sentence == s)
+    });
+    in_sentence.or_else(|| all.first().and_then(&fact))
 }
 
 /// A document's facts by concept, subject and period, built once for all the rates checked.
@@ -92,8 +90,6 @@ impl<'a> Lookup<'a> for FactIndex<'a> {
         self.slice(concept, subject, period).to_vec()
     }
 
-    /// Without a copy: the facts are in the order stated, so the sentence's are found by a
-    /// binary search.
     fn find(
         &self,
         concept: Concept,
@@ -101,12 +97,7 @@ impl<'a> Lookup<'a> for FactIndex<'a> {
         period: Period,
         sentence: Option<usize>,
     ) -> Option<&'a Fact> {
-        let all = self.slice(concept, subject, period);
-        let in_sentence = sentence.and_then(|s| {
-            let at = all.partition_point(|f| f.sentence < s);
-            all.get(at).filter(|f| f.sentence == s)
-        });
-        in_sentence.or_else(|| all.first()).copied()
+        first_preferring(self.slice(concept, subject, period), sentence, |f| Some(*f))
     }
 }
 
@@ -172,8 +163,6 @@ impl<'a> Lookup<'a> for Indexed<'a> {
             .collect()
     }
 
-    /// Without a copy: positions are in the order stated, so the sentence's are found by a
-    /// binary search.
     fn find(
         &self,
         concept: Concept,
@@ -182,12 +171,7 @@ impl<'a> Lookup<'a> for Indexed<'a> {
         sentence: Option<usize>,
     ) -> Option<&'a Fact> {
         let all = self.index.positions(concept, subject, period);
-        let fact = |k: &usize| self.facts.get(*k);
-        let in_sentence = sentence.and_then(|s| {
-            let at = all.partition_point(|k| fact(k).is_some_and(|f| f.sentence < s));
-            all.get(at).and_then(fact).filter(|f| f.sentence == s)
-        });
-        in_sentence.or_else(|| all.first().and_then(fact))
+        first_preferring(all, sentence, |k| self.facts.get(*k))
     }
 }
 
