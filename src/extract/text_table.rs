@@ -12,6 +12,9 @@ use rust_decimal::Decimal;
 use std::collections::HashSet;
 use std::str::FromStr;
 
+/// A cell's text and its byte range in the text.
+type TextCell = (String, (usize, usize));
+
 /// A table found in text: the grid, and the byte range of each cell in the text.
 pub struct TextTable {
     pub sheet: Sheet,
@@ -195,6 +198,12 @@ fn tables_in(text: &str, any_pipe: bool, any_gap: bool) -> Vec<TextTable> {
     let tabbed = |l: &str| any_gap && spaced_fields(l) >= 3;
     while i < lines.len() {
         let (_, l) = lines[i];
+        // A web page's table dumped one cell per line, with a pipe after each cell.
+        if any_pipe && let Some((t, next)) = cell_stream(&lines, i) {
+            out.push(t);
+            i = next;
+            continue;
+        }
         if pipe(l) || tabbed(l) {
             let is_pipe = pipe(l);
             let first = i;
@@ -283,6 +292,175 @@ fn tables_in(text: &str, any_pipe: bool, any_gap: bool) -> Vec<TextTable> {
         i += 1;
     }
     out
+}
+
+/// A line of a one-cell-per-line dump with pipes: a pipe alone (`|`, `|||`), a cell ending in
+/// its pipe (`49.9 |`), or a short cell of its own (`2015年`); None for prose, for rows with
+/// pipes inside, and for blank lines (which such dumps put anywhere).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StreamLine<'a> {
+    Pipes(usize),
+    Ended(&'a str),
+    Plain(&'a str),
+    Blank,
+}
+
+fn stream_line(line: &str) -> Option<StreamLine<'_>> {
+    let t = line.trim();
+    if t.is_empty() {
+        return Some(StreamLine::Blank);
+    }
+    if t.bytes().all(|b| b == b'|') {
+        return Some(StreamLine::Pipes(t.len()));
+    }
+    let short = |c: &str| c.chars().count() <= 40 && !c.contains(['。', '；']);
+    match t.strip_suffix('|') {
+        Some(body) if !body.contains('|') && short(body) => Some(StreamLine::Ended(body.trim())),
+        Some(_) => None,
+        None => (!t.contains('|') && short(t)).then_some(StreamLine::Plain(t)),
+    }
+}
+
+/// A table dumped from a web page one cell per line (`合计 |` / `49.9 |`, or `2015年` / `|` /
+/// `2840` / `|`), from line `i`: its grid and the line after it. Rows are found from the cells
+/// alone, as a label followed by its values, since such dumps lose the row breaks: the
+/// leading labels are the header row.
+fn cell_stream(lines: &[(usize, &str)], i: usize) -> Option<(TextTable, usize)> {
+    let kind = |k: usize| lines.get(k).and_then(|(_, l)| stream_line(l));
+    let next_nonblank = |mut k: usize| {
+        while kind(k) == Some(StreamLine::Blank) {
+            k += 1;
+        }
+        kind(k)
+    };
+    // The dump starts at a pipe, or at a cell followed by its pipe on the next line.
+    match kind(i)? {
+        StreamLine::Pipes(_) | StreamLine::Ended(_) => {}
+        StreamLine::Plain(_) if matches!(next_nonblank(i + 1), Some(StreamLine::Pipes(_))) => {}
+        _ => return None,
+    }
+    let mut end = i;
+    while kind(end).is_some() {
+        end += 1;
+    }
+    // Trailing prose lines short enough to pass are not cells unless a pipe follows them.
+    while end > i
+        && matches!(
+            kind(end - 1),
+            Some(StreamLine::Plain(_) | StreamLine::Blank)
+        )
+    {
+        end -= 1;
+    }
+    let run = &lines[i..end];
+    let (mut ended, mut plain) = (0, 0);
+    for (_, l) in run {
+        match stream_line(l) {
+            Some(StreamLine::Ended(_)) => ended += 1,
+            Some(StreamLine::Plain(_)) => plain += 1,
+            _ => {}
+        }
+    }
+    // Pipes end cells (`49.9 |`, a pipe alone being an empty cell) or stand between them.
+    let pipes_end_cells = ended > 0 && ended >= plain;
+    let mut cells: Vec<(String, (usize, usize))> = Vec::new();
+    // The start of a cell split over lines ("公务用车\n购置费 |"), and of an empty cell.
+    let mut pending: Option<(String, usize)> = None;
+    let mut after_cell = false;
+    for &(off, l) in run {
+        let lead = l.len() - l.trim_start().len();
+        match stream_line(l) {
+            Some(StreamLine::Pipes(n)) => {
+                if pipes_end_cells {
+                    let n = if pending.is_some() { n - 1 } else { n };
+                    if let Some((text, start)) = pending.take() {
+                        cells.push((text, (start, off + lead)));
+                    }
+                    for _ in 0..n {
+                        cells.push((String::new(), (off + lead, off + lead + 1)));
+                    }
+                } else {
+                    // Between cells, a pipe more than one stands for an empty cell.
+                    let empties = if after_cell {
+                        n - 1
+                    } else {
+                        n.saturating_sub(1)
+                    };
+                    for _ in 0..empties {
+                        cells.push((String::new(), (off + lead, off + lead + 1)));
+                    }
+                    after_cell = false;
+                }
+            }
+            Some(StreamLine::Ended(body)) => {
+                let start = off + lead;
+                let stop = start + l.trim().len() - 1;
+                let (text, start) = match pending.take() {
+                    Some((p, s)) => (format!("{p}{body}"), s),
+                    None => (body.to_string(), start),
+                };
+                let stop = l[..stop - off].trim_end().len() + off;
+                cells.push((text, (start, stop)));
+            }
+            Some(StreamLine::Plain(t)) => {
+                if pipes_end_cells {
+                    pending = Some(match pending.take() {
+                        Some((p, s)) => (format!("{p}{t}"), s),
+                        None => (t.to_string(), off + lead),
+                    });
+                } else {
+                    cells.push((t.to_string(), (off + lead, off + lead + t.len())));
+                    after_cell = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    let rows = stream_rows(cells)?;
+    Some((grid(rows, i), end))
+}
+
+/// Whether a cell of a dump holds a value (a number, a percentage, a dash or nothing) rather
+/// than a label.
+fn is_stream_value(text: &str) -> bool {
+    let t = text.trim();
+    t.is_empty()
+        || matches!(t, "-" | "—" | "——" | "－" | "/" | "\\")
+        || Decimal::from_str(&t.trim_end_matches(['%', '％']).replace(',', "")).is_ok()
+}
+
+/// The rows of a dump's cells: each label with the values after it; the labels before the first
+/// value are the header. None when no two rows hold the same number of values.
+fn stream_rows(cells: Vec<TextCell>) -> Option<Vec<Vec<TextCell>>> {
+    let values: Vec<bool> = cells.iter().map(|(c, _)| is_stream_value(c)).collect();
+    let mut rows: Vec<Vec<TextCell>> = vec![Vec::new()];
+    let mut header_done = false;
+    for (k, cell) in cells.into_iter().enumerate() {
+        if values[k] {
+            if !header_done {
+                // Values before any label: not a dump this reader understands.
+                return None;
+            }
+        } else {
+            // A label starts a row when values follow it, or once the header is done.
+            if header_done || values.get(k + 1) == Some(&true) {
+                rows.push(Vec::new());
+                header_done = true;
+            }
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push(cell);
+        }
+    }
+    let mut widths: Vec<usize> = rows
+        .iter()
+        .skip(1)
+        .map(Vec::len)
+        .filter(|&w| w >= 2)
+        .collect();
+    widths.sort_unstable();
+    let repeated = widths.windows(2).any(|w| w[0] == w[1]);
+    (repeated && rows.len() >= 3).then_some(rows)
 }
 
 /// Whether a text may hold a table flattened onto a line: it names an execution figure or a
@@ -958,6 +1136,65 @@ fn grid(mut rows: Vec<Vec<(String, (usize, usize))>>, first: usize) -> TextTable
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn grid_texts(t: &TextTable) -> Vec<Vec<String>> {
+        t.sheet
+            .cells
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|v| match v {
+                        Value::Text(s) => s.clone(),
+                        Value::Number(d, _) => d.to_string(),
+                        _ => String::new(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn cells_ending_in_pipes_make_rows_of_a_label_and_its_values() {
+        // A pipe alone is an empty cell; a cell split over two lines is one cell.
+        let text = "说明\n项目 |\n预算数 |\n决算数 |\n合计 |\n30 |\n25 |\n公务\n接待费 |\n10 |\n|\n会议费 |\n20 |\n25 |\n二、下一节的正文。\n";
+        let tables = find(text);
+        assert_eq!(tables.len(), 1);
+        assert_eq!(
+            grid_texts(&tables[0]),
+            [
+                vec!["项目", "预算数", "决算数"],
+                vec!["合计", "30", "25"],
+                vec!["公务接待费", "10", ""],
+                vec!["会议费", "20", "25"],
+            ]
+        );
+        // Each cell points at its own text.
+        let (s, e) = tables[0].span(3, 2).expect("a span");
+        assert_eq!(&text[s..e], "25");
+        assert!(s > text.find("会议费").expect("in the text"));
+    }
+
+    #[test]
+    fn pipes_between_cells_separate_them() {
+        let text = "对比情况\n年度\n|\n合计\n|\n接待费\n|\n2022年\n|\n50\n|\n20\n|\n2023年\n|\n40\n|\n16\n|\n增减%\n|\n-20.00\n|\n-20.00\n|\n";
+        let tables = find(text);
+        assert_eq!(tables.len(), 1);
+        assert_eq!(
+            grid_texts(&tables[0]),
+            [
+                vec!["年度", "合计", "接待费"],
+                vec!["2022年", "50", "20"],
+                vec!["2023年", "40", "16"],
+                vec!["增减%", "-20.00", "-20.00"],
+            ]
+        );
+    }
+
+    #[test]
+    fn short_lines_with_a_pipe_now_and_then_are_no_table() {
+        // Labels with no row of values repeated: nothing to read.
+        assert!(find("标题 |\n正文一\n正文二 |\n").is_empty());
+    }
     use proptest::prelude::*;
 
     fn text_piece() -> impl Strategy<Value = &'static str> {
