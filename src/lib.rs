@@ -984,7 +984,9 @@ pub fn check_document(doc: &Document, settings: &Settings) -> Vec<Finding> {
     if source::kind_of(&doc.source.path) == Kind::Workbook {
         return Vec::new();
     }
-    if doc.facts.is_empty() {
+    // A text whose figures are all in its tables was checked by the sheet rules; looked for
+    // again only here, where the narrative gave no fact.
+    if doc.facts.is_empty() && extract::text_table::find(&doc.source.text).is_empty() {
         return vec![
             Finding::new(
                 &check::input::NO_FIGURES,

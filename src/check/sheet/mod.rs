@@ -3,7 +3,7 @@
 //! themselves; each finding labels the cells it involves. This module holds the rules about the
 //! sheet as a whole (SP0206 grade, SP0208 words in a numeric cell, SP0209 no table recognised,
 //! SP0210 a formula without its value) and runs those of `indicators` (SP0201–SP0203, SP0207, SP0212)
-//! and `funds` (SP0204, SP0205, SP0211) over each table.
+//! and `funds` (SP0204, SP0205, SP0211) over each table, and `years` (SP0213) over every sheet.
 //!
 //! Example: a sheet whose 总分 row scores 78 and whose 等级 reads 良 → SP0206 on both cells (78 is
 //! in the band of 中).
@@ -32,9 +32,11 @@ macro_rules! rule {
 // Declared after `rule!`, which they use too.
 mod funds;
 mod indicators;
+mod years;
 
 pub use funds::{EXECUTION_SCORE, FUND_PARTS, RATE};
 pub use indicators::{FULL_MARKS_MISSED, MISSING_REASON, OVER_WEIGHT, SCORE_SUM, WEIGHT_SUM};
+pub use years::CHANGE;
 
 rule!(
     GRADE,
@@ -91,6 +93,7 @@ pub static RULES: &[&Rule] = &[
     &UNRECOGNISED,
     &UNCACHED,
     &FULL_MARKS_MISSED,
+    &CHANGE,
 ];
 
 /// A cell label.
@@ -185,6 +188,8 @@ pub fn check_sheet(
     for &(r, c) in &sheet.uncached {
         out.push(uncached(&cells, r, c));
     }
+    // Year-against-year tables need no template: their rows say what they are.
+    years::check(&cells, sheet, &settings.tolerance, out);
     if tables.is_empty() {
         if report_unrecognised && sheet.cells.iter().any(|r| r.iter().any(|v| !v.is_empty())) {
             out.push(unrecognised(&cells));
