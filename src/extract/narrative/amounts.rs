@@ -6,7 +6,7 @@
 //! read; an amount after a change word ("比上年减少0.59万元") is a change.
 
 use super::super::vocab::{self, Vocabulary};
-use super::changes::{change_word_at_end, names_the_prior};
+use super::changes::{change_word_at_end, is_no_change, names_the_prior};
 use super::cut::{clean_subject_text, follows_subject, is_connector, names_income};
 use super::subjects::{is_project_like, strip_generic};
 use super::{Assigned, Draft, Reader, SentenceState};
@@ -53,6 +53,10 @@ impl<'a> Reader<'a> {
     ) -> Option<Draft> {
         if self.read_as_change(&mut draft, Concept::Change, prefix, st) {
             return Some(draft);
+        }
+        // "无增减" is a change or nothing.
+        if is_no_change(self.text, &draft.figure) {
+            return None;
         }
         if let Some((concept, negative, subject)) = assigned {
             draft.concept = concept.or(st.money_concept)?;

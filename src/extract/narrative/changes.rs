@@ -6,9 +6,12 @@
 
 use super::cut::names_income;
 use super::{Draft, Reader, SentenceState};
+use crate::extract::numbers::Figure;
 use crate::extract::vocab::ends_with_word;
 use crate::extract::vocab::{self, Words};
 use crate::fact::{Changed, Concept, Period};
+use crate::quantity::Unit;
+use rust_decimal::Decimal;
 /// "比上年增加" → Some(false), "较上年减少" → Some(true) (negative); None if the prefix does
 /// not end with a change word. The comparison word may stand earlier in the clause (`head`,
 /// the clause up to the figure): "比上年10万元减少2万元", or in an earlier change of the sentence
@@ -36,6 +39,51 @@ pub(super) fn change_word_at_end(
     None
 }
 
+/// Words that state a change of nothing: "与2021年度预算相比无增减".
+const NO_CHANGE: [&str; 6] = [
+    "无增减",
+    "无变化",
+    "没有变化",
+    "未发生变化",
+    "无增长",
+    "持平",
+];
+
+/// The changes of nothing stated in `text[range]`, as figures of 0 万元:
+/// "与上年相比无变化" is a change like "减少0万元". 持平 after 基本 or 大致 is only roughly so.
+pub(super) fn no_change_figures(text: &str, range: std::ops::Range<usize>) -> Vec<Figure> {
+    let Some(within) = text.get(range.clone()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for word in NO_CHANGE {
+        for (at, _) in within.match_indices(word) {
+            let before = &within[..at];
+            if ["基本", "大致", "大体", "略有", "总体"]
+                .iter()
+                .any(|w| before.ends_with(w))
+            {
+                continue;
+            }
+            out.push(Figure {
+                start: range.start + at,
+                end: range.start + at + word.len(),
+                value: Decimal::ZERO,
+                // As precise as the text's amounts usually are (`settle::finish`).
+                decimals: 0,
+                unit: Unit::Wan,
+            });
+        }
+    }
+    out
+}
+
+/// Whether a figure is a change of nothing in words (`no_change_figures`).
+pub(super) fn is_no_change(text: &str, f: &Figure) -> bool {
+    text.get(f.start..f.end)
+        .is_some_and(|t| NO_CHANGE.contains(&t))
+}
+
 /// What a change compares with when its clause names a budget after the comparison word
 /// ("较年初预算数减少4万元" → the initial budget, "与2021年度预算相比，减少0.1万元" → a budget);
 /// None when it compares with last year's figure, as most do, last year's budget included
@@ -50,7 +98,11 @@ pub(super) fn compared_budget(
         .iter()
         .filter_map(|c| head.rfind(c.as_str()))
         .min()?;
-    let compared = &head[from..];
+    let mut compared = &head[from..];
+    // "与2021年度预算相比": what is compared with stands between 与 (同, 和, 跟) and 相比.
+    if let Some((with, at)) = compared_with(head) {
+        compared = &head[with..at];
+    }
     if period(compared) == Some(Period::Previous) {
         return None;
     }
@@ -64,6 +116,26 @@ pub(super) fn compared_budget(
     } else {
         None
     }
+}
+
+/// Where "与…相比" (同…比较, 和…对比) names what is compared with: the byte range between the
+/// two words.
+fn compared_with(head: &str) -> Option<(usize, usize)> {
+    ["相比", "相较", "比较", "对比"].iter().find_map(|word| {
+        let at = head.rfind(word)?;
+        let with = ["与", "同", "和", "跟"]
+            .iter()
+            .filter_map(|w| head[..at].rfind(w).map(|i| i + w.len()))
+            .max()?;
+        Some((with, at))
+    })
+}
+
+/// Where the 与 of "与…相比" stands, when a head has one.
+fn compared_with_start(head: &str) -> Option<usize> {
+    let (with, _) = compared_with(head)?;
+    // The connector is one char of three bytes.
+    with.checked_sub(3)
 }
 
 /// Whether the words before an amount name it as the figure a change compares with, last
@@ -84,8 +156,32 @@ impl Reader<'_> {
         prefix: &str,
         st: &mut SentenceState,
     ) -> bool {
-        let head = &self.text[st.clause_start.min(draft.figure.start)..draft.figure.start];
-        let Some(sign) = change_word_at_end(self.words(), prefix, head, st.compared) else {
+        // A clause with no comparison word of its own compares with what an earlier clause of
+        // the sentence named ("与2021年度预算相比，减少0.1万元").
+        let own = st.clause_start.min(draft.figure.start);
+        let compares_itself = self
+            .words()
+            .change_compared
+            .iter()
+            .any(|c| self.text[own..draft.figure.start].contains(c.as_str()));
+        let from = match st.comparison_start {
+            Some(at) if !compares_itself => at.min(own),
+            _ => own,
+        };
+        let head = &self.text[from..draft.figure.start];
+        let sign = if is_no_change(self.text, &draft.figure) {
+            // "与上年相比无变化": a change only where something is compared with.
+            let compared = st.compared
+                || self
+                    .words()
+                    .change_compared
+                    .iter()
+                    .any(|c| head.contains(c.as_str()));
+            (compared && st.last_amount_read == Some(true)).then_some(false)
+        } else {
+            change_word_at_end(self.words(), prefix, head, st.compared)
+        };
+        let Some(sign) = sign else {
             return false;
         };
         st.compared = true;
@@ -99,7 +195,9 @@ impl Reader<'_> {
             .change_compared
             .iter()
             .filter_map(|c| head.find(c.as_str()))
-            .min();
+            .min()
+            // "与上年相比": 上年 is what is compared with, not the changed figure's year.
+            .map(|at| compared_with_start(head).map_or(at, |w| w.min(at)));
         let named = from.and_then(|from| self.named_period(&head[..from]));
         if let Some(p) = named {
             st.period = Some(p);

@@ -37,6 +37,7 @@ mod scores;
 mod sections;
 mod settle;
 mod subjects;
+mod tables;
 /// What the clauses of one sentence have established so far.
 #[derive(Default, Clone)]
 pub(super) struct SentenceState {
@@ -74,6 +75,12 @@ pub(super) struct SentenceState {
     /// Whether a change read earlier in the sentence compared with something: later change
     /// words compare with the same ("…比上年减少0.28万元，其中：…增加0.01万元，增长3.45%").
     pub(super) compared: bool,
+    /// Where a clause of the sentence that only names what is compared with starts ("与2021年
+    /// 度预算相比，减少0.1万元"): the changes after it compare with that.
+    pub(super) comparison_start: Option<usize>,
+    /// Whether the sentence's last amount was read as a fact (None before any): a change in
+    /// words ("与上年持平") is of that amount's subject, and of none after an amount not read.
+    pub(super) last_amount_read: Option<bool>,
 }
 
 /// What a 分别 list says of one of its figures: its concept (None: the sentence's), whether
@@ -119,6 +126,25 @@ pub fn extract(src: &Arc<Source>, settings: &Settings) -> Vec<Fact> {
     drafts.extend(counts::count_drafts(&norm.text, after_last));
     mark_subtotals(&mut drafts, &headings, norm.text.len());
     let mut facts = finish(drafts, &norm, src);
+    // The figures of the text's tables are settled on their own: their decimals do not set
+    // the usual precision of the narrative's figures.
+    let sentences = cut::sentences(&norm.text);
+    let sentence_at = |at: usize| {
+        sentences
+            .partition_point(|&(s, _)| s <= at)
+            .saturating_sub(1)
+    };
+    let tables = reader.table_drafts(sentence_at);
+    if !tables.is_empty() {
+        facts.extend(finish(tables, &norm, src));
+        // Stable: a sentence's facts keep their order; counts stay last (`count_drafts`).
+        facts.sort_by_key(|f| {
+            (
+                matches!(f.concept, Concept::Count | Concept::Listed),
+                f.sentence,
+            )
+        });
+    }
     rates::settle_rate_subjects(&mut facts, &settings.tolerance);
     facts
 }

@@ -10,6 +10,7 @@
 use super::super::numbers::{Figure, with_chinese_counts};
 use super::super::vocab::{self};
 use super::amounts::may_be_a_fact;
+use super::changes::{is_no_change, no_change_figures};
 use super::cut::{Continues, clauses, continuing, opens_list, sentences};
 use super::{Assigned, Draft, Reader, SentenceState};
 use crate::fact::{Concept, Period};
@@ -65,6 +66,22 @@ impl<'a> Reader<'a> {
             } else {
                 with_counts = with_chinese_counts(digit_figs, self.text, s..e);
                 &with_counts[..]
+            };
+            // "与2021年度预算相比无增减": a change of nothing, read as a figure of 0.
+            let with_no_change;
+            let figs = if digit_figs.is_empty() {
+                figs
+            } else {
+                let none = no_change_figures(self.text, s..e);
+                if none.is_empty() {
+                    figs
+                } else {
+                    let mut all = figs.to_vec();
+                    all.extend(none);
+                    all.sort_by_key(|f| f.start);
+                    with_no_change = all;
+                    &with_no_change[..]
+                }
             };
             let skipped = figs.is_empty() || (no_facts && carried.is_none() && !opens);
             last = if skipped && !next_continues {
@@ -123,6 +140,9 @@ impl<'a> Reader<'a> {
                 fi += 1;
             }
             let in_clause = &figs[first_fig..fi];
+            if in_clause.is_empty() && names_comparison(clause) {
+                st.comparison_start = Some(cs);
+            }
             self.read_of_which(s, cs, clause, in_clause.is_empty(), &mut st);
             self.read_clause_subject(cs, ce, in_clause, &mut st);
             let mut prev_end = cs;
@@ -141,6 +161,9 @@ impl<'a> Reader<'a> {
                 };
                 let classified = self.classify(si, f, prefix, after, assigned, &mut st);
                 st.read_any = true;
+                if f.unit.is_money() && !is_no_change(self.text, f) {
+                    st.last_amount_read = Some(classified.is_some());
+                }
                 if let Some(mut d) = classified {
                     if let Some(subject) = named {
                         d.part_of = st.part_of.clone().filter(|p| *p != subject);
@@ -215,4 +238,21 @@ impl<'a> Reader<'a> {
             _ => None,
         }
     }
+}
+
+/// Whether a clause without figures names what the next clauses compare with: "与2021年度预算
+/// 相比，", "同上年比较，".
+fn names_comparison(clause: &str) -> bool {
+    let c = clause.trim_end_matches(|ch: char| {
+        ch.is_whitespace() || matches!(ch, '，' | ',' | '：' | ':' | '、')
+    });
+    let Some(word) = ["相比", "相比较", "比较", "对比", "相较"]
+        .iter()
+        .find(|w| c.ends_with(*w))
+    else {
+        return false;
+    };
+    // Something is named to compare with: "与…相比", not "经比较".
+    let before = &c[..c.len() - word.len()];
+    ["与", "同", "和", "跟"].iter().any(|w| before.contains(w))
 }
