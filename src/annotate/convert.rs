@@ -57,7 +57,9 @@ pub fn annotate(sheets: &[Sheet], notes: &[Note], lang: Lang) -> Result<Vec<u8>,
         ws.write_string_with_format(0, 0, title, &head)
             .map_err(failed)?;
         let heads: [&str; 8] = match lang {
-            Lang::Zh => ["级别", "规则", "名称", "位置", "说明", "此处", "应为", "实为"],
+            Lang::Zh => [
+                "级别", "规则", "名称", "位置", "说明", "此处", "应为", "实为",
+            ],
             Lang::En => [
                 "severity", "rule", "name", "place", "message", "here", "expected", "found",
             ],

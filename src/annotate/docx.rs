@@ -22,7 +22,8 @@ use std::ops::Range;
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 const COMMENTS_REL: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
-const COMMENTS_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml";
+const COMMENTS_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml";
 const DOCUMENT: &str = "word/document.xml";
 
 /// Where one end of a comment's range goes in document.xml.
@@ -304,7 +305,10 @@ fn add_to_comments(old: &[u8], comments: &str) -> Option<Vec<u8>> {
     let end = start + memchr::memmem::find(&old[start..], b"/>")?;
     Some(splice(
         old,
-        vec![Edit::replace(end..end + 2, format!(">{comments}</w:comments>"))],
+        vec![Edit::replace(
+            end..end + 2,
+            format!(">{comments}</w:comments>"),
+        )],
     ))
 }
 

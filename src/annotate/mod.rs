@@ -210,7 +210,10 @@ pub fn annotate_file(file: &Path, findings: &[Finding], out: &Path, lang: Lang) 
     }
     let bytes = match kind {
         Kind::Workbook if converts(file) => None,
-        Kind::Workbook => Some(source::read_bounded(file, source::sheet::MAX_WORKBOOK_BYTES)),
+        Kind::Workbook => Some(source::read_bounded(
+            file,
+            source::sheet::MAX_WORKBOOK_BYTES,
+        )),
         _ => Some(source::read_bounded(file, source::text::MAX_TEXT_BYTES)),
     };
     let bytes = match bytes.transpose() {
@@ -291,11 +294,16 @@ impl Annotator {
         if self.outdir.is_file() {
             return Some(match self.lang {
                 Lang::Zh => format!("--annotate：{} 是文件，不是文件夹", self.outdir.display()),
-                Lang::En => format!("--annotate: {} is a file, not a folder", self.outdir.display()),
+                Lang::En => format!(
+                    "--annotate: {} is a file, not a folder",
+                    self.outdir.display()
+                ),
             });
         }
-        let canonical: std::collections::HashSet<PathBuf> =
-            inputs.iter().filter_map(|f| f.canonicalize().ok()).collect();
+        let canonical: std::collections::HashSet<PathBuf> = inputs
+            .iter()
+            .filter_map(|f| f.canonicalize().ok())
+            .collect();
         for f in inputs {
             let t = target(f, &self.args, &self.outdir);
             if t.canonicalize().is_ok_and(|t| canonical.contains(&t)) {
@@ -329,7 +337,10 @@ impl Annotator {
             let outcome = if self.written.contains(&out) {
                 Outcome::Failed(Text::new(
                     format!("副本路径 {} 与另一个文件的副本相同，未写出", out.display()),
-                    format!("its copy's path {} is another file's copy's: not written", out.display()),
+                    format!(
+                        "its copy's path {} is another file's copy's: not written",
+                        out.display()
+                    ),
                 ))
             } else {
                 annotate_file(file, findings, &out, self.lang)

@@ -199,11 +199,7 @@ pub(crate) fn relative(from: &str, to: &str) -> String {
         None => Vec::new(),
     };
     let to_segs: Vec<&str> = to.split('/').collect();
-    let common = dir
-        .iter()
-        .zip(&to_segs)
-        .take_while(|(a, b)| a == b)
-        .count();
+    let common = dir.iter().zip(&to_segs).take_while(|(a, b)| a == b).count();
     let mut out: Vec<&str> = vec![".."; dir.len() - common];
     out.extend(&to_segs[common..]);
     out.join("/")
@@ -317,7 +313,10 @@ mod tests {
             relative("xl/worksheets/sheet1.xml", "xl/drawings/vmlDrawing1.vml"),
             "../drawings/vmlDrawing1.vml"
         );
-        assert_eq!(relative("word/document.xml", "word/comments.xml"), "comments.xml");
+        assert_eq!(
+            relative("word/document.xml", "word/comments.xml"),
+            "comments.xml"
+        );
         assert_eq!(
             rels_name("xl/worksheets/sheet1.xml"),
             "xl/worksheets/_rels/sheet1.xml.rels"

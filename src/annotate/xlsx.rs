@@ -33,10 +33,12 @@ const REL_COMMENTS: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments";
 const REL_VML: &str =
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing";
-const REL_STYLES: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles";
+const REL_STYLES: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles";
 const TYPE_WORKSHEET: &str =
     "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
-const TYPE_COMMENTS: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
+const TYPE_COMMENTS: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.comments+xml";
 const TYPE_VML: &str = "application/vnd.openxmlformats-officedocument.vmlDrawing";
 const MAIN_NS: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 
@@ -149,9 +151,7 @@ pub fn annotate(bytes: &[u8], notes: &[Note], lang: Lang) -> Result<Vec<u8>, Tex
         .find(|r| r.kind == REL_OFFICE)
         .map(|r| package::resolve("", &r.target))
         .unwrap_or_else(|| "xl/workbook.xml".to_string());
-    let wb_xml = pkg
-        .read(&wb_part)?
-        .ok_or_else(|| unrecognised(&wb_part))?;
+    let wb_xml = pkg.read(&wb_part)?.ok_or_else(|| unrecognised(&wb_part))?;
     let wb_rels_part = package::rels_name(&wb_part);
     let wb_rels = pkg
         .read(&wb_rels_part)?
@@ -321,7 +321,11 @@ fn scan_workbook(xml: &[u8]) -> Option<BookScan> {
                 let a = attrs(e);
                 if let Some(n) = attr(&a, "localSheetId").and_then(|v| v.parse::<u32>().ok()) {
                     let empty = matches!(event, Event::Empty(_));
-                    let tag = retag(&xml[at.clone()], &[("localSheetId", (n + 1).to_string())], empty)?;
+                    let tag = retag(
+                        &xml[at.clone()],
+                        &[("localSheetId", (n + 1).to_string())],
+                        empty,
+                    )?;
                     scan.renumber.push(Edit::replace(at, tag));
                 }
             }
@@ -516,10 +520,10 @@ fn annotate_sheet(
             }
             None => {
                 let s = styles.with_fill(0, note.severity);
-                missing.entry(r).or_default().push((
-                    c,
-                    format!("<{p}c r=\"{}\" s=\"{s}\"/>", cell_name(r, c)),
-                ));
+                missing
+                    .entry(r)
+                    .or_default()
+                    .push((c, format!("<{p}c r=\"{}\" s=\"{s}\"/>", cell_name(r, c))));
             }
         }
     }
@@ -540,9 +544,13 @@ fn annotate_sheet(
                 }
             }
             Some(rs) => {
-                let open = retag(&xml[rs.tag.clone()], &[], false).ok_or_else(|| unrecognised(part))?;
+                let open =
+                    retag(&xml[rs.tag.clone()], &[], false).ok_or_else(|| unrecognised(part))?;
                 let body: String = new_cells.into_iter().map(|(_, c)| c).collect();
-                edits.push(Edit::replace(rs.tag.clone(), format!("{open}{body}</{p}row>")));
+                edits.push(Edit::replace(
+                    rs.tag.clone(),
+                    format!("{open}{body}</{p}row>"),
+                ));
             }
             None => {
                 let body: String = new_cells.into_iter().map(|(_, c)| c).collect();
@@ -590,13 +598,18 @@ fn annotate_sheet(
         Some(c) => pkg.read(c)?,
         None => None,
     };
-    let (comments_xml, new_shapes) = comments(old_comments.as_deref(), cells)
-        .ok_or_else(|| unrecognised("comments"))?;
+    let (comments_xml, new_shapes) =
+        comments(old_comments.as_deref(), cells).ok_or_else(|| unrecognised("comments"))?;
     let comments_part = match comments_part {
         Some(c) => c,
         None => {
             let name = pkg.free_name("xl/comments", "xml");
-            package::add_relationship(pkg, &rels_part, REL_COMMENTS, &package::relative(part, &name))?;
+            package::add_relationship(
+                pkg,
+                &rels_part,
+                REL_COMMENTS,
+                &package::relative(part, &name),
+            )?;
             name
         }
     };
@@ -611,7 +624,12 @@ fn annotate_sheet(
         None => {
             let name = pkg.free_name("xl/drawings/vmlDrawingSp", "vml");
             pkg.set(&name, new_vml(vml_block, &new_shapes).into_bytes());
-            let id = package::add_relationship(pkg, &rels_part, REL_VML, &package::relative(part, &name))?;
+            let id = package::add_relationship(
+                pkg,
+                &rels_part,
+                REL_VML,
+                &package::relative(part, &name),
+            )?;
             package::add_default(pkg, "vml", TYPE_VML)?;
             let at = scan
                 .legacy_at
@@ -1040,7 +1058,9 @@ fn summary_sheet(
         )
     };
     let heads: [&str; 8] = match lang {
-        Lang::Zh => ["级别", "规则", "名称", "位置", "说明", "此处", "应为", "实为"],
+        Lang::Zh => [
+            "级别", "规则", "名称", "位置", "说明", "此处", "应为", "实为",
+        ],
         Lang::En => [
             "severity", "rule", "name", "place", "message", "here", "expected", "found",
         ],
@@ -1082,7 +1102,10 @@ fn summary_sheet(
             _ => body,
         };
         let values = [
-            (severity_word(n.severity, lang).to_string(), sev_xf[&n.severity]),
+            (
+                severity_word(n.severity, lang).to_string(),
+                sev_xf[&n.severity],
+            ),
             (n.code.to_string(), body),
             (n.rule.to_string(), body),
             (place, place_style),
