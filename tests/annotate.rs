@@ -10,7 +10,7 @@
 //!   character's formatting are unchanged; existing comments are kept.
 //! - .txt: no copy, said. Inputs: bytes and modification times unchanged; an OUTDIR whose copy
 //!   would overwrite an input is refused (exit 2).
-//! - When LibreOffice (`soffice`) is installed, the copies open in it (converted headless).
+//! - When LibreOffice (`soffice`) is installed, it opens the copies and finds every comment.
 
 mod support;
 
@@ -519,10 +519,19 @@ fn workbooks_get_notes_fills_and_a_linked_summary_and_inputs_stay_as_they_were()
             .is_some_and(|t| t.contains("SP0201")),
         "{conv_comments:?}"
     );
-    if let Some(dir) = soffice_dir() {
-        for f in [&copy_path, &out.join("报表/旧表.xls.xlsx")] {
-            assert_opens_in_libreoffice(f, "csv", &dir);
-        }
+    if let Some(lo) = soffice_dir() {
+        // Every labelled cell's note, and the title's own.
+        let cells: std::collections::HashSet<(String, String)> = labels
+            .iter()
+            .map(|(_, l, _)| (l["sheet"].to_string(), l["cell"].to_string()))
+            .collect();
+        let with_title =
+            cells.len() + usize::from(!cells.contains(&("\"自评表\"".into(), "\"A1\"".into())));
+        assert_eq!(libreoffice_comments(&copy_path, "ods", &lo), with_title);
+        assert_eq!(
+            libreoffice_comments(&out.join("报表/旧表.xls.xlsx"), "ods", &lo),
+            conv_comments.len()
+        );
     }
 }
 
@@ -716,7 +725,10 @@ fn docx_comments_are_anchored_on_exactly_the_figures() {
         );
     }
     if let Some(lo) = soffice_dir() {
-        assert_opens_in_libreoffice(&out.path().join("报告.docx"), "txt", &lo);
+        assert_eq!(
+            libreoffice_comments(&out.path().join("报告.docx"), "odt", &lo),
+            ids.len()
+        );
     }
 }
 
@@ -733,8 +745,9 @@ fn soffice_dir() -> Option<tempfile::TempDir> {
     tempfile::tempdir().ok()
 }
 
-/// The file converts headless (so LibreOffice opened it).
-fn assert_opens_in_libreoffice(file: &Path, to: &str, scratch: &tempfile::TempDir) {
+/// How many comments LibreOffice finds in the file: it is converted headless to OpenDocument
+/// (`ods`/`odt`), whose content.xml holds each as an `office:annotation`.
+fn libreoffice_comments(file: &Path, to: &str, scratch: &tempfile::TempDir) -> usize {
     let profile = format!(
         "-env:UserInstallation=file://{}/profile",
         scratch.path().display()
@@ -752,11 +765,14 @@ fn assert_opens_in_libreoffice(file: &Path, to: &str, scratch: &tempfile::TempDi
         .output()
         .expect("soffice runs");
     let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
-    let converted = scratch.path().join(format!("{stem}.{to}"));
-    assert!(
-        converted.exists(),
-        "LibreOffice did not open {}: {}",
-        file.display(),
-        String::from_utf8_lossy(&o.stderr)
-    );
+    let converted =
+        std::fs::read(scratch.path().join(format!("{stem}.{to}"))).unwrap_or_else(|_| {
+            panic!(
+                "LibreOffice did not open {}: {}",
+                file.display(),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        });
+    let content = zip_part(&converted, "content.xml").expect("content.xml");
+    content.matches("<office:annotation ").count() + content.matches("<office:annotation>").count()
 }

@@ -72,6 +72,10 @@ pub fn annotate(sheets: &[Sheet], notes: &[Note], lang: Lang) -> Result<Vec<u8>,
             ws.set_column_width(c as u16, *w).map_err(failed)?;
         }
         ws.set_freeze_panes(2, 0).map_err(failed)?;
+        // Printed: A4 landscape, as wide as one page.
+        ws.set_landscape()
+            .set_paper_size(9)
+            .set_print_fit_to_pages(1, 0);
         for (i, n) in notes.iter().enumerate() {
             let r = i as u32 + 2;
             let sev = Format::new()
@@ -93,6 +97,16 @@ pub fn annotate(sheets: &[Sheet], notes: &[Note], lang: Lang) -> Result<Vec<u8>,
                 ws.write_url_with_format(r, 3, Url::new(target).set_text(place), &link)
                     .map_err(failed)?;
             }
+            // A row as tall as its longest wrapped cell (see `xlsx::summary_sheet`).
+            let lines = [(n.message.as_str(), 70), (n.label.as_str(), 28)]
+                .iter()
+                .map(|(v, w)| {
+                    let units: usize = v.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+                    units.div_ceil(*w).max(1)
+                })
+                .max()
+                .unwrap_or(1);
+            ws.set_row_height(r, 15.0 * lines as f64).map_err(failed)?;
             for (c, v) in [
                 (4, n.message.as_str()),
                 (5, n.label.as_str()),

@@ -1081,6 +1081,7 @@ fn summary_sheet(
         rows.push_str(&cell(1, c as u32, head, h));
     }
     rows.push_str("</row>");
+    let widths: [usize; 8] = [8, 10, 22, 24, 70, 28, 14, 14];
     let mut links = String::new();
     for (i, n) in notes.iter().enumerate() {
         let r = i + 2;
@@ -1114,13 +1115,27 @@ fn summary_sheet(
             (n.expected.clone().unwrap_or_default(), body),
             (n.found.clone().unwrap_or_default(), body),
         ];
-        rows.push_str(&format!("<row r=\"{}\">", r + 1));
+        // Wrapped text gets room: a row as tall as its longest cell's lines (Excel and
+        // LibreOffice do not grow a row written without a height on opening).
+        let lines = values
+            .iter()
+            .zip(widths)
+            .map(|((v, _), w)| {
+                let units: usize = v.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+                units.div_ceil(w.max(1)).max(1)
+            })
+            .max()
+            .unwrap_or(1);
+        rows.push_str(&format!(
+            "<row r=\"{}\" ht=\"{}\" customHeight=\"1\">",
+            r + 1,
+            15 * lines
+        ));
         for (c, (v, s)) in values.iter().enumerate() {
             rows.push_str(&cell(r, c as u32, *s, v));
         }
         rows.push_str("</row>");
     }
-    let widths = [8, 10, 22, 24, 70, 28, 14, 14];
     let cols: String = widths
         .iter()
         .enumerate()
@@ -1137,7 +1152,7 @@ fn summary_sheet(
         format!("<hyperlinks>{links}</hyperlinks>")
     };
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\"><sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"><pane ySplit=\"2\" topLeftCell=\"A3\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>{cols}</cols><sheetData>{rows}</sheetData>{links}<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/></worksheet>"
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\"><sheetPr><pageSetUpPr fitToPage=\"1\"/></sheetPr><sheetViews><sheetView tabSelected=\"1\" workbookViewId=\"0\"><pane ySplit=\"2\" topLeftCell=\"A3\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight=\"15\"/><cols>{cols}</cols><sheetData>{rows}</sheetData>{links}<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/><pageSetup paperSize=\"9\" orientation=\"landscape\" fitToWidth=\"1\" fitToHeight=\"0\"/></worksheet>"
     )
 }
 
