@@ -345,6 +345,9 @@ impl Run {
                 eprintln!("suanpan: {why}");
                 return ExitCode::from(2);
             }
+            if let Some(note) = a.inside_inputs() {
+                eprintln!("suanpan: {note}");
+            }
         }
         // A shard keeps its bundles, after the checks above saw every path.
         let bundles = match self.shard {

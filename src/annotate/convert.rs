@@ -21,6 +21,9 @@ fn rgb(s: Severity) -> Color {
     Color::RGB(u32::from_str_radix(&fill_rgb(s)[2..], 16).unwrap_or(0xFFFFFF))
 }
 
+/// A sheet's labelled cells: the highest severity and the note's text.
+type CellNotes = BTreeMap<(u32, u32), (Severity, String)>;
+
 /// An .xlsx of `sheets` (as read), with a note and a fill on each labelled cell and a first
 /// sheet listing the notes.
 pub fn annotate(sheets: &[Sheet], notes: &[Note], lang: Lang) -> Result<Vec<u8>, Text> {
@@ -120,7 +123,7 @@ pub fn annotate(sheets: &[Sheet], notes: &[Note], lang: Lang) -> Result<Vec<u8>,
         ws.set_active(true);
     }
     // Cells and their notes, by sheet.
-    let mut by_sheet: BTreeMap<&str, BTreeMap<(u32, u32), (Severity, String)>> = BTreeMap::new();
+    let mut by_sheet: BTreeMap<&str, CellNotes> = BTreeMap::new();
     for n in notes {
         if let Place::Cell { sheet, row, col } = &n.place {
             let e = by_sheet

@@ -342,6 +342,79 @@ mod tests {
         assert!(matches!(s, Anchor::Between(_)) && matches!(e, Anchor::Between(_)));
     }
 
+    /// The characters of `w:t` elements between a comment's range marks.
+    fn anchored_text(xml: &str, id: u32) -> String {
+        let start = xml
+            .find(&format!("<w:commentRangeStart w:id=\"{id}\"/>"))
+            .expect("start");
+        let end = xml
+            .find(&format!("<w:commentRangeEnd w:id=\"{id}\"/>"))
+            .expect("end");
+        let mut out = String::new();
+        let mut rest = &xml[start..end];
+        while let Some(i) = rest.find("<w:t") {
+            let open = i + rest[i..].find('>').expect(">") + 1;
+            let close = open + rest[open..].find("</w:t>").expect("</w:t>");
+            out.push_str(&rest[open..close].replace("&amp;", "&"));
+            rest = &rest[close..];
+        }
+        out
+    }
+
+    #[test]
+    fn figures_in_table_cells_and_after_tabs_are_anchored_exactly() {
+        use std::io::Write;
+        let body = "<w:p><w:r><w:t>预算</w:t><w:tab/><w:t xml:space=\"preserve\">A&amp;B 12.5万元</w:t></w:r></w:p>\
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>年初|预算</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:rPr><w:i/></w:rPr><w:t>775.</w:t></w:r><w:r><w:t>83</w:t></w:r></w:p></w:tc></w:tr></w:tbl>";
+        let xml = format!("{HEAD}{body}</w:body></w:document>");
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let o = zip::write::SimpleFileOptions::default();
+        for (name, content) in [
+            (
+                "[Content_Types].xml",
+                "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"></Types>",
+            ),
+            ("word/document.xml", xml.as_str()),
+        ] {
+            zip.start_file(name, o).unwrap();
+            zip.write_all(content.as_bytes()).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        let text = crate::source::docx::text_of(&bytes).unwrap();
+        assert_eq!(text, "预算\tA&B 12.5万元\n| 年初｜预算 | 775.83 |\n");
+        let span = |s: &str| {
+            let at = text.find(s).expect("in the text");
+            Place::Text {
+                start: at,
+                end: at + s.len(),
+            }
+        };
+        let note = |place| Note {
+            severity: crate::diagnostic::Severity::Error,
+            code: "SP0000",
+            rule: "test",
+            message: "m".into(),
+            label: "l".into(),
+            expected: None,
+            found: None,
+            place,
+        };
+        let notes = [note(span("775.83")), note(span("12.5")), note(span("B 12"))];
+        let copy = annotate(&bytes, &text, &notes, Lang::Zh).expect("annotated");
+        assert_eq!(crate::source::docx::text_of(&copy).unwrap(), text);
+        let (_, new_xml) = layout_of(&copy).unwrap();
+        let new_xml = String::from_utf8(new_xml).unwrap();
+        assert_eq!(anchored_text(&new_xml, 0), "775.83");
+        assert_eq!(anchored_text(&new_xml, 1), "12.5");
+        assert_eq!(anchored_text(&new_xml, 2), "B 12");
+        // The italic run holds the figure's start: anchored before it, its properties untouched.
+        assert!(new_xml.contains(
+            "<w:commentRangeStart w:id=\"0\"/><w:r><w:rPr><w:i/></w:rPr><w:t>775.</w:t>"
+        ));
+        let types = String::from_utf8_lossy(&copy);
+        assert!(types.contains("word/comments.xml"));
+    }
+
     #[test]
     fn references_widen_to_their_character() {
         let body = "<w:p><w:r><w:t>A&amp;B</w:t></w:r></w:p>";

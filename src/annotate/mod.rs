@@ -190,12 +190,18 @@ fn converts(file: &Path) -> bool {
 /// Makes the annotated copy of one file from its bundle's findings, written to `out`.
 pub fn annotate_file(file: &Path, findings: &[Finding], out: &Path, lang: Lang) -> Outcome {
     let notes = notes_for(file, findings, lang);
-    let unreadable = findings.iter().any(|f| {
-        f.source.path == file
-            && (f.rule.code == crate::check::input::UNREADABLE.code
-                || f.rule.code == crate::check::input::UNSUPPORTED.code)
-    });
-    if unreadable {
+    let of_file = |code: &str| {
+        findings
+            .iter()
+            .any(|f| f.source.path == file && f.rule.code == code)
+    };
+    if of_file(crate::check::input::UNSUPPORTED.code) {
+        return Outcome::NoCopy(Text::new(
+            "不支持的格式，不生成副本",
+            "a format suanpan does not read: no copy",
+        ));
+    }
+    if of_file(crate::check::input::UNREADABLE.code) {
         return Outcome::NoCopy(Text::new(
             "文件未能读取，不生成副本",
             "the file could not be read: no copy",
@@ -322,6 +328,33 @@ impl Annotator {
             }
         }
         None
+    }
+
+    /// A warning when the output folder lies inside a folder being checked: a later run over
+    /// that folder would check the copies too.
+    pub fn inside_inputs(&self) -> Option<String> {
+        // The folder may not exist yet: its nearest existing ancestor, canonical, then the rest.
+        let abs = std::path::absolute(&self.outdir).ok()?;
+        let (base, rest) = abs.ancestors().find_map(|a| {
+            let c = a.canonicalize().ok()?;
+            Some((c, abs.strip_prefix(a).ok()?.to_path_buf()))
+        })?;
+        let out = base.join(rest);
+        let arg = self
+            .args
+            .iter()
+            .filter(|a| a.is_dir())
+            .find(|a| a.canonicalize().is_ok_and(|a| out.starts_with(a)))?;
+        Some(match self.lang {
+            Lang::Zh => format!(
+                "注意：批注副本写在被检查的文件夹 {} 之内，下次检查这个文件夹时也会检查这些副本",
+                arg.display()
+            ),
+            Lang::En => format!(
+                "note: the annotated copies are written inside {}, a folder being checked: a later run over it will check them too",
+                arg.display()
+            ),
+        })
     }
 
     /// Makes the copies of a bundle's files that have findings; returns a line per file with

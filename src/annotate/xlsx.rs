@@ -128,7 +128,7 @@ fn root_prefix(xml: &[u8]) -> String {
     }
 }
 
-/// Positions of events in a part, read once.
+/// The reader's position in the part (a byte offset).
 fn pos(reader: &quick_xml::Reader<&[u8]>) -> usize {
     usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX)
 }
@@ -139,7 +139,7 @@ struct CellNote {
     text: String,
 }
 
-/// The annotated copy of a workbook package. `title` names the original in the summary sheet.
+/// The annotated copy of a workbook package (.xlsx, .xlsm).
 pub fn annotate(bytes: &[u8], notes: &[Note], lang: Lang) -> Result<Vec<u8>, Text> {
     let mut pkg = Package::open(bytes)?;
     let root_rels = pkg
@@ -407,9 +407,6 @@ fn scan_sheet(xml: &[u8], targets: &BTreeMap<(u32, u32), CellNote>) -> Option<Sh
             Event::End(e) => {
                 let name = e.local_name();
                 let name = name.as_ref();
-                if depth == 1 && name != "sheetData" {
-                    // </worksheet>
-                }
                 if name == "worksheet" && depth == 1 {
                     scan.end_of_root = Some(at.start);
                 }
@@ -645,12 +642,15 @@ fn annotate_sheet(
     Ok(())
 }
 
+/// A note's shape to draw: row, column, lines of text.
+type Shape = (u32, u32, usize);
+
 /// The sheet's comments part with ours added (made when there is none), and the cells that
 /// need a new shape in the drawing (those that had no note).
 fn comments(
     old: Option<&[u8]>,
     cells: &BTreeMap<(u32, u32), CellNote>,
-) -> Option<(Vec<u8>, Vec<(u32, u32, usize)>)> {
+) -> Option<(Vec<u8>, Vec<Shape>)> {
     let para = |text: &str| {
         format!(
             "<r><rPr><sz val=\"9\"/><rFont val=\"Tahoma\"/></rPr><t xml:space=\"preserve\">{}</t></r>",
@@ -759,7 +759,7 @@ fn shape(id: usize, r: u32, c: u32, lines: usize) -> String {
     )
 }
 
-fn new_vml(block: u32, cells: &[(u32, u32, usize)]) -> String {
+fn new_vml(block: u32, cells: &[Shape]) -> String {
     let mut out = format!(
         "<xml xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\" xmlns:x=\"urn:schemas-microsoft-com:office:excel\"><o:shapelayout v:ext=\"edit\"><o:idmap v:ext=\"edit\" data=\"{block}\"/></o:shapelayout>{SHAPETYPE}"
     );
@@ -772,7 +772,7 @@ fn new_vml(block: u32, cells: &[(u32, u32, usize)]) -> String {
 }
 
 /// An existing drawing with shapes for the new notes, numbered after its own.
-fn add_shapes(old: &[u8], cells: &[(u32, u32, usize)]) -> Option<Vec<u8>> {
+fn add_shapes(old: &[u8], cells: &[Shape]) -> Option<Vec<u8>> {
     let text = String::from_utf8_lossy(old);
     let mut max = 0usize;
     for (i, _) in text.match_indices("_x0000_s") {
