@@ -1160,6 +1160,100 @@ fn summary_sheet(
 mod tests {
     use super::*;
 
+    /// A minimal package around one sheet's XML.
+    fn package(sheet: &str) -> Vec<u8> {
+        use std::io::Write;
+        let parts = [
+            ("[Content_Types].xml", "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/><Override PartName=\"/xl/worksheets/sheet1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/><Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/></Types>".to_string()),
+            ("_rels/.rels", format!("<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"{REL_OFFICE}\" Target=\"xl/workbook.xml\"/></Relationships>")),
+            ("xl/workbook.xml", format!("<?xml version=\"1.0\"?><workbook xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\"><bookViews><workbookView activeTab=\"0\"/></bookViews><sheets><sheet name=\"表\" sheetId=\"1\" r:id=\"rId1\"/></sheets><definedNames><definedName name=\"_xlnm.Print_Area\" localSheetId=\"0\">表!$A$1:$C$9</definedName></definedNames></workbook>")),
+            ("xl/_rels/workbook.xml.rels", format!("<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"{REL_WORKSHEET}\" Target=\"worksheets/sheet1.xml\"/><Relationship Id=\"rId2\" Type=\"{REL_STYLES}\" Target=\"styles.xml\"/></Relationships>")),
+            ("xl/styles.xml", format!("<?xml version=\"1.0\"?><styleSheet xmlns=\"{MAIN_NS}\"><fonts count=\"1\"><font><sz val=\"11\"/></font></fonts><fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills><borders count=\"1\"><border/></borders><cellXfs count=\"2\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/><xf numFmtId=\"2\" fontId=\"0\" fillId=\"0\" borderId=\"0\" applyNumberFormat=\"1\"><alignment horizontal=\"right\"/></xf></cellXfs></styleSheet>")),
+            ("xl/worksheets/sheet1.xml", format!("<?xml version=\"1.0\"?><worksheet xmlns=\"{MAIN_NS}\" xmlns:r=\"{REL_NS}\">{sheet}<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/><tableParts count=\"0\"/></worksheet>")),
+        ];
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for (name, content) in parts {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(content.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn cell_note(row: u32, col: u32, severity: Severity) -> Note {
+        Note {
+            severity,
+            code: "SP0201",
+            rule: "sheet-score-over-weight",
+            message: "得分超过分值".into(),
+            label: "得分".into(),
+            expected: Some("≤ 10".into()),
+            found: Some("12".into()),
+            place: Place::Cell {
+                sheet: "表".into(),
+                row,
+                col,
+            },
+        }
+    }
+
+    fn part(bytes: &[u8], name: &str) -> String {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    }
+
+    #[test]
+    fn cells_without_elements_get_one_in_order() {
+        let sheet = "<sheetData><row r=\"1\"><c r=\"B1\" s=\"1\"><v>1.5</v></c></row><row r=\"3\"/><row r=\"5\"><c r=\"A5\"><v>2</v></c></row></sheetData>";
+        let notes = [
+            cell_note(0, 0, Severity::Error),   // A1, before B1
+            cell_note(0, 1, Severity::Warning), // B1, there: its style copied
+            cell_note(0, 2, Severity::Info),    // C1, after B1
+            cell_note(2, 1, Severity::Error),   // B3, in an empty row element
+            cell_note(3, 0, Severity::Error),   // A4, a row that is not there
+            cell_note(8, 0, Severity::Error),   // A9, after every row
+        ];
+        let copy = annotate(&package(sheet), &notes, Lang::Zh).expect("annotated");
+        let xml = part(&copy, "xl/worksheets/sheet1.xml");
+        let data = &xml[xml.find("<sheetData>").unwrap()..xml.find("</sheetData>").unwrap()];
+        assert_eq!(
+            data,
+            "<sheetData><row r=\"1\"><c r=\"A1\" s=\"2\"/><c r=\"B1\" s=\"3\"><v>1.5</v></c><c r=\"C1\" s=\"4\"/></row><row r=\"3\"><c r=\"B3\" s=\"2\"/></row><row r=\"4\"><c r=\"A4\" s=\"2\"/></row><row r=\"5\"><c r=\"A5\"><v>2</v></c></row><row r=\"9\"><c r=\"A9\" s=\"2\"/></row>"
+        );
+        // The drawing goes before the table parts, as the schema orders them.
+        let legacy = xml.find("<legacyDrawing").unwrap();
+        assert!(xml.find("<pageMargins").unwrap() < legacy);
+        assert!(legacy < xml.find("<tableParts").unwrap());
+        // B1's copy keeps its number format and alignment and takes the warning's fill.
+        let styles = part(&copy, "xl/styles.xml");
+        assert!(styles.contains("<xf numFmtId=\"2\" fontId=\"0\" fillId=\"3\" borderId=\"0\" applyNumberFormat=\"1\" applyFill=\"1\"><alignment horizontal=\"right\"/></xf>"), "{styles}");
+        assert!(styles.contains("<fills count=\"5\">"), "{styles}");
+        // The summary first, the print area's sheet index moved with its sheet, the view on it.
+        let wb = part(&copy, "xl/workbook.xml");
+        assert!(
+            wb.contains(
+                "<sheets><sheet name=\"suanpan\" sheetId=\"2\" r:id=\"rIdSp1\"/><sheet name=\"表\""
+            ),
+            "{wb}"
+        );
+        assert!(wb.contains("localSheetId=\"1\""), "{wb}");
+        let comments = part(&copy, "xl/comments1.xml");
+        assert_eq!(comments.matches("<comment ref=").count(), 6);
+        let vml = part(&copy, "xl/drawings/vmlDrawingSp1.vml");
+        assert_eq!(vml.matches("<v:shape id=").count(), 6);
+        assert!(part(&copy, "[Content_Types].xml").contains("Extension=\"vml\""));
+        // calamine reads the values where they were.
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(copy)).unwrap();
+        use calamine::Reader;
+        let range = book.worksheet_range("表").unwrap();
+        assert_eq!(range.get_value((0, 1)), Some(&calamine::Data::Float(1.5)));
+        assert_eq!(range.get_value((4, 0)), Some(&calamine::Data::Float(2.0)));
+    }
+
     #[test]
     fn refs_parse() {
         assert_eq!(parse_ref("A1"), Some((0, 0)));
