@@ -152,11 +152,13 @@ pub fn annotate(bytes: &[u8], text: &str, notes: &[Note], lang: Lang) -> Result<
     };
     let first_id = old_comments.as_deref().map_or(0, |c| max_comment_id(c) + 1);
 
-    // The first line's text, for findings with no place in the text.
+    // The first line with text, for findings with no place in the text.
     let first_line = {
-        let end = layout.text.find('\n').unwrap_or(layout.text.len());
         let start = layout.text.len() - layout.text.trim_start().len();
-        start.min(end)..end
+        let end = layout.text[start..]
+            .find('\n')
+            .map_or(layout.text.len(), |i| start + i);
+        start..end
     };
     let mut markers: BTreeMap<Anchor, Vec<(u8, String)>> = BTreeMap::new();
     let mut comments = String::new();
@@ -166,15 +168,18 @@ pub fn annotate(bytes: &[u8], text: &str, notes: &[Note], lang: Lang) -> Result<
             Place::Text { start, end } => *start..*end,
             _ => first_line.clone(),
         };
-        let (Some(start), Some(end)) = (
+        let anchors = |span: &Range<usize>| match (
             locate(&layout, span.start, Side::Start),
             locate(&layout, span.end.max(span.start + 1), Side::End),
-        ) else {
+        ) {
+            (Some(s), Some(e)) if s.at() <= e.at() => Some((s, e)),
+            _ => None,
+        };
+        // A span with no character from the XML (the pipes of a table row) is noted on the
+        // first line rather than left out.
+        let Some((start, end)) = anchors(&span).or_else(|| anchors(&first_line)) else {
             continue;
         };
-        if start.at() > end.at() {
-            continue;
-        }
         markers
             .entry(start)
             .or_default()
@@ -352,7 +357,12 @@ mod tests {
             .expect("end");
         let mut out = String::new();
         let mut rest = &xml[start..end];
-        while let Some(i) = rest.find("<w:t") {
+        // `<w:t>` or `<w:t …>`, not `<w:tab/>`.
+        while let Some(i) = [rest.find("<w:t>"), rest.find("<w:t ")]
+            .into_iter()
+            .flatten()
+            .min()
+        {
             let open = i + rest[i..].find('>').expect(">") + 1;
             let close = open + rest[open..].find("</w:t>").expect("</w:t>");
             out.push_str(&rest[open..close].replace("&amp;", "&"));
@@ -399,7 +409,18 @@ mod tests {
             found: None,
             place,
         };
-        let notes = [note(span("775.83")), note(span("12.5")), note(span("B 12"))];
+        let pipe = text.find("| ").expect("a pipe");
+        let notes = [
+            note(span("775.83")),
+            note(span("12.5")),
+            note(span("B 12")),
+            // No place in the text, and a place on the table's own pipe: the first line.
+            note(Place::File),
+            note(Place::Text {
+                start: pipe,
+                end: pipe + 1,
+            }),
+        ];
         let copy = annotate(&bytes, &text, &notes, Lang::Zh).expect("annotated");
         assert_eq!(crate::source::docx::text_of(&copy).unwrap(), text);
         let (_, new_xml) = layout_of(&copy).unwrap();
@@ -407,6 +428,8 @@ mod tests {
         assert_eq!(anchored_text(&new_xml, 0), "775.83");
         assert_eq!(anchored_text(&new_xml, 1), "12.5");
         assert_eq!(anchored_text(&new_xml, 2), "B 12");
+        assert_eq!(anchored_text(&new_xml, 3), "预算A&B 12.5万元");
+        assert_eq!(anchored_text(&new_xml, 4), "预算A&B 12.5万元");
         // The italic run holds the figure's start: anchored before it, its properties untouched.
         assert!(new_xml.contains(
             "<w:commentRangeStart w:id=\"0\"/><w:r><w:rPr><w:i/></w:rPr><w:t>775.</w:t>"
