@@ -1254,6 +1254,61 @@ mod tests {
         assert_eq!(range.get_value((4, 0)), Some(&calamine::Data::Float(2.0)));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+        /// Whatever cells are labelled — filled or empty, in rows that exist or not — the copy
+        /// holds the same values, a note on each labelled cell, and a valid package calamine
+        /// opens.
+        #[test]
+        fn any_cells_get_notes_and_values_stay(
+            filled in proptest::collection::vec((0u32..12, 0u16..6, -1000i32..1000), 0..30),
+            labelled in proptest::collection::btree_set((0u32..15, 0u32..8), 1..10),
+        ) {
+            use calamine::Reader;
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let ws = book.add_worksheet();
+            ws.set_name("表").unwrap();
+            for &(r, c, v) in &filled {
+                ws.write_number(r, c, f64::from(v) / 4.0).unwrap();
+            }
+            ws.insert_note(1, 1, &rust_xlsxwriter::Note::new("原有批注")).unwrap();
+            let bytes = book.save_to_buffer().unwrap();
+            let notes: Vec<Note> = labelled
+                .iter()
+                .map(|&(r, c)| cell_note(r, c, Severity::Warning))
+                .collect();
+            let copy = annotate(&bytes, &notes, Lang::Zh).expect("annotated");
+            let read = |b: Vec<u8>| {
+                let mut x: calamine::Xlsx<_> =
+                    calamine::open_workbook_from_rs(std::io::Cursor::new(b)).unwrap();
+                let r = x.worksheet_range("表").unwrap();
+                r.used_cells().map(|(i, j, d)| (i, j, d.clone())).collect::<Vec<_>>()
+            };
+            proptest::prop_assert_eq!(read(bytes.clone()), read(copy.clone()));
+            let comments = part(&copy, "xl/comments1.xml");
+            for &(r, c) in &labelled {
+                let cell = format!("<comment ref=\"{}\"", cell_name(r, c));
+                proptest::prop_assert_eq!(comments.matches(&cell).count(), 1, "{}", cell);
+            }
+            let sheet = part(&copy, "xl/worksheets/sheet1.xml");
+            // Rows ascending, cells ascending within them.
+            let mut last = (0u32, 0u32);
+            let mut reader = quick_xml::Reader::from_str(&sheet);
+            loop {
+                match reader.read_event().unwrap() {
+                    Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "c" => {
+                        let a = attrs(&e);
+                        let at = parse_ref(attr(&a, "r").unwrap()).unwrap();
+                        proptest::prop_assert!(at > last || last == (0, 0), "{:?} after {:?}", at, last);
+                        last = at;
+                    }
+                    Event::Eof => break,
+                    _ => {}
+                }
+            }
+        }
+    }
+
     #[test]
     fn refs_parse() {
         assert_eq!(parse_ref("A1"), Some((0, 0)));
