@@ -4,6 +4,7 @@
 //! `check` evaluates relations over facts into `diagnostic::Finding`s → `render` prints them.
 //! ARCHITECTURE.md has the map.
 
+pub mod annotate;
 pub mod check;
 pub mod config;
 pub mod diagnostic;

@@ -63,6 +63,14 @@ enum Command {
         /// any --format.
         #[arg(long, num_args = 2, value_names = ["csv|json", "FILE"])]
         summary: Option<Vec<String>>,
+        /// Also write an annotated copy of each input file with findings into OUTDIR (paths
+        /// mirrored under it; the inputs are never written): .xlsx/.xlsm edited with a note
+        /// (批注) and a fill on each labelled cell and a first sheet "suanpan" listing the
+        /// findings with links; .xls/.xlsb/.ods written out as NAME.xls.xlsx from their values
+        /// (formulas and formatting not carried over); .docx with a Word comment on each
+        /// labelled figure; .txt/.md get no copy. One line per file on standard error.
+        #[arg(long, value_name = "OUTDIR")]
+        annotate: Option<PathBuf>,
     },
     /// Print the documentation of one rule, by code (SP0105) or name (score-sum).
     Rule { code: String },
@@ -136,6 +144,7 @@ fn main() -> ExitCode {
             ignore,
             shard,
             summary,
+            annotate,
         } => {
             let summary_file = match summary.as_deref() {
                 None => None,
@@ -176,6 +185,7 @@ fn main() -> ExitCode {
                 shard,
                 lang,
                 summary_file,
+                annotate,
             };
             run.check()
         }
@@ -223,6 +233,8 @@ struct Run {
     lang: Lang,
     /// `--summary csv|json FILE`.
     summary_file: Option<(SummaryKind, PathBuf)>,
+    /// `--annotate OUTDIR`.
+    annotate: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -319,6 +331,24 @@ impl Run {
                 return ExitCode::from(2);
             }
         }
+        // Annotated copies never take an input's place: refused before anything is checked.
+        let mut annotator = self
+            .annotate
+            .as_ref()
+            .map(|dir| suanpan::annotate::Annotator::new(dir, &self.paths, lang));
+        if let Some(a) = &annotator {
+            let inputs: Vec<&std::path::Path> = bundles
+                .iter()
+                .flat_map(|b| b.files.iter().map(PathBuf::as_path))
+                .collect();
+            if let Some(why) = a.refuse(&inputs) {
+                eprintln!("suanpan: {why}");
+                return ExitCode::from(2);
+            }
+            if let Some(note) = a.inside_inputs() {
+                eprintln!("suanpan: {note}");
+            }
+        }
         // A shard keeps its bundles, after the checks above saw every path.
         let bundles = match self.shard {
             Some((k, n)) => bundles
@@ -373,6 +403,10 @@ impl Run {
                     &|| bar.inc(1),
                     |findings, bundle| {
                         failed |= findings.iter().any(|f| f.severity >= self.fail_on);
+                        if let Some(a) = annotator.as_mut() {
+                            let lines = a.bundle(&findings, &bundle.paths);
+                            bar.suspend(|| lines.iter().for_each(|l| eprintln!("{l}")));
+                        }
                         let text = match (self.format, page.as_mut()) {
                             (Format::Html, Some(page)) => page.report(&findings, &bundle),
                             (Format::Human, _) => {
@@ -394,9 +428,14 @@ impl Run {
                 (failed, summary)
             }
             // Documents, streamed too, in the order of the whole report.
-            Format::Json | Format::Sarif => {
-                self.stream_document(bundles, &settings, &bar, &mut out, &mut write_error)
-            }
+            Format::Json | Format::Sarif => self.stream_document(
+                bundles,
+                &settings,
+                &bar,
+                &mut out,
+                &mut write_error,
+                annotator.as_mut(),
+            ),
         };
         bar.finish_and_clear();
         let summary_text = suanpan::render::summary::render(&summary, lang);
@@ -417,6 +456,12 @@ impl Run {
             };
             if let Err(e) = std::fs::write(path, text) {
                 eprintln!("suanpan: {}", cannot_write(path, &e, lang));
+                return ExitCode::from(2);
+            }
+        }
+        if let Some(a) = &annotator {
+            eprintln!("{}", a.closing());
+            if a.failed > 0 {
                 return ExitCode::from(2);
             }
         }
@@ -446,6 +491,7 @@ impl Run {
         bar: &indicatif::ProgressBar,
         out: &mut dyn Write,
         write_error: &mut Option<std::io::Error>,
+        mut annotator: Option<&mut suanpan::annotate::Annotator>,
     ) -> (bool, suanpan::Report) {
         let mut order = suanpan::render::order::ReportOrder::new(&bundles);
         let count = bundles.len();
@@ -461,6 +507,10 @@ impl Run {
         let (mut files, mut failed) = (0, false);
         suanpan::for_each_checked(&run, settings, &|| bar.inc(1), |findings, summary| {
             failed |= findings.iter().any(|f| f.severity >= self.fail_on);
+            if let Some(a) = annotator.as_mut() {
+                let lines = a.bundle(&findings, &summary.paths);
+                bar.suspend(|| lines.iter().for_each(|l| eprintln!("{l}")));
+            }
             files += summary.files;
             let (index, ready) = order.push(findings);
             summaries.push_at(index, summary);

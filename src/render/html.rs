@@ -797,7 +797,8 @@ ol.labels .at{font-family:ui-monospace,Menlo,Consolas,monospace;color:#555;unico
 @media print{
 @page{size:A4;margin:14mm}
 body{background:#fff;font-size:11pt}
-main{display:block;max-width:none;padding:0}
+main{display:flex;flex-direction:column;max-width:none;padding:0}
+#list th,#list td.n,#list td:nth-child(2),#list td:nth-child(3){white-space:nowrap}
 .controls,.noprint,#list th button::after{display:none!important}
 #list th button{pointer-events:none}
 #top{break-after:page}
@@ -806,7 +807,8 @@ section.report>details>summary{list-style:none;font-size:1.2em}
 section.report>details>summary::-webkit-details-marker{display:none}
 details::details-content{content-visibility:visible;display:block}
 #rules{break-before:page}
-.finding,pre.excerpt,figure.sheet{break-inside:avoid}
+.finding h3,.finding .msg{break-after:avoid}
+figure.sheet,.ef{break-inside:avoid}
 a{color:inherit;text-decoration:none}
 }
 "#;

@@ -14,6 +14,7 @@ use super::InputError;
 use crate::lang::Text;
 use quick_xml::events::Event;
 use std::io::{Read, Seek};
+use std::ops::Range;
 
 /// The largest `word/document.xml` read, decompressed.
 pub const MAX_DOCUMENT_XML: u64 = 64 * 1024 * 1024;
@@ -38,10 +39,21 @@ pub fn text_of(bytes: &[u8]) -> Result<String, InputError> {
             "not a zip-based .docx (is the extension wrong?)",
         )));
     }
-    text_of_zip(std::io::Cursor::new(bytes))
+    let xml = document_xml(std::io::Cursor::new(bytes))?;
+    text_of_document_xml(&xml)
 }
 
-fn text_of_zip<R: Read + Seek>(reader: R) -> Result<String, InputError> {
+/// The layout of a .docx held in memory: its text, as `text_of` returns it, with where each
+/// piece of it is in `word/document.xml` (for annotated copies), and that XML.
+pub fn layout_of(bytes: &[u8]) -> Result<(Layout, Vec<u8>), InputError> {
+    // The same checks as `text_of`, which reads the same bytes.
+    text_of(bytes)?;
+    let xml = document_xml(std::io::Cursor::new(bytes))?;
+    Ok((layout_of_document_xml(&xml)?, xml))
+}
+
+/// The bytes of `word/document.xml`, within the limits.
+fn document_xml<R: Read + Seek>(reader: R) -> Result<Vec<u8>, InputError> {
     let mut zip = zip::ZipArchive::new(reader).map_err(|e| {
         InputError::Refused(Text::new(
             format!("zip 结构损坏（文件可能不完整）：{e}"),
@@ -89,35 +101,171 @@ fn text_of_zip<R: Read + Seek>(reader: R) -> Result<String, InputError> {
             "word/document.xml inflates past the limit: a zip bomb?",
         )));
     }
-    text_of_document_xml(&xml)
+    Ok(xml)
+}
+
+/// Where a piece of the text came from in `word/document.xml`: the characters of one text event
+/// (or one character reference) inside a `w:t`. Tabs, line breaks and the pipes and spaces of a
+/// table row have no piece. Kept so that an annotated copy can anchor a comment on exactly a
+/// figure's characters (`crate::annotate::docx`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    /// Byte range in the text.
+    pub text: Range<usize>,
+    /// Byte range in the XML (the escaped characters, or the reference `&amp;`).
+    pub xml: Range<usize>,
+    /// The text bytes are the XML bytes one for one (no reference, no line end normalised), so
+    /// an offset inside the piece is the same offset inside its XML.
+    pub verbatim: bool,
+    /// Its text element (`Layout::texts`).
+    pub t: usize,
+}
+
+/// A text element (`w:t`) in the XML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextElement {
+    /// Its start tag.
+    pub open: Range<usize>,
+    /// Its end tag (an empty range at `open.end` until read).
+    pub close: Range<usize>,
+    /// Its qualified name as written (`w:t`).
+    pub name: String,
+    /// The run it is in (`Layout::runs`).
+    pub run: Option<usize>,
+}
+
+/// A run (`w:r`) in the XML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunElement {
+    /// From its start tag to the end of its end tag.
+    pub span: Range<usize>,
+    /// Its qualified name as written (`w:r`).
+    pub name: String,
+    /// Its run properties (`w:rPr`), copied into each part of a split run.
+    pub properties: Option<Range<usize>>,
+    /// Where its first child other than the properties starts, and its last child ends.
+    pub content: Option<Range<usize>>,
+}
+
+/// The text of a document.xml with where each part of it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub text: String,
+    /// In text order, not overlapping.
+    pub pieces: Vec<Piece>,
+    pub texts: Vec<TextElement>,
+    pub runs: Vec<RunElement>,
+}
+
+/// A string being built with the pieces it holds (offsets relative to it).
+#[derive(Default)]
+struct Tracked {
+    s: String,
+    pieces: Vec<Piece>,
+}
+
+impl Tracked {
+    fn push(&mut self, c: char) {
+        self.s.push(c);
+    }
+
+    fn push_str(&mut self, s: &str) {
+        self.s.push_str(s);
+    }
+
+    fn push_piece(&mut self, s: &str, xml: Range<usize>, verbatim: bool, t: usize) {
+        let start = self.s.len();
+        self.s.push_str(s);
+        if !s.is_empty() {
+            self.pieces.push(Piece {
+                text: start..self.s.len(),
+                xml,
+                verbatim,
+                t,
+            });
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.s.is_empty()
+    }
+
+    fn clear(&mut self) {
+        self.s.clear();
+        self.pieces.clear();
+    }
+
+    /// Appends another's text and pieces.
+    fn append(&mut self, other: Tracked) {
+        let shift = self.s.len();
+        self.s.push_str(&other.s);
+        self.pieces.extend(other.pieces.into_iter().map(|mut p| {
+            p.text = p.text.start + shift..p.text.end + shift;
+            p
+        }));
+    }
+
+    /// Without trailing whitespace; a piece cut by it keeps what is left.
+    fn trim_end(mut self) -> Tracked {
+        let len = self.s.trim_end().len();
+        self.s.truncate(len);
+        self.pieces.retain_mut(|p| {
+            if p.text.end > len {
+                p.text.end = len;
+            }
+            p.text.start < p.text.end
+        });
+        self
+    }
+
+    /// With every `|` written `｜` (a pipe inside a table cell); a piece that changes length is
+    /// no longer verbatim.
+    fn escape_pipes(self) -> Tracked {
+        let mut out = Tracked::default();
+        let mut at = 0;
+        for p in self.pieces {
+            out.push_str(&self.s[at..p.text.start].replace('|', "｜"));
+            let piece = &self.s[p.text.clone()];
+            let escaped = piece.replace('|', "｜");
+            let verbatim = p.verbatim && escaped.len() == piece.len();
+            out.push_piece(&escaped, p.xml, verbatim, p.t);
+            at = p.text.end;
+        }
+        out.push_str(&self.s[at..].replace('|', "｜"));
+        out
+    }
 }
 
 /// What the reader is inside of.
 #[derive(Default)]
 struct State {
-    out: String,
-    paragraph: String,
+    out: Tracked,
+    paragraph: Tracked,
     /// Cells of the table row being read; None outside tables.
-    row: Option<Vec<String>>,
-    cell: Option<String>,
+    row: Option<Vec<Tracked>>,
+    cell: Option<Tracked>,
     in_text: bool,
     /// Depth of a `w:del` being skipped (0 = not skipping).
     deleted: usize,
     depth: usize,
+    texts: Vec<TextElement>,
+    runs: Vec<RunElement>,
+    /// The runs open, innermost last, with their depth.
+    open_runs: Vec<(usize, usize)>,
 }
 
 impl State {
     fn end_paragraph(&mut self) {
-        let p = std::mem::take(&mut self.paragraph);
+        let p = std::mem::take(&mut self.paragraph).trim_end();
         match &mut self.cell {
             Some(cell) => {
                 if !cell.is_empty() && !p.is_empty() {
                     cell.push(' ');
                 }
-                cell.push_str(p.trim_end());
+                cell.append(p);
             }
             None => {
-                self.out.push_str(p.trim_end());
+                self.out.append(p);
                 self.out.push('\n');
             }
         }
@@ -127,21 +275,59 @@ impl State {
         if let Some(cells) = self
             .row
             .take()
-            .filter(|cells| cells.iter().any(|c| !c.trim().is_empty()))
+            .filter(|cells| cells.iter().any(|c| !c.s.trim().is_empty()))
         {
             self.out.push('|');
-            for c in &cells {
+            for c in cells {
                 self.out.push(' ');
-                self.out.push_str(&c.replace('|', "｜"));
+                self.out.append(c.escape_pipes());
                 self.out.push_str(" |");
             }
             self.out.push('\n');
+        }
+    }
+
+    /// The run whose direct child starts or ends at this depth, if any.
+    fn run_of_child(&mut self, depth: usize) -> Option<&mut RunElement> {
+        match self.open_runs.last() {
+            Some(&(i, d)) if d + 1 == depth => self.runs.get_mut(i),
+            _ => None,
+        }
+    }
+
+    /// A direct child of a run from `start` to `end` (`end` unknown until it closes).
+    fn child_starts(&mut self, depth: usize, name: &str, at: Range<usize>, closed: bool) {
+        if let Some(run) = self.run_of_child(depth) {
+            if name == "rPr" {
+                run.properties = Some(at);
+            } else {
+                let start = run.content.as_ref().map_or(at.start, |c| c.start);
+                let end = if closed { at.end } else { at.start };
+                run.content = Some(start..end.max(start));
+            }
+        }
+    }
+
+    fn child_ends(&mut self, depth: usize, name: &str, at: Range<usize>) {
+        if let Some(run) = self.run_of_child(depth) {
+            if name == "rPr" {
+                if let Some(p) = &mut run.properties {
+                    p.end = at.end;
+                }
+            } else if let Some(c) = &mut run.content {
+                c.end = at.end;
+            }
         }
     }
 }
 
 /// Extracts the text of `word/document.xml`.
 pub fn text_of_document_xml(xml: &[u8]) -> Result<String, InputError> {
+    layout_of_document_xml(xml).map(|l| l.text)
+}
+
+/// Extracts the text of `word/document.xml` with where each piece of it came from.
+pub fn layout_of_document_xml(xml: &[u8]) -> Result<Layout, InputError> {
     let mut reader = quick_xml::Reader::from_reader(xml);
     reader.config_mut().check_end_names = true;
     let mut buf = Vec::new();
@@ -152,8 +338,13 @@ pub fn text_of_document_xml(xml: &[u8]) -> Result<String, InputError> {
             format!("document.xml is not well-formed XML: {e}"),
         ))
     };
+    let pos = |reader: &quick_xml::Reader<&[u8]>| {
+        usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX)
+    };
     loop {
+        let before = pos(&reader);
         let event = reader.read_event_into(&mut buf).map_err(bad)?;
+        let at = before..pos(&reader);
         match event {
             Event::Start(e) => {
                 st.depth += 1;
@@ -169,30 +360,68 @@ pub fn text_of_document_xml(xml: &[u8]) -> Result<String, InputError> {
                 if st.deleted > 0 {
                     st.deleted += 1;
                 } else {
+                    st.child_starts(st.depth, name.as_ref(), at.clone(), false);
                     match name.as_ref() {
                         "del" => st.deleted = 1,
                         "p" => st.paragraph.clear(),
-                        "t" => st.in_text = true,
+                        "t" => {
+                            st.in_text = true;
+                            st.texts.push(TextElement {
+                                open: at.clone(),
+                                close: at.end..at.end,
+                                name: e.name().as_ref().to_string(),
+                                run: st.open_runs.last().map(|&(i, _)| i),
+                            });
+                        }
+                        "r" => {
+                            st.open_runs.push((st.runs.len(), st.depth));
+                            st.runs.push(RunElement {
+                                span: at.clone(),
+                                name: e.name().as_ref().to_string(),
+                                properties: None,
+                                content: None,
+                            });
+                        }
                         "tr" => st.row = Some(Vec::new()),
-                        "tc" => st.cell = Some(String::new()),
+                        "tc" => st.cell = Some(Tracked::default()),
                         _ => {}
                     }
                 }
             }
-            Event::Empty(e) if st.deleted == 0 => match e.local_name().as_ref() {
-                "tab" => st.paragraph.push('\t'),
-                "br" | "cr" => st.paragraph.push(' '),
-                "p" => st.end_paragraph(),
-                _ => {}
-            },
+            Event::Empty(e) if st.deleted == 0 => {
+                st.child_starts(st.depth + 1, e.local_name().as_ref(), at.clone(), true);
+                match e.local_name().as_ref() {
+                    "tab" => st.paragraph.push('\t'),
+                    "br" | "cr" => st.paragraph.push(' '),
+                    "p" => st.end_paragraph(),
+                    _ => {}
+                }
+            }
             Event::End(e) => {
+                let depth = st.depth;
                 st.depth = st.depth.saturating_sub(1);
                 if st.deleted > 0 {
                     st.deleted -= 1;
                     continue;
                 }
+                st.child_ends(depth, e.local_name().as_ref(), at.clone());
                 match e.local_name().as_ref() {
-                    "t" => st.in_text = false,
+                    "t" => {
+                        st.in_text = false;
+                        if let Some(t) = st.texts.last_mut() {
+                            t.close = at;
+                        }
+                    }
+                    "r" => {
+                        if let Some(&(i, d)) = st.open_runs.last()
+                            && d == depth
+                        {
+                            st.open_runs.pop();
+                            if let Some(run) = st.runs.get_mut(i) {
+                                run.span.end = at.end;
+                            }
+                        }
+                    }
                     "p" => st.end_paragraph(),
                     "tc" => {
                         if let (Some(cell), Some(row)) = (st.cell.take(), st.row.as_mut()) {
@@ -204,7 +433,10 @@ pub fn text_of_document_xml(xml: &[u8]) -> Result<String, InputError> {
                 }
             }
             Event::Text(t) if st.in_text && st.deleted == 0 => {
-                st.paragraph.push_str(&t.xml10_content());
+                let content = t.xml10_content();
+                let verbatim = content.len() == at.len();
+                let index = st.texts.len().saturating_sub(1);
+                st.paragraph.push_piece(&content, at, verbatim, index);
             }
             // Word never writes a DOCTYPE; one that declares entities is how an entity bomb
             // (a billion laughs) is made. Its entities are not expanded, so the text that uses
@@ -237,7 +469,9 @@ pub fn text_of_document_xml(xml: &[u8]) -> Result<String, InputError> {
                     )));
                 };
                 if st.in_text && st.deleted == 0 {
-                    st.paragraph.push(c);
+                    let index = st.texts.len().saturating_sub(1);
+                    st.paragraph
+                        .push_piece(c.encode_utf8(&mut [0; 4]), at, false, index);
                 }
             }
             Event::Eof => break,
@@ -245,10 +479,15 @@ pub fn text_of_document_xml(xml: &[u8]) -> Result<String, InputError> {
         }
         buf.clear();
     }
-    if st.out.trim().is_empty() {
+    if st.out.s.trim().is_empty() {
         return Err(InputError::Empty);
     }
-    Ok(st.out)
+    Ok(Layout {
+        text: st.out.s,
+        pieces: st.out.pieces,
+        texts: st.texts,
+        runs: st.runs,
+    })
 }
 
 /// Writes a minimal valid .docx with the given paragraphs (tests and fixture generation).
