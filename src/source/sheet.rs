@@ -126,6 +126,7 @@ fn count_beyond(beyond: &mut Option<Beyond>, sheet: &str, at: (u32, u32)) {
 const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 /// Reads a workbook file.
+#[cfg(feature = "cli")]
 pub fn read(path: &Path) -> Result<Workbook, InputError> {
     parse_file(path, &super::read_bounded(path, MAX_WORKBOOK_BYTES)?)
 }
