@@ -32,6 +32,10 @@ pub enum Contents {
     Size(u64),
     /// Reading it failed, and why (as the browser said).
     Failed(String),
+    /// A workbook whose reading panicked where the panic could not be caught (in the browser a
+    /// panic ends the module; the page then finds the file and hands it over as this): the
+    /// command line's finding for a workbook whose reader panicked.
+    Damaged,
 }
 
 /// Whether the command line would check the file at `path`: a file named on its own always (as
@@ -99,7 +103,19 @@ pub fn check(
             stated_score: None,
             stated_grade: None,
         });
-    crate::finish_bundle(bundle, inspected, settings)
+    let (findings, mut summary) = crate::finish_bundle(bundle, inspected, settings);
+    // Files named on their own, with no folder, that make one report (a narrative and its
+    // sheet dropped together) have no common folder to be named after: the report takes its
+    // narrative's name, as a stated bundle does. (The command line names such a report after the
+    // folder it runs in, which is an empty name; its JSON does not hold names.)
+    if summary.name.is_empty() {
+        let stated = Bundle {
+            stated: true,
+            ..bundle.clone()
+        };
+        summary.name = crate::bundle_name(&stated);
+    }
+    (findings, summary)
 }
 
 /// A file's bytes within the reading limit for its kind, or why they are not read — the errors
@@ -116,6 +132,7 @@ fn bytes_of(path: &Path, kind: Kind, contents: Contents) -> Result<Vec<u8>, Inpu
             "its contents were not handed over",
         ))),
         Contents::Failed(why) => Err(InputError::Io(std::io::Error::other(why))),
+        Contents::Damaged => Err(source::sheet::damaged()),
     }
 }
 

@@ -147,6 +147,15 @@ fn files_not_handed_over_are_reported_as_the_cli_reports_them() {
         Contents::Size(65 << 20),
         Contents::Failed("NotReadableError".into()),
     ];
+    // A narrative and a sheet named on their own, in no folder: one report, named after the
+    // narrative (the command line, run where they are, gives it an empty name).
+    let pair = memory::bundles_of(&[PathBuf::from("报告.txt"), PathBuf::from("自评表.xlsx")]);
+    assert_eq!(pair.len(), 1);
+    let contents = vec![
+        Contents::Bytes("自评分数为90分。".as_bytes().to_vec()),
+        Contents::Failed("gone".into()),
+    ];
+    assert_eq!(memory::check(&pair[0], contents, &settings).1.name, "报告");
     let mut results = memory::Results::new();
     for (bundle, contents) in bundles.iter().zip(given) {
         results.push(memory::check(bundle, vec![contents], &settings));

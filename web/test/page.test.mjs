@@ -1,0 +1,256 @@
+// The built page (web/dist/index.html) in Debian's chromium, opened from disk: the seed report
+// and a workbook, bad files, and a folder of 100 reports are picked through its file inputs; the
+// findings must appear (SP0105 with its highlighted figure), the downloaded JSON must be the
+// command line's `--format json -j1` for the same files byte for byte, and no request may go out
+// (every request is logged; the browser's only proxy is a dead port on the loopback, so nothing
+// could leave anyway). Times are printed; screenshots are saved for a person to look at.
+//
+//   cd web/test && npm ci && node --test
+//
+// Environment: CHROMIUM (default /usr/bin/chromium), SUANPAN_BIN (default target/debug/suanpan),
+// WEB_BUNDLES (a folder of ≥ 100 generated bundles; generated with the corpus bench when unset),
+// SCREENSHOTS (default web/test/screenshots). Skipped, with a message, when chromium or the
+// built page is absent.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const page_ = path.join(root, 'web/dist/index.html');
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const suanpan = process.env.SUANPAN_BIN || path.join(root, 'target/debug/suanpan');
+const shots = process.env.SCREENSHOTS || path.join(here, 'screenshots');
+const sharedSeed = path.join(root, '../shared/seed/000_b73ab5ecdce5c643.txt');
+const seed = fs.existsSync(sharedSeed) ? sharedSeed : path.join(root, 'fixtures/000_b73ab5ecdce5c643.txt');
+const workbook = path.join(root, 'fixtures/sheets/部门整体.xlsx');
+
+let why = null;
+if (!fs.existsSync(chromiumPath)) {
+  why = `${chromiumPath} not found (apt-get install chromium): browser test skipped`;
+} else if (!fs.existsSync(page_)) {
+  why = `${page_} not built (web/build.sh): browser test skipped`;
+}
+if (why) { console.log(why); }
+const skip = why || false;
+
+let context;
+let page;
+const requests = [];
+const figures = {};
+
+// File names in the order Rust sorts paths of one folder (UTF-8 bytes).
+function sorted(names) {
+  return [...names].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+// The command line's JSON for `names` (files given one by one, or a folder) run from `dir`.
+function cliJson(dir, names, lang = 'zh') {
+  if (!fs.existsSync(suanpan)) { return null; }
+  try {
+    return execFileSync(suanpan, ['--lang', lang, 'check', '-j1', '--format', 'json', ...names],
+      { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 28 });
+  } catch (e) {
+    return e.stdout; // exit 1: findings at error level
+  }
+}
+
+function frame() {
+  return page.frames().find((f) => f.url() === 'about:srcdoc');
+}
+
+// Picks files through an input and waits until the page shows their findings; returns the
+// milliseconds from the pick to the findings, as the test saw it and as the page measured it.
+async function pick(selector, files) {
+  await page.evaluate(() => document.body.setAttribute('data-state', 'picking'));
+  const t0 = performance.now();
+  await page.setInputFiles(selector, files);
+  await page.waitForSelector('body[data-state=done]', { timeout: 120000 });
+  const seen = performance.now() - t0;
+  const measured = Number(await page.getAttribute('body', 'data-ms'));
+  // Within it, in the worker: reading and checking, then rendering the JSON and the page.
+  const check = Number(await page.getAttribute('body', 'data-check-ms'));
+  const render = Number(await page.getAttribute('body', 'data-render-ms'));
+  return { seen: Math.round(seen), measured, check, render };
+}
+
+async function downloadedJson() {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#json')]);
+  return fs.readFileSync(await download.path(), 'utf8');
+}
+
+async function shot(name) {
+  fs.mkdirSync(shots, { recursive: true });
+  const file = path.join(shots, name);
+  await page.screenshot({ path: file });
+  await page.screenshot({ path: file.replace(/\.png$/, '-full.png'), fullPage: true });
+  console.log(`screenshot: ${file} (and -full.png)`);
+}
+
+// A zip holding one file, deflated (for a zip bomb).
+function zipWith(name, data) {
+  const packed = zlib.deflateRawSync(data, { level: 9 });
+  const crc = zlib.crc32(data);
+  const n = Buffer.from(name);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc, 14); local.writeUInt32LE(packed.length, 18);
+  local.writeUInt32LE(data.length, 22); local.writeUInt16LE(n.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0); central.writeUInt16LE(20, 4); central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10); central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(packed.length, 20); central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(n.length, 28);
+  const cdStart = local.length + n.length + packed.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(1, 8); end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + n.length, 12); end.writeUInt32LE(cdStart, 16);
+  return Buffer.concat([local, n, packed, central, n, end]);
+}
+
+before(async () => {
+  if (skip) { return; }
+  const { chromium } = await import('playwright-core');
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'suanpan-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    acceptDownloads: true,
+    viewport: { width: 1200, height: 900 },
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run',
+      // Nothing can leave: every http(s) request would go to a dead port on this machine.
+      '--proxy-server=http://127.0.0.1:9', '--proxy-bypass-list=<-loopback>',
+    ],
+  });
+  context.on('request', (r) => requests.push(r.url()));
+  page = context.pages()[0] || await context.newPage();
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => console.log(`page error: ${e}`));
+  const t0 = performance.now();
+  await page.goto(pathToFileURL(page_).href);
+  await page.waitForSelector('body[data-state=ready]', { timeout: 60000 });
+  figures.ready = Math.round(performance.now() - t0);
+});
+
+after(async () => {
+  if (context) { await context.close(); }
+  if (!skip) { console.log(`figures: ${JSON.stringify(figures)}`); }
+});
+
+test('the seed report alone: SP0105 and its marked figure, fast', { skip }, async () => {
+  // A first run warms the page's worker; the figure is the second, as a person's second drop.
+  await pick('#files', [seed]);
+  const t = await pick('#files', [seed]);
+  figures.seed = t;
+  console.log(`page ready after ${figures.ready} ms; seed: findings ${t.seen} ms after the pick (page: ${t.measured} ms)`);
+  const f = frame();
+  assert.ok(f, 'the findings frame');
+  const article = f.locator('article.finding[data-rule="SP0105"]');
+  await article.first().waitFor({ state: 'visible' });
+  const text = await article.first().innerText();
+  assert.match(text, /score-sum/);
+  assert.match(text, /88\.35/);
+  const marked = await article.first().locator('pre.excerpt mark.p').allInnerTexts();
+  assert.ok(marked.some((m) => m.includes('88.35')), `marked: ${marked}`);
+  assert.ok(t.measured < 100, `seed checked in ${t.measured} ms (target < 100 ms)`);
+  await shot('seed.png');
+});
+
+test('the seed with a workbook: the command line\'s JSON, English on a click', { skip }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suanpan-web-'));
+  const names = sorted([path.basename(seed), path.basename(workbook)]);
+  fs.copyFileSync(seed, path.join(dir, path.basename(seed)));
+  fs.copyFileSync(workbook, path.join(dir, path.basename(workbook)));
+  figures.seedWithWorkbook = await pick('#files', names.map((n) => path.join(dir, n)));
+  const f = frame();
+  await f.locator('article.finding[data-rule="SP0105"]').first().waitFor({ state: 'visible' });
+  // Two files, one report: the overview has one row.
+  assert.equal(await f.locator('#list tbody tr').count(), 1);
+  const json = await downloadedJson();
+  const cli = cliJson(dir, names);
+  if (cli === null) {
+    console.log(`${suanpan} not built: the JSON is not compared with the command line's`);
+  } else {
+    assert.equal(json, cli);
+  }
+  assert.match(json, /"code": ?"SP0105"/);
+  await shot('seed-and-workbook.png');
+  await page.click('#lang');
+  await page.waitForFunction(() => {
+    const fr = document.getElementById('report');
+    return fr.contentDocument && fr.contentDocument.documentElement.lang === 'en';
+  });
+  assert.match(await page.innerText('#state'), /report\(s\)/);
+  const en = await frame().locator('article.finding[data-rule="SP0105"]').first().innerText();
+  assert.match(en, /Errors?|error/i);
+  const jsonEn = await downloadedJson();
+  const cliEn = cliJson(dir, names, 'en');
+  if (cliEn !== null) { assert.equal(jsonEn, cliEn); }
+  await shot('seed-and-workbook-en.png');
+  await page.click('#lang');
+  await page.waitForFunction(() => document.getElementById('report').contentDocument.documentElement.lang === 'zh-CN');
+});
+
+test('bad files: the command line\'s diagnostics, and the tab goes on', { skip }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'suanpan-bad-'));
+  const write = (name, data) => fs.writeFileSync(path.join(dir, name), data);
+  write('bomb.docx', zipWith('word/document.xml', Buffer.alloc(8 << 20, 0x20)));
+  write('encrypted.xlsx', Buffer.from('\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 encrypted package', 'latin1'));
+  write('truncated.docx', fs.readFileSync(path.join(root, 'fixtures/000_b73ab5ecdce5c643.docx')).subarray(0, 300));
+  write('binary.txt', Buffer.from('\x00\x01\x02PK\x03\x04 binary', 'latin1'));
+  write('empty.txt', '');
+  write('old.doc', Buffer.from('\xD0\xCF\x11\xE0 old word', 'latin1'));
+  write('scan.pdf', '%PDF-1.4');
+  fs.truncateSync((write('huge.txt', ''), path.join(dir, 'huge.txt')), 64 * 1024 * 1024 + 1);
+  for (const broken of fs.readdirSync(path.join(root, 'fixtures/broken'))) {
+    fs.copyFileSync(path.join(root, 'fixtures/broken', broken), path.join(dir, broken));
+  }
+  const names = sorted(fs.readdirSync(dir));
+  figures.badFiles = await pick('#files', names.map((n) => path.join(dir, n)));
+  const json = await downloadedJson();
+  const cli = cliJson(dir, names);
+  if (cli !== null) { assert.equal(json, cli); }
+  const doc = JSON.parse(json);
+  const unreadable = doc.diagnostics.filter((d) => d.code === 'SP0001' || d.code === 'SP0002');
+  assert.ok(unreadable.length >= 9, JSON.stringify(unreadable.map((d) => d.file)));
+  assert.ok(doc.diagnostics.some((d) => d.file === 'bomb.docx' && d.message.includes('压缩炸弹')));
+  assert.ok(doc.diagnostics.some((d) => d.file === 'huge.txt' && d.message.includes('过大')));
+  await shot('bad-files.png');
+});
+
+test('a folder of 100 reports with workbooks: progress, then every report', { skip }, async () => {
+  let bundles = process.env.WEB_BUNDLES;
+  if (!bundles) {
+    bundles = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'suanpan-bundles-')), 'reports');
+    execFileSync('cargo', ['test', '--bench', 'corpus', '--', '--bundles', '100', '--generate', bundles],
+      { cwd: root, stdio: 'ignore' });
+  }
+  const count = fs.readdirSync(bundles).length;
+  assert.ok(count >= 100, `${count} bundles`);
+  const t = await pick('#folder', bundles);
+  figures.folder100 = t;
+  console.log(`${count} reports: findings ${t.seen} ms after the pick (page: ${t.measured} ms)`);
+  const f = frame();
+  assert.equal(await f.locator('#list tbody tr').count(), count);
+  const json = await downloadedJson();
+  const cli = cliJson(path.dirname(bundles), [path.basename(bundles)]);
+  if (cli !== null) { assert.equal(json, cli); }
+  assert.match(json, /"SP0105"/);
+  await shot('folder-100.png');
+});
+
+test('no request went out, and the page cannot fetch', { skip }, async () => {
+  const blocked = await page.evaluate(() => fetch('http://example.invalid/x').then(() => 'fetched', (e) => `blocked: ${e}`));
+  assert.match(blocked, /^blocked/);
+  const out = requests.filter((u) => !/^(file|blob|data):/.test(u));
+  console.log(`requests seen: ${requests.length} (${[...new Set(requests.map((u) => u.split(':')[0]))].join(', ')})`);
+  assert.deepEqual(out, [], 'requests that could leave the machine');
+});
