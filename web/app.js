@@ -139,6 +139,7 @@
     } else if (m.type === 'done') {
       result = m;
       var run = current;
+      var arrived = performance.now();
       $('progress').classList.add('hidden');
       show(m, function () {
         // From the pick or drop to the findings on screen.
@@ -150,6 +151,7 @@
         document.body.setAttribute('data-ms', String(ms));
         document.body.setAttribute('data-check-ms', String(Math.round(m.checkMs)));
         document.body.setAttribute('data-render-ms', String(Math.round(m.renderMs)));
+        document.body.setAttribute('data-frame-ms', String(Math.round(performance.now() - arrived)));
         document.body.setAttribute('data-state', 'done');
       });
     } else if (m.type === 'rendered') {
