@@ -62,6 +62,7 @@
   var runId = 0;
   var current = null;     // {files, damaged, started, ...} of the run in progress or shown
   var result = null;      // {html, json, summary, ...} of the last finished run
+  var queued = null;      // files picked before the checker was ready
   var stateKey = 'loading';
   var stateArgs = [];
 
@@ -153,9 +154,12 @@
         document.body.setAttribute('data-render-ms', String(Math.round(m.renderMs)));
         document.body.setAttribute('data-frame-ms', String(Math.round(performance.now() - arrived)));
         document.body.setAttribute('data-state', 'done');
+        // The language was switched while the run went on: the page in the new one.
+        if (m.lang !== lang) { worker.postMessage({ type: 'render', id: run.id, lang: lang }); }
       });
     } else if (m.type === 'rendered') {
-      result.html = m.html; result.json = m.json; result.summary = m.summary;
+      if (!result || m.lang !== lang) { return; }
+      result.html = m.html; result.json = m.json; result.summary = m.summary; result.lang = m.lang;
       show(result);
     } else if (m.type === 'trap') {
       recover(m);
@@ -227,7 +231,7 @@
   }
 
   function check(files) {
-    if (!worker) { return; }
+    if (!worker) { queued = files; return; }
     $('error').classList.add('hidden');
     $('actions').classList.add('hidden');
     document.body.setAttribute('data-state', 'checking');
@@ -347,6 +351,7 @@
       worker = wk;
       setState('ready');
       document.body.setAttribute('data-state', 'ready');
+      if (queued) { var q = queued; queued = null; check(q); }
     });
   }, fail);
 })();

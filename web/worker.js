@@ -10,14 +10,16 @@
 //   probe {id, path, file} → probed {id, ok} (ok false when reading it stopped the module)
 'use strict';
 /* global wasm_bindgen */
-var checker = null;
+var latest = 0;      // the run asked for last: an older one still reading stops
+var finished = null; // the last finished run's checker, for `render`
 
 function now() { return performance.now(); }
 
 async function run(msg) {
   var t0 = now();
   var files = msg.files;
-  checker = new wasm_bindgen.Checker();
+  latest = msg.id;
+  var checker = new wasm_bindgen.Checker();
   var plan = JSON.parse(checker.plan(
     files.map(function (f) { return f.path; }),
     Uint8Array.from(files.map(function (f) { return f.inFolder ? 1 : 0; }))));
@@ -43,6 +45,7 @@ async function run(msg) {
         }
       }
     }
+    if (latest !== msg.id) { checker.free(); return; }
     var c;
     try {
       c = JSON.parse(checker.check(i));
@@ -52,7 +55,6 @@ async function run(msg) {
         type: 'trap', id: msg.id, error: String(e),
         bundle: bundle.map(function (j) { return files[j].path; }),
       });
-      checker = null;
       return;
     }
     counts[0] += c[0]; counts[1] += c[1]; counts[2] += c[2];
@@ -63,8 +65,11 @@ async function run(msg) {
     }
   }
   var checked = now();
+  if (finished && finished !== checker) { finished.free(); }
+  finished = checker;
   var out = rendered(msg.lang);
   out.type = 'done';
+  out.lang = msg.lang;
   out.id = msg.id;
   out.bundles = total;
   out.files = kept;
@@ -75,11 +80,8 @@ async function run(msg) {
 }
 
 function rendered(lang) {
-  return {
-    html: checker.html(lang),
-    json: checker.json(lang),
-    summary: checker.summary(lang),
-  };
+  var c = finished;
+  return { html: c.html(lang), json: c.json(lang), summary: c.summary(lang), lang: lang };
 }
 
 onmessage = function (ev) {
@@ -93,7 +95,7 @@ onmessage = function (ev) {
         postMessage({ type: 'error', id: msg.id, error: String(e && e.stack || e) });
       });
     } else if (msg.type === 'render') {
-      if (checker) {
+      if (finished) {
         var out = rendered(msg.lang);
         out.type = 'rendered';
         out.id = msg.id;

@@ -44,6 +44,7 @@ let context;
 let page;
 const requests = [];
 const figures = {};
+let bundlesDir = null; // the folder of 100 reports, once made
 
 // File names in the order Rust sorts paths of one folder (UTF-8 bytes).
 function sorted(names) {
@@ -238,6 +239,7 @@ test('a folder of 100 reports with workbooks: progress, then every report', { sk
     execFileSync('cargo', ['test', '--bench', 'corpus', '--', '--bundles', '100', '--generate', bundles],
       { cwd: root, stdio: 'ignore' });
   }
+  bundlesDir = bundles;
   const count = fs.readdirSync(bundles).length;
   assert.ok(count >= 100, `${count} bundles`);
   const t = await pick('#folder', bundles);
@@ -250,6 +252,17 @@ test('a folder of 100 reports with workbooks: progress, then every report', { sk
   if (cli !== null) { assert.equal(json, cli); }
   assert.match(json, /"SP0105"/);
   await shot('folder-100.png');
+});
+
+test('a pick while a run goes on replaces that run', { skip }, async () => {
+  await page.evaluate(() => document.body.setAttribute('data-state', 'picking'));
+  await page.setInputFiles('#folder', bundlesDir);
+  await page.waitForFunction(() => /\d+ \/ \d+/.test(document.getElementById('state').textContent));
+  await page.setInputFiles('#files', [seed]);
+  await page.waitForSelector('body[data-state=done]', { timeout: 120000 });
+  const f = frame();
+  assert.equal(await f.locator('#list tbody tr').count(), 1);
+  await f.locator('article.finding[data-rule="SP0105"]').first().waitFor({ state: 'visible' });
 });
 
 test('files dropped on the page are checked as picked ones', { skip }, async () => {
