@@ -20,6 +20,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$version" ]; th
 fi
 cargo build --release --locked --target wasm32-unknown-unknown --target-dir target
 rm -rf target/pkg
-wasm-bindgen --target no-modules --no-typescript --out-dir target/pkg \
+wasm-bindgen --target no-modules --no-typescript --remove-name-section --remove-producers-section \
+  --out-dir target/pkg \
   target/wasm32-unknown-unknown/release/suanpan_web.wasm
 python3 assemble.py target/pkg dist
