@@ -25,6 +25,7 @@
       downloadAnnotated: '下载批注副本',
       annotatedGap: '（批注副本尚未提供）',
       failed: '检查程序出错：',
+      unread: '浏览器没有交出这些文件或文件夹，未检查（可改用“选择文件夹”）：',
       noWorker: '此浏览器无法运行检查程序（需要 Web Worker 和 WebAssembly）。',
       frame: '检查结果',
       lang: 'English',
@@ -48,6 +49,7 @@
       downloadAnnotated: 'Download annotated copies',
       annotatedGap: '(annotated copies are not available yet)',
       failed: 'The checker failed: ',
+      unread: 'The browser did not hand over these files or folders, which were not checked (try "Choose a folder"): ',
       noWorker: 'This browser cannot run the checker (it needs Web Workers and WebAssembly).',
       frame: 'Findings',
       lang: '中文',
@@ -255,52 +257,84 @@
   }
 
   // Files and folders dropped: folders are walked (every file under them, as paths starting
-  // with the folder's name), files taken as given.
+  // with the folder's name), files taken as given. A folder is read through its handle
+  // (getAsFileSystemHandle), which a page opened from disk may use; the older entries API
+  // (webkitGetAsEntry) refuses such a page (EncodingError) and serves where the handle is
+  // missing. What DataTransfer gives must be taken during the event, hence the first loop.
   function dropped(items) {
     var started = performance.now();
     var out = [];
-    var pending = [];
-    function entryFile(entry) {
-      return new Promise(function (resolve) { entry.file(resolve, function () { resolve(null); }); });
+    var unread = [];
+    var taken = Array.prototype.map.call(items, function (item) {
+      if (item.kind !== 'file') { return null; }
+      return {
+        handle: item.getAsFileSystemHandle ? item.getAsFileSystemHandle() : null,
+        entry: item.webkitGetAsEntry ? item.webkitGetAsEntry() : null,
+        file: item.getAsFile(),
+      };
+    }).filter(Boolean);
+    function viaHandle(dir, prefix) {
+      var iter = dir.entries();
+      var jobs = [];
+      return (function next() {
+        return iter.next().then(function (step) {
+          if (step.done) { return Promise.all(jobs); }
+          var name = step.value[0], h = step.value[1], p = prefix + '/' + name;
+          jobs.push(h.kind === 'directory' ? viaHandle(h, p) : h.getFile().then(function (f) {
+            out.push({ path: p, inFolder: true, file: f });
+          }, function (e) { unread.push(p + ': ' + e.message); }));
+          return next();
+        });
+      })().catch(function (e) { unread.push(prefix + ': ' + e.message); });
     }
     function readAll(reader) {
-      return new Promise(function (resolve) {
+      return new Promise(function (resolve, reject) {
         var all = [];
         (function more() {
           reader.readEntries(function (batch) {
             if (batch.length === 0) { resolve(all); return; }
             all = all.concat(Array.prototype.slice.call(batch));
             more();
-          }, function () { resolve(all); });
+          }, reject);
         })();
       });
     }
-    function walk(entry, inFolder) {
+    function viaEntry(entry) {
+      var p = entry.fullPath.replace(/^\//, '');
       if (entry.isFile) {
-        return entryFile(entry).then(function (f) {
-          if (f) { out.push({ path: entry.fullPath.replace(/^\//, ''), inFolder: inFolder, file: f }); }
+        return new Promise(function (resolve) {
+          entry.file(function (f) { out.push({ path: p, inFolder: true, file: f }); resolve(); },
+            function (e) { unread.push(p + ': ' + e.message); resolve(); });
         });
       }
-      if (entry.isDirectory) {
-        return readAll(entry.createReader()).then(function (entries) {
-          return Promise.all(entries.map(function (e) { return walk(e, true); }));
-        });
-      }
-      return Promise.resolve();
+      return readAll(entry.createReader()).then(function (entries) {
+        return Promise.all(entries.map(viaEntry));
+      }, function (e) { unread.push(p + ': ' + e.message); });
     }
-    Array.prototype.forEach.call(items, function (item) {
-      var entry = item.webkitGetAsEntry ? item.webkitGetAsEntry() : null;
-      if (entry) {
-        pending.push(walk(entry, false));
-      } else if (item.kind === 'file') {
-        var f = item.getAsFile();
-        if (f) { out.push({ path: f.name, inFolder: false, file: f }); }
+    var pending = taken.map(function (t) {
+      var folder = t.entry ? t.entry.isDirectory : false;
+      if (t.handle) {
+        return t.handle.then(function (h) {
+          if (h && h.kind === 'directory') { return viaHandle(h, h.name); }
+          if (t.file) { out.push({ path: t.file.name, inFolder: false, file: t.file }); }
+        }, function (e) {
+          if (folder) { return viaEntry(t.entry); }
+          if (t.file) { out.push({ path: t.file.name, inFolder: false, file: t.file }); } else { unread.push(e.message); }
+        });
       }
+      if (folder) { return viaEntry(t.entry); }
+      if (t.file) { out.push({ path: t.file.name, inFolder: false, file: t.file }); }
+      return Promise.resolve();
     });
     setState('reading');
     Promise.all(pending).then(function () {
       check(out);
       if (current) { current.started = started; }
+      // Nothing is left out in silence: what the browser would not hand over is named.
+      if (unread.length) {
+        $('error').textContent = w('unread') + unread.join('; ');
+        $('error').classList.remove('hidden');
+      }
     });
   }
 
