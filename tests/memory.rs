@@ -182,3 +182,35 @@ fn files_not_handed_over_are_reported_as_the_cli_reports_them() {
         ]
     );
 }
+
+/// The page (`web/`) is built from its own lock file: every crate the two builds share must be
+/// at the version the command line is built with, or the page could read a file differently.
+#[test]
+fn the_pages_lock_holds_the_command_lines_versions() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let versions = |file: &str| -> Vec<(String, String)> {
+        let text = std::fs::read_to_string(root.join(file)).expect("a lock file");
+        let lock: toml::Table = toml::from_str(&text).expect("TOML");
+        lock["package"]
+            .as_array()
+            .expect("packages")
+            .iter()
+            .map(|p| {
+                let field = |k: &str| p[k].as_str().expect("a string").to_string();
+                (field("name"), field("version"))
+            })
+            .collect()
+    };
+    let cli = versions("Cargo.lock");
+    let web = versions("web/Cargo.lock");
+    let differing: Vec<&(String, String)> = web
+        .iter()
+        .filter(|(name, _)| cli.iter().any(|(n, _)| n == name))
+        .filter(|pkg| !cli.contains(pkg))
+        .collect();
+    assert!(web.iter().any(|(n, _)| n == "calamine"), "{web:?}");
+    assert!(
+        differing.is_empty(),
+        "web/Cargo.lock differs from Cargo.lock: {differing:?} (copy Cargo.lock to web/, then run `cargo metadata` in web/)"
+    );
+}
