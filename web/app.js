@@ -184,15 +184,20 @@
     });
     if (candidates.length === 0) { fail(m.error); return; }
     var left = candidates.length;
+    var found = 0;
     candidates.forEach(function (f) {
       startWorker(function (probe) {
         probe.onmessage = function (ev) {
           if (ev.data.type !== 'probed') { return; }
           probe.terminate();
-          if (!ev.data.ok && ev.data.trapped) { run.damaged.push(f.path); }
+          if (!ev.data.ok && ev.data.trapped) { run.damaged.push(f.path); found++; }
           if (--left === 0) {
-            if (run !== current) { return; }
-            startWorker(function (wk) { worker = wk; send(run); });
+            startWorker(function (wk) {
+              worker = wk;
+              // Files picked meanwhile are checked instead; a stop no workbook explains is
+              // shown as it is, not run again.
+              if (queued) { var q = queued; queued = null; check(q); } else if (found === 0) { fail(m.error); } else if (run === current) { send(run); }
+            });
           }
         };
         probe.postMessage({ type: 'probe', id: run.id, path: f.path, file: f.file });
