@@ -16,7 +16,9 @@ fi
 version=$(sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}' Cargo.lock)
 if [ "$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$version" ]; then
   # Not --locked: the tool's own lock names crate versions the registry mirror may lack.
-  cargo install wasm-bindgen-cli --version "=$version"
+  # --debug: it installs in about half the time (5 min against 9 on the 2-core machine) and
+  # writes the same bytes; it runs in 3 s instead of 0.5.
+  cargo install wasm-bindgen-cli --version "=$version" --debug
 fi
 cargo build --release --locked --target wasm32-unknown-unknown --target-dir target
 rm -rf target/pkg
