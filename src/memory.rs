@@ -206,14 +206,4 @@ impl Results {
         let _ = page.finish(&self.summaries(), &mut out);
         String::from_utf8(out).unwrap_or_default()
     }
-
-    /// The summary lines the command line prints at the end (`render::summary`).
-    pub fn summary(&self, lang: Lang) -> String {
-        crate::render::summary::render(&self.summaries(), lang)
-    }
-
-    /// Each bundle's summary, in bundle order.
-    pub fn bundle_summaries(&self) -> impl Iterator<Item = &BundleSummary> {
-        self.bundles.iter().map(|(_, s)| s)
-    }
 }

@@ -63,7 +63,7 @@
   var workerUrl = null;
   var runId = 0;
   var current = null;     // {files, damaged, started, ...} of the run in progress or shown
-  var result = null;      // {html, json, summary, ...} of the last finished run
+  var result = null;      // {html, json, counts, ...} of the last finished run
   var queued = null;      // files picked before the checker was ready
   var stateKey = 'loading';
   var stateArgs = [];
@@ -161,7 +161,7 @@
       });
     } else if (m.type === 'rendered') {
       if (!result || m.lang !== lang) { return; }
-      result.html = m.html; result.json = m.json; result.summary = m.summary; result.lang = m.lang;
+      result.html = m.html; result.json = m.json; result.lang = m.lang;
       show(result);
     } else if (m.type === 'trap') {
       recover(m);

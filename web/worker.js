@@ -6,7 +6,7 @@
 //        → plan {id, bundles, files} · progress {id, done, total} · done {id, html, json, …}
 //        → trap {id, bundle:[path]} when the module stopped (a reader panicked: wasm cannot
 //          unwind), so that the page can find the damaged workbook and run again
-//   render {id, lang} → rendered {id, html, json, summary}
+//   render {id, lang} → rendered {id, html, json}
 //   probe {id, path, file} → probed {id, ok} (ok false when reading it stopped the module)
 'use strict';
 /* global wasm_bindgen */
@@ -81,7 +81,7 @@ async function run(msg) {
 
 function rendered(lang) {
   var c = finished;
-  return { html: c.html(lang), json: c.json(lang), summary: c.summary(lang), lang: lang };
+  return { html: c.html(lang), json: c.json(lang), lang: lang };
 }
 
 onmessage = function (ev) {

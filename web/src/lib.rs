@@ -120,11 +120,6 @@ impl Checker {
     pub fn html(&self, lang: &str) -> String {
         self.results.html(lang_of(lang))
     }
-
-    /// The run's closing summary, as the command line prints it.
-    pub fn summary(&self, lang: &str) -> String {
-        self.results.summary(lang_of(lang))
-    }
 }
 
 /// Reads a workbook and drops it: whether its reader runs to the end. A reader that panics ends
