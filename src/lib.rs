@@ -6,11 +6,13 @@
 
 pub mod annotate;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod config;
 pub mod diagnostic;
 pub mod extract;
 pub mod fact;
 pub mod lang;
+pub mod memory;
 pub mod quantity;
 pub mod relation;
 pub mod render;
@@ -130,6 +132,7 @@ pub struct Walked {
 }
 
 /// Checks every given file, and every report file found under each given directory.
+#[cfg(feature = "cli")]
 pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Report {
     check_bundles(&bundles_with(paths, &settings.bundles), settings, &|| {})
 }
@@ -137,6 +140,7 @@ pub fn check_paths(paths: &[PathBuf], settings: &Settings) -> Report {
 /// Checks bundles in parallel (on the current rayon pool) and gathers the results in bundle
 /// order, whatever the thread timing; `done` is called once per finished bundle (progress).
 /// Settings are applied here: rule selection, per-path ignores, severity overrides.
+#[cfg(feature = "cli")]
 pub fn check_bundles(bundles: &[Bundle], settings: &Settings, done: &(dyn Fn() + Sync)) -> Report {
     let mut report = Report {
         bundles: Summaries::with_capacity(bundles.len()),
@@ -154,12 +158,14 @@ pub fn check_bundles(bundles: &[Bundle], settings: &Settings, done: &(dyn Fn() +
 }
 
 /// How many bundles are checked in parallel before their results are handed on.
+#[cfg(feature = "cli")]
 const CHUNK: usize = 256;
 
 /// Checks bundles in parallel, handing each bundle's findings (settings applied, sorted) and
 /// summary to `sink` in bundle order, a chunk at a time: memory holds one chunk's results, not
 /// the whole run's, so a sink that writes findings out keeps the peak flat however many
 /// bundles there are.
+#[cfg(feature = "cli")]
 pub fn for_each_checked(
     bundles: &[Bundle],
     settings: &Settings,
@@ -178,17 +184,10 @@ pub fn for_each_checked(
                 bundles
                     .iter()
                     .zip(inspected)
-                    .map(|(bundle, mut inspected)| {
-                        let mut findings: Vec<Finding> = inspected
-                            .findings
-                            .drain(..)
-                            .filter_map(|f| settings.apply(f))
-                            .map(slim)
-                            .collect();
-                        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-                        let summary = summarize(bundle, &findings, &inspected);
+                    .map(|(bundle, inspected)| {
+                        let result = finish_bundle(bundle, inspected, settings);
                         done();
-                        (findings, summary)
+                        result
                     })
                     .collect()
             })
@@ -199,7 +198,26 @@ pub fn for_each_checked(
     }
 }
 
+/// A bundle's findings as a run hands them on, and its summary: settings applied (rule
+/// selection, per-path ignores, severity overrides), sorted by place and rule.
+pub fn finish_bundle(
+    bundle: &Bundle,
+    mut inspected: Inspected,
+    settings: &Settings,
+) -> (Vec<Finding>, BundleSummary) {
+    let mut findings: Vec<Finding> = inspected
+        .findings
+        .drain(..)
+        .filter_map(|f| settings.apply(f))
+        .map(slim)
+        .collect();
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let summary = summarize(bundle, &findings, &inspected);
+    (findings, summary)
+}
+
 /// The most bundles a thread takes as one batch (`inspect_batch`).
+#[cfg(feature = "cli")]
 const BATCH: usize = 32;
 
 /// Drops the decoded text of a finding's source when no label points into it, so a large batch
@@ -321,6 +339,7 @@ fn stated_grade(bundle: &Bundle, docs: &[Document]) -> Option<String> {
 /// a single narrative (one directory per report). Bundles come in path order. A path the walk
 /// cannot read (`walk_entries`) is a bundle of its own with its problem, before the bundles of
 /// its folder.
+#[cfg(feature = "cli")]
 pub fn bundles(paths: &[PathBuf]) -> Vec<Bundle> {
     bundles_with(paths, &[])
 }
@@ -331,16 +350,10 @@ pub fn bundles(paths: &[PathBuf]) -> Vec<Bundle> {
 /// is no narrative's joins the narrative whose stem names the same report once years and the
 /// words every report has are dropped (`check::pairing::name_key`: 职工疗休养项目自评表.xlsx
 /// with 职工疗休养项目绩效自评报告.txt), looked up in a map: linear in the folder's files.
+#[cfg(feature = "cli")]
 pub fn bundles_with(paths: &[PathBuf], stated: &[settings::StatedBundle]) -> Vec<Bundle> {
     use std::collections::{BTreeMap, HashMap};
-    #[derive(Default)]
-    struct Dir {
-        files: Vec<PathBuf>,
-        problems: Vec<(PathBuf, WalkProblem)>,
-        stated: Vec<Vec<PathBuf>>,
-    }
-    let mut by_dir: BTreeMap<PathBuf, Dir> = BTreeMap::new();
-    let dir_of = |p: &Path| p.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut by_dir: BTreeMap<PathBuf, Folder> = BTreeMap::new();
     // A stated bundle's files by their canonical path: (bundle, place in it).
     let claimed: HashMap<&Path, (usize, usize)> = stated
         .iter()
@@ -377,6 +390,28 @@ pub fn bundles_with(paths: &[PathBuf], stated: &[settings::StatedBundle]) -> Vec
         let dir = files.first().map(|f| dir_of(f)).unwrap_or_default();
         by_dir.entry(dir).or_default().stated.push(files);
     }
+    bundles_of_folders(by_dir)
+}
+
+/// The folder a path is in (empty for a bare name).
+fn dir_of(p: &Path) -> PathBuf {
+    p.parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// What `bundles_with` found in one folder: its files, in the order found, the paths in it that
+/// will not be read, and the stated bundles whose narrative is in it.
+#[derive(Default)]
+struct Folder {
+    files: Vec<PathBuf>,
+    problems: Vec<(PathBuf, WalkProblem)>,
+    stated: Vec<Vec<PathBuf>>,
+}
+
+/// The bundles of each folder, folder after folder (`bundles_with`): its problems, its stated
+/// bundles, then one report per folder with one narrative, or by stem (workbooks joining the
+/// narrative whose name is theirs).
+fn bundles_of_folders(by_dir: std::collections::BTreeMap<PathBuf, Folder>) -> Vec<Bundle> {
+    use std::collections::{BTreeMap, HashMap};
     let is_narrative = |f: &PathBuf| matches!(source::kind_of(f), Kind::Narrative | Kind::Docx);
     let is_workbook = |f: &PathBuf| source::kind_of(f) == Kind::Workbook;
     let mut out = Vec::new();
@@ -475,6 +510,7 @@ pub fn shard_of(bundle: &Bundle, n: u64) -> u64 {
 }
 
 /// The files to check under a path (`walk_entries` without the paths that cannot be read).
+#[cfg(feature = "cli")]
 pub fn walk(path: &Path) -> Vec<PathBuf> {
     walk_entries(path)
         .into_iter()
@@ -489,6 +525,7 @@ pub fn walk(path: &Path) -> Vec<PathBuf> {
 /// being left out: a path given that is a FIFO, socket or device (opening one would wait for a
 /// writer), a folder that cannot be listed, a link to nothing, a report-named entry that is no
 /// regular file, and a link back to a folder above it (a loop: not followed again).
+#[cfg(feature = "cli")]
 pub fn walk_entries(path: &Path) -> Vec<Walked> {
     let file = |path: PathBuf| Walked {
         path,
@@ -585,6 +622,7 @@ pub fn walk_entries(path: &Path) -> Vec<Walked> {
 }
 
 /// Why a path that is neither a file nor a folder is not read.
+#[cfg(feature = "cli")]
 fn not_a_file(kind: &std::fs::FileType) -> Text {
     #[cfg(unix)]
     let (zh, en) = {
@@ -611,6 +649,7 @@ fn not_a_file(kind: &std::fs::FileType) -> Text {
 }
 
 /// Why a link whose target is missing is not read.
+#[cfg(feature = "cli")]
 fn broken_link(e: &std::io::Error) -> Text {
     Text::new(
         format!("符号链接指向的文件或文件夹不存在：{e}"),
@@ -618,13 +657,16 @@ fn broken_link(e: &std::io::Error) -> Text {
     )
 }
 
-fn is_hidden_or_temp(name: &std::ffi::OsStr) -> bool {
+/// A hidden file or folder, an Office lock file (`~$*.xlsx`), `*~` or `*.tmp`: left out when
+/// walking a folder.
+pub(crate) fn is_hidden_or_temp(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
     name.starts_with('.') || name.starts_with("~$") || name.ends_with('~') || name.ends_with(".tmp")
 }
 
 /// Reads, extracts and checks one bundle: each document's own checks, then the checks across
 /// its documents.
+#[cfg(feature = "cli")]
 pub fn check_bundle(bundle: &Bundle, settings: &Settings) -> Vec<Finding> {
     inspect_bundle(bundle, settings).findings
 }
@@ -639,6 +681,7 @@ pub struct Inspected {
 }
 
 /// `check_bundle`, also keeping the bundle's title and stated total score for the summary.
+#[cfg(feature = "cli")]
 pub fn inspect_bundle(bundle: &Bundle, settings: &Settings) -> Inspected {
     let read = bundle.files.iter().map(|path| match &bundle.problem {
         Some(problem) => Err(walk_error(problem)),
@@ -648,6 +691,7 @@ pub fn inspect_bundle(bundle: &Bundle, settings: &Settings) -> Inspected {
 }
 
 /// The input error a walk problem is reported as.
+#[cfg(feature = "cli")]
 fn walk_error(problem: &WalkProblem) -> InputError {
     match problem {
         WalkProblem::Unreadable(why) => InputError::NotRead(why.clone()),
@@ -663,11 +707,13 @@ fn walk_error(problem: &WalkProblem) -> InputError {
 /// bundle (README, "Benchmark"). Large files make smaller batches: a batch holds bundles only
 /// until their files come to `BATCH_BYTES`, so that a thread never holds more than that (and
 /// one bundle) at once.
+#[cfg(feature = "cli")]
 pub fn inspect_batch(batch: &[Bundle], settings: &Settings) -> Vec<Inspected> {
     inspect_batch_within(batch, settings, BATCH_BYTES)
 }
 
 /// `inspect_batch`, holding bundles only until their files come to `budget` bytes.
+#[cfg(feature = "cli")]
 fn inspect_batch_within(batch: &[Bundle], settings: &Settings, budget: usize) -> Vec<Inspected> {
     let mut out = Vec::with_capacity(batch.len());
     let mut rest = batch;
@@ -695,6 +741,7 @@ fn inspect_batch_within(batch: &[Bundle], settings: &Settings, budget: usize) ->
 }
 
 /// How many bytes of files a batch reads before it reads no further bundle.
+#[cfg(feature = "cli")]
 const BATCH_BYTES: usize = 4 << 20;
 
 /// A file of a batch: its kind, and its bytes until they are made its document.
@@ -767,6 +814,7 @@ fn inspect_read(
 }
 
 /// Reads one file into a document, by its kind.
+#[cfg(feature = "cli")]
 pub fn read_document(path: &Path, settings: &Settings) -> Result<Document, InputError> {
     let kind = source::kind_of(path);
     let mut doc = document_of(path, kind, read_input(path, kind)?, settings)?;
@@ -778,13 +826,17 @@ pub fn read_document(path: &Path, settings: &Settings) -> Result<Document, Input
 
 /// A file's bytes, read within the limit for its kind; a kind suanpan cannot read is refused
 /// unread.
+#[cfg(feature = "cli")]
 fn read_input(path: &Path, kind: Kind) -> Result<Vec<u8>, InputError> {
+    source::read_bounded(path, read_limit(path, kind)?)
+}
+
+/// The most bytes a file of `kind` is read to; a kind suanpan cannot read is refused unread.
+pub fn read_limit(path: &Path, kind: Kind) -> Result<u64, InputError> {
     match kind {
         Kind::Unsupported(convert_to) => Err(unsupported(path, convert_to)),
-        Kind::Workbook => source::read_bounded(path, source::sheet::MAX_WORKBOOK_BYTES),
-        Kind::Narrative | Kind::Other | Kind::Docx => {
-            source::read_bounded(path, source::text::MAX_TEXT_BYTES)
-        }
+        Kind::Workbook => Ok(source::sheet::MAX_WORKBOOK_BYTES),
+        Kind::Narrative | Kind::Other | Kind::Docx => Ok(source::text::MAX_TEXT_BYTES),
     }
 }
 
@@ -1024,7 +1076,7 @@ pub fn input_finding(path: &Path, err: InputError) -> Finding {
     Finding::new(rule, src.clone(), err.describe()).label(&src, Place::File, Text::new("", ""))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "cli"))]
 mod tests {
     use super::*;
 

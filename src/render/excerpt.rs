@@ -22,6 +22,8 @@ pub(crate) struct ExcerptLine {
     pub(crate) start: usize,
     pub(crate) orig_start: usize,
     pub(crate) orig_window: usize,
+    /// Read by human output only (the column miette shows).
+    #[cfg_attr(not(feature = "cli"), allow(dead_code))]
     pub(crate) orig_window_chars: usize,
     pub(crate) prefix_chars: usize,
     pub(crate) window_len: usize,

@@ -5,6 +5,7 @@
 
 mod excerpt;
 pub mod html;
+#[cfg(feature = "cli")]
 pub mod human;
 pub mod json;
 pub mod jsonl;

@@ -107,6 +107,7 @@ pub fn kind_of(path: &Path) -> Kind {
 }
 
 /// Reads a file whole, refusing files above `limit` bytes.
+#[cfg(feature = "cli")]
 pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, InputError> {
     use std::io::Read;
     // The size comes from the open file: asking the path for it would look the path up again,
@@ -149,6 +150,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "cli")]
     fn bounded_reads_take_files_up_to_the_limit_and_refuse_larger_ones() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let path = dir.path().join("报告.txt");

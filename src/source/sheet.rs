@@ -126,6 +126,7 @@ fn count_beyond(beyond: &mut Option<Beyond>, sheet: &str, at: (u32, u32)) {
 const OLE_MAGIC: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
 
 /// Reads a workbook file.
+#[cfg(feature = "cli")]
 pub fn read(path: &Path) -> Result<Workbook, InputError> {
     parse_file(path, &super::read_bounded(path, MAX_WORKBOOK_BYTES)?)
 }
@@ -145,12 +146,16 @@ pub fn parse(bytes: &[u8], ext: &str) -> Result<Workbook, InputError> {
     // calamine can panic on damaged input (fuzzing found one in its .xls string table,
     // fixtures/broken/fuzz-panic-xls-sst.xls); one bad file must not end a batch.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse_unguarded(bytes, ext)))
-        .unwrap_or_else(|_| {
-            Err(InputError::Refused(Text::new(
-                "工作簿内部结构损坏，读取失败",
-                "the workbook's internal structure is damaged and could not be read",
-            )))
-        })
+        .unwrap_or_else(|_| Err(damaged()))
+}
+
+/// Why a workbook whose reading panicked is not read. Where a panic cannot be caught (in the
+/// browser, where it ends the whole module), the caller finds out otherwise and reports it so.
+pub fn damaged() -> InputError {
+    InputError::Refused(Text::new(
+        "工作簿内部结构损坏，读取失败",
+        "the workbook's internal structure is damaged and could not be read",
+    ))
 }
 
 fn parse_unguarded(bytes: &[u8], ext: &str) -> Result<Workbook, InputError> {
