@@ -1,5 +1,6 @@
 //! Corpus benchmark: `cargo bench --bench corpus [-- --bundles N --mem 1000,10000]`;
-//! `-- --bundles N --generate DIR` only writes the corpus.
+//! `-- --bundles N --generate DIR` only writes the corpus; `-- --once floor|text|check --root DIR`
+//! runs one job once on 1 thread over a written corpus (for an instruction count).
 //!
 //! Generates N report bundles (a ~15 KB 部门整体 narrative with figures and its 部门整体支出绩效
 //! 自评表 workbook each; a department report is not cross-checked against a project's sheet,
@@ -384,6 +385,23 @@ fn main() {
             streamed_check(&paths)
         };
         println!("{} {}", vm_hwm_kib().unwrap_or(0), findings);
+        return;
+    }
+    // `--once floor|text|check --root DIR`: one run of one job on 1 thread over a written corpus,
+    // to count its instructions (valgrind --tool=callgrind), which a shared machine's clock
+    // cannot resolve to a per cent.
+    if let (Some(job), Some(root)) = (arg(&args, "--once"), arg(&args, "--root")) {
+        let paths = corpus_paths(Path::new(&root), usize::MAX);
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("a thread pool");
+        let out = one.install(|| match job.as_str() {
+            "floor" => read_only(&paths, true),
+            "text" => read_only(&paths, false),
+            _ => full_check(&paths),
+        });
+        println!("{job}: {out}");
         return;
     }
     let n: usize = arg(&args, "--bundles")

@@ -8,8 +8,8 @@
 use crate::fact::{Concept, Fact, Period};
 use crate::quantity::Interval;
 use crate::settings::Tolerance;
+use foldhash::HashMap;
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::collections::HashMap;
 
 /// The interval a fact stands for, money in 万元.
 pub fn iv(f: &Fact) -> Interval {
@@ -110,7 +110,7 @@ pub struct PositionIndex {
 
 impl PositionIndex {
     pub fn new(facts: &[Fact]) -> PositionIndex {
-        let mut map: HashMap<String, HashMap<(Concept, Period), Vec<usize>>> = HashMap::new();
+        let mut map: HashMap<String, HashMap<(Concept, Period), Vec<usize>>> = HashMap::default();
         for (k, f) in facts.iter().enumerate() {
             map.entry(f.subject.clone())
                 .or_default()

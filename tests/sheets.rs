@@ -639,6 +639,87 @@ fn lines(findings: &[Finding]) -> Vec<String> {
     out
 }
 
+#[test]
+fn subtotal_rows_of_score_tables_are_checked_once_at_their_level() {
+    let err = |cell: &str| ("SP0203".to_string(), Severity::Error, cell.to_string());
+    // 小计 rows in the third-level column close each second-level group; a 小计 in the
+    // second-level column closes 产出指标 over those two; the 合计 adds 产出指标小计 and the rows
+    // under no 小计 (or all the rows): 100 / 94 either way.
+    let nested = rows(&[
+        &["一级指标", "二级指标", "三级指标", "分值", "得分"],
+        &["产出指标", "数量指标", "培训人次", "10", "10"],
+        &["", "", "慰问户数", "10", "9"],
+        &["", "", "小计", "20", "19"],
+        &["", "质量指标", "培训合格率", "20", "18"],
+        &["", "", "小计", "20", "18"],
+        &["", "小计", "", "40", "37"],
+        &["效益指标", "社会效益指标", "职工权益保障", "30", "28"],
+        &["满意度指标", "服务对象满意度指标", "职工满意度", "30", "29"],
+        &["合计", "", "", "100", "94"],
+    ]);
+    assert_eq!(
+        one(
+            "st-nested",
+            "a.xlsx",
+            sheet("评分表", (0, 0), nested.clone())
+        ),
+        vec![]
+    );
+    // A row's score off by one: only its own 小计 disagrees (the 产出指标 小计 sums the 小计s).
+    let mut q = nested.clone();
+    set(&mut q, 2, 4, "8");
+    assert_eq!(
+        one("st-nested-row", "a.xlsx", sheet("评分表", (0, 0), q)),
+        vec![err("评分表!E4")]
+    );
+    // A third-level 小计 off by one: it disagrees with its rows; the 产出指标 小计 and the 合计
+    // still add up the rows under them.
+    let mut q = nested.clone();
+    set(&mut q, 5, 4, "17");
+    assert_eq!(
+        one("st-nested-sub", "a.xlsx", sheet("评分表", (0, 0), q)),
+        vec![err("评分表!E6")]
+    );
+    // The 产出指标 小计 off by one: only it disagrees (with its 小计s and with its rows).
+    let mut q = nested.clone();
+    set(&mut q, 6, 4, "38");
+    assert_eq!(
+        one("st-nested-top", "a.xlsx", sheet("评分表", (0, 0), q)),
+        vec![err("评分表!E7")]
+    );
+    // A weight off: the 小计's weight disagrees with its rows (SP0202).
+    let mut q = nested;
+    set(&mut q, 4, 3, "25");
+    assert_eq!(
+        one("st-nested-weight", "a.xlsx", sheet("评分表", (0, 0), q)),
+        vec![(
+            "SP0202".to_string(),
+            Severity::Error,
+            "评分表!D6".to_string()
+        )]
+    );
+    // 小计 rows named after their group in the first-level column.
+    let named = rows(&[
+        &["一级指标", "二级指标", "三级指标", "分值", "得分"],
+        &["产出指标", "数量指标", "培训人次", "30", "30"],
+        &["", "质量指标", "培训合格率", "30", "28"],
+        &["产出指标小计", "", "", "60", "58"],
+        &["效益指标", "社会效益指标", "职工权益保障", "40", "36"],
+        &["效益指标小计", "", "", "40", "36"],
+        &["合计", "", "", "100", "94"],
+    ]);
+    assert_eq!(
+        one("st-named", "a.xlsx", sheet("评分表", (0, 0), named.clone())),
+        vec![]
+    );
+    let mut q = named;
+    set(&mut q, 6, 4, "95");
+    assert_eq!(
+        one("st-named-total", "a.xlsx", sheet("评分表", (0, 0), q)),
+        vec![err("评分表!E7")]
+    );
+}
+
 /// Every cell a finding labels.
 fn labelled(f: &Finding) -> Vec<String> {
     f.labels

@@ -1,12 +1,12 @@
 //! SP0109 change-mismatch: "增加X万元，增长Y%" against the figures it compares.
 
 use super::Context;
-use super::util::{amount, finding, iv, named, shown, slack, val, with};
+use super::util::{amount, finding, iv, map_for, named, shown, slack, val, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::{Concept, Fact, Period};
 use crate::quantity::format_fixed;
+use foldhash::HashMap;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     code: "SP0109",
@@ -42,7 +42,7 @@ Example: current 110, previous 100, stated increase 12 (12%): 110 − 100 = 10 �
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // Each subject's figures by period, in the order stated: a change looks its figures up
     // here rather than scanning every fact.
-    let mut figures: HashMap<(&str, Period), Vec<&Fact>> = HashMap::new();
+    let mut figures: HashMap<(&str, Period), Vec<&Fact>> = map_for(ctx.facts.len());
     for f in ctx.facts {
         if f.quantity.unit.is_money() && !matches!(f.concept, Concept::Change | Concept::ChangeRate)
         {

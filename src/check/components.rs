@@ -1,13 +1,13 @@
 //! SP0104 components-sum: 其中 parts against their total.
 
 use super::Context;
-use super::util::{amount, finding, iv, named, places, slack, val, with};
+use super::util::{amount, finding, iv, map_for, named, places, slack, val, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::extract::vocab::Vocabulary;
 use crate::fact::{Concept, Fact, Period};
 use crate::quantity::Interval;
+use foldhash::HashMap;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 pub static RULE: Rule = Rule {
     code: "SP0104",
@@ -173,7 +173,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 /// is stated, the whole's change is at most the listed changes plus those figures.
 fn check_changes(ctx: &Context, out: &mut Vec<Finding>) {
     let vocab = ctx.settings.vocabulary();
-    let mut figures: HashMap<(&str, Period), Decimal> = HashMap::new();
+    let mut figures: HashMap<(&str, Period), Decimal> = map_for(ctx.facts.len());
     for f in ctx.facts.iter().filter(|f| f.unit_is_money()) {
         if !matches!(f.concept, Concept::Change | Concept::ChangeRate) {
             let most = figures
@@ -184,7 +184,7 @@ fn check_changes(ctx: &Context, out: &mut Vec<Finding>) {
     }
     // Each sentence's changes of one subject share their window: a sentence of many changes
     // is walked once per subject, not once per change.
-    let mut windows: HashMap<(usize, &str), (usize, usize)> = HashMap::new();
+    let mut windows: HashMap<(usize, &str), (usize, usize)> = map_for(ctx.facts.len());
     let mut sentence_start = 0;
     for (at, total) in ctx.facts.iter().enumerate() {
         if at > 0 && !same_sentence(&ctx.facts[at - 1], total) {

@@ -27,6 +27,7 @@ use crate::Document;
 use crate::diagnostic::{Finding, Place, Rule, Severity, Text};
 use crate::source::sheet::Value;
 use crate::source::{Kind, kind_of};
+use std::borrow::Cow;
 
 pub static RULE: Rule = Rule {
     code: "SP0302",
@@ -106,11 +107,17 @@ pub struct Profile {
 /// The scope some names state: department-wide when one names 部门整体 / 单位整体, project when
 /// one names 项目.
 fn scope_of<'a>(names: impl Iterator<Item = &'a str> + Clone) -> Scope {
-    let normal = |s: &str| s.replace(['（', '）', '(', ')', ' ', '\u{3000}'], "");
-    if names
-        .clone()
-        .any(|n| DEPARTMENT.iter().any(|w| normal(n).contains(w)))
-    {
+    const DROPPED: [char; 6] = ['（', '）', '(', ')', ' ', '\u{3000}'];
+    // Each name made plain once (most have nothing to drop), not once per word.
+    let department = |n: &str| {
+        let plain = if n.contains(DROPPED) {
+            Cow::Owned(n.replace(DROPPED, ""))
+        } else {
+            Cow::Borrowed(n)
+        };
+        DEPARTMENT.iter().any(|w| plain.contains(w))
+    };
+    if names.clone().any(department) {
         Scope::Department
     } else if names.into_iter().any(|n| n.contains("项目")) {
         Scope::Project
@@ -187,16 +194,21 @@ pub fn sheet_profile(doc: &Document) -> Profile {
             });
             let mut after_label = false;
             for t in texts {
-                let squeezed: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+                // Copied only when it holds a space to drop, or is kept.
+                let squeezed: Cow<str> = if t.contains(char::is_whitespace) {
+                    Cow::Owned(t.chars().filter(|c| !c.is_whitespace()).collect())
+                } else {
+                    Cow::Borrowed(t)
+                };
                 if after_label && project.is_none() {
-                    project = Some(squeezed.clone());
+                    project = Some(squeezed.to_string());
                 }
                 after_label = squeezed.trim_end_matches(['：', ':']) == "项目名称";
                 if title.is_none()
                     && squeezed.chars().count() <= 60
                     && TITLE_WORDS.iter().any(|w| squeezed.contains(w))
                 {
-                    title = Some(squeezed);
+                    title = Some(squeezed.into_owned());
                 }
             }
         }
@@ -277,8 +289,16 @@ pub fn name_key(name: &str) -> String {
             kept.push(c);
         }
     }
+    // Only CJK words are dropped below, and an ASCII name has no key.
+    if kept.is_ascii() {
+        return String::new();
+    }
+    // A word is looked for only when each of its chars may be in the name: a 64-bit mask of the
+    // name's chars (dropping words only removes chars, so the mask stays a superset).
+    let bit = |c: char| 1u64 << (c as u32 % 64);
+    let mask = kept.chars().fold(0u64, |m, c| m | bit(c));
     for w in BOILERPLATE {
-        if kept.contains(w) {
+        if w.chars().all(|c| mask & bit(c) != 0) && kept.contains(w) {
             kept = kept.replace(w, "");
         }
     }
@@ -445,6 +465,80 @@ pub fn lone_sheet(s: &Document, narratives: usize) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `name_key` as first written: every word of `BOILERPLATE` looked for in turn.
+    fn name_key_plain(name: &str) -> String {
+        let mut kept = String::new();
+        let mut chars = name.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c.is_ascii_digit() || ('０'..='９').contains(&c) {
+                while chars
+                    .peek()
+                    .is_some_and(|d| d.is_ascii_digit() || ('０'..='９').contains(d))
+                {
+                    chars.next();
+                }
+                if chars.peek() == Some(&'年') {
+                    chars.next();
+                    if chars.peek() == Some(&'度') {
+                        chars.next();
+                    }
+                }
+                continue;
+            }
+            if c.is_alphanumeric() {
+                kept.push(c);
+            }
+        }
+        for w in BOILERPLATE {
+            kept = kept.replace(w, "");
+        }
+        if !kept.is_ascii() && kept.chars().nth(1).is_some() {
+            kept
+        } else {
+            String::new()
+        }
+    }
+
+    fn name_piece() -> impl Strategy<Value = String> {
+        prop_oneof![
+            proptest::sample::select(BOILERPLATE.to_vec()).prop_map(str::to_string),
+            proptest::sample::select(vec![
+                "2024",
+                "年",
+                "度",
+                "（",
+                "）",
+                " ",
+                "Sheet",
+                "1",
+                "职工",
+                "疗休养",
+                "某某局",
+                "部门",
+                "单位",
+                "项",
+                "目",
+                "绩",
+                "效",
+                "预算",
+                "附",
+                "工作",
+            ])
+            .prop_map(str::to_string),
+            any::<char>().prop_map(|c| c.to_string()),
+        ]
+    }
+
+    proptest! {
+        /// The char mask only skips searches that cannot find their word.
+        #[test]
+        fn name_keys_are_as_a_plain_search_gives(parts in proptest::collection::vec(name_piece(), 0..12)) {
+            let name = parts.concat();
+            prop_assert_eq!(name_key(&name), name_key_plain(&name));
+        }
+    }
 
     #[test]
     fn names_lose_years_punctuation_and_common_words() {

@@ -1,11 +1,11 @@
 //! SP0108 restated-figure: one figure stated twice with different values.
 
 use super::Context;
-use super::util::{comparable, finding, iv, named, slack, with};
+use super::util::{comparable, finding, iv, map_for, named, slack, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::{Concept, Fact, Period};
 use crate::quantity::Unit;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 pub static RULE: Rule = Rule {
     code: "SP0108",
@@ -59,7 +59,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     };
     // Each figure is compared with the first one stated of its kind, subject, year and base:
     // one pass with a map, not a comparison of every pair.
-    let mut first_of: HashMap<RestatedKey, &Fact> = HashMap::new();
+    let mut first_of: HashMap<RestatedKey, &Fact> = map_for(ctx.facts.len());
     for later in ctx.facts.iter().filter(checked) {
         let key = (
             later.concept,

@@ -1,11 +1,11 @@
 //! SP0106 score-over-weight: a score above its weight (or a total above full marks).
 
 use super::Context;
-use super::util::{finding, indicator_stem, iv, shown, slack, with};
+use super::util::{finding, indicator_stem, iv, map_for, shown, slack, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::{Concept, Fact};
 use crate::quantity::Interval;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 pub static RULE: Rule = Rule {
     code: "SP0106",
@@ -34,7 +34,7 @@ Example: \"项目实施程序（15分）得分为16分\": 16 > 15 → error.\n",
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // The first weight stated of each named indicator, by its name without a trailing 指标:
     // one map, not a search per score.
-    let mut weights: HashMap<&str, &Fact> = HashMap::new();
+    let mut weights: HashMap<&str, &Fact> = map_for(ctx.facts.len());
     for w in ctx
         .facts
         .iter()

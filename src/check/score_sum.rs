@@ -1,12 +1,13 @@
 //! SP0105 score-sum: indicator scores against the stated total score.
 
 use super::Context;
-use super::util::{finding, indicator_key, iv, shown, slack, with};
+use super::util::{finding, indicator_key, iv, map_for, set_for, shown, slack, with};
 use crate::diagnostic::{Finding, Rule, Severity, Text};
 use crate::fact::{Concept, Fact};
 use crate::quantity::{Interval, format_fixed};
+use foldhash::HashMap;
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 pub static RULE: Rule = Rule {
     code: "SP0105",
@@ -62,7 +63,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     }
     for listed in groups.into_values() {
         let mut scores: Vec<&Fact> = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen = set_for(listed.len());
         let mut repeated = 0;
         for f in listed {
             if seen.insert(indicator_key(&f.subject)) {
@@ -139,8 +140,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
 /// of its parts: equal when three or more parts are listed, never exceeded when fewer.
 fn check_subtotals(ctx: &Context, out: &mut Vec<Finding>) {
     // Each parent's parts, once each, in the order stated: one pass over the facts.
-    let mut parts_of: HashMap<(bool, &str), Vec<&Fact>> = HashMap::new();
-    let mut part_seen = HashSet::new();
+    let mut parts_of: HashMap<(bool, &str), Vec<&Fact>> = map_for(ctx.facts.len());
+    let mut part_seen = set_for(ctx.facts.len());
     for f in ctx.facts.iter().filter(|f| f.concept == Concept::Score) {
         if let Some(p) = f.part_of.as_deref()
             && part_seen.insert((indicator_key(p), indicator_key(&f.subject)))
@@ -148,7 +149,7 @@ fn check_subtotals(ctx: &Context, out: &mut Vec<Finding>) {
             parts_of.entry(indicator_key(p)).or_default().push(f);
         }
     }
-    let mut seen = HashSet::new();
+    let mut seen = set_for(ctx.facts.len());
     for parent in ctx.facts.iter().filter(|f| f.concept == Concept::Score) {
         if !seen.insert(indicator_key(&parent.subject)) {
             continue;

@@ -149,6 +149,17 @@ pub fn named(f: &Fact) -> (String, String) {
     )
 }
 
+/// A map for up to `n` keys, hashed with foldhash: the checks' maps hold a document's few dozen
+/// facts, keyed by short names, where SipHash and growing from empty cost more than the lookups.
+pub fn map_for<K, V>(n: usize) -> foldhash::HashMap<K, V> {
+    foldhash::HashMap::with_capacity_and_hasher(n, Default::default())
+}
+
+/// A set for up to `n` keys (see `map_for`).
+pub fn set_for<T>(n: usize) -> foldhash::HashSet<T> {
+    foldhash::HashSet::with_capacity_and_hasher(n, Default::default())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -74,26 +74,51 @@ pub fn total_score(tables: &SheetTables) -> Option<Num> {
 /// An indicator table's rows as they add up.
 pub struct Groups<'a> {
     /// The rows that count once towards the table's total: a third-level indicator, or a row
-    /// that no later row of its group details.
+    /// that no later row of its group details. No 小计 row is one.
     pub leaves: Vec<&'a IndicatorRow>,
-    /// Each subtotal row (a first- or second-level indicator without a third-level name), with
-    /// the later rows of its group that have one, which it sums.
-    pub subtotals: Vec<(&'a IndicatorRow, Vec<&'a IndicatorRow>)>,
+    /// Each subtotal row with the rows it sums: a first- or second-level indicator without a
+    /// third-level name, over the later rows of its group that have one; a 小计 row over the
+    /// rows above it that it closes (a deeper 小计 standing for its own rows).
+    pub subtotals: Vec<Subtotal<'a>>,
+    /// When the table has 小计 rows: what its total adds up, each 小计 standing for its rows and
+    /// the rows under none as themselves. Empty when it has none.
+    pub tops: Vec<&'a IndicatorRow>,
+}
+
+/// A subtotal row and what it sums.
+pub struct Subtotal<'a> {
+    pub row: &'a IndicatorRow,
+    /// The rows it sums, a deeper 小计 standing for its own.
+    pub parts: Vec<&'a IndicatorRow>,
+    /// When some of its parts are 小计s: the rows under them and its other parts, which it may
+    /// add up instead (empty otherwise).
+    pub rows: Vec<&'a IndicatorRow>,
 }
 
 /// Which rows of an indicator table are subtotals, and of which rows. A subtotal row opens its
 /// group (its first- or second-level label is written on it, merged cells below it being blank)
 /// and has no third-level name; the rows it sums are the rest of its group, those with one. Each
 /// row is looked at once per group it is in (at most two), so the cost is linear in the rows.
+///
+/// A 小计 row closes its group: it sums the rows above it back to the previous 小计 of its
+/// level or a shallower one, within its group (the first-level label it is under; also the
+/// second-level one when written in the third-level column). A deeper 小计 among them stands
+/// for its own rows. Each row is taken once, from a list of the rows not yet summed, so the
+/// cost is linear too.
 pub fn groups(t: &IndicatorTable) -> Groups<'_> {
     let mut groups = Groups {
         leaves: Vec::new(),
         subtotals: Vec::new(),
+        tops: Vec::new(),
     };
     let rows = &t.rows;
     let mut i = 0;
     while i < rows.len() {
         let r = &rows[i];
+        if r.subtotal.is_some() {
+            i += 1;
+            continue;
+        }
         if !r.level3.is_empty() {
             groups.leaves.push(r);
             i += 1;
@@ -109,16 +134,65 @@ pub fn groups(t: &IndicatorTable) -> Groups<'_> {
             .map_or(rows.len(), |p| i + 1 + p);
         let kids: Vec<&IndicatorRow> = rows[i + 1..end]
             .iter()
-            .filter(|n| !n.level3.is_empty())
+            .filter(|n| !n.level3.is_empty() && n.subtotal.is_none())
             .collect();
         if kids.is_empty() {
             groups.leaves.push(r);
         } else {
-            groups.subtotals.push((r, kids));
+            groups.subtotals.push(Subtotal {
+                row: r,
+                parts: kids,
+                rows: Vec::new(),
+            });
         }
         i += 1;
     }
+    if rows.iter().any(|r| r.subtotal.is_some()) {
+        small_totals(rows, &mut groups);
+    }
     groups
+}
+
+/// The 小计 rows' sums (`groups`) and what the table's total adds up then (`Groups::tops`).
+fn small_totals<'a>(rows: &'a [IndicatorRow], groups: &mut Groups<'a>) {
+    // Rows counted once, and 小计 rows, not yet summed by a 小计: each with its depth (a row
+    // deeper than any 小计) and the rows under it (a row itself).
+    const ROW: u8 = 4;
+    type Open<'a> = (&'a IndicatorRow, u8, Vec<&'a IndicatorRow>);
+    let mut open: Vec<Open<'a>> = Vec::new();
+    let mut leaves = groups.leaves.iter().peekable();
+    for r in rows {
+        if leaves.peek().is_some_and(|l| std::ptr::eq(**l, r)) {
+            leaves.next();
+            open.push((r, ROW, vec![r]));
+            continue;
+        }
+        let Some(level) = r.subtotal else {
+            continue;
+        };
+        let in_group =
+            |n: &IndicatorRow| n.level1 == r.level1 && (level < 3 || n.level2 == r.level2);
+        let from = open
+            .iter()
+            .rposition(|(n, depth, _)| *depth <= level || !in_group(n))
+            .map_or(0, |p| p + 1);
+        let (mut parts, mut under) = (Vec::new(), Vec::new());
+        let mut nested = false;
+        for (n, depth, below) in open.drain(from..) {
+            nested |= depth < ROW;
+            parts.push(n);
+            under.extend(below);
+        }
+        if !parts.is_empty() {
+            groups.subtotals.push(Subtotal {
+                row: r,
+                parts,
+                rows: if nested { under.clone() } else { Vec::new() },
+            });
+        }
+        open.push((r, level, under));
+    }
+    groups.tops = open.into_iter().map(|(r, _, _)| r).collect();
 }
 
 /// A score or weight as a quantity of points, read to two decimals at least.
@@ -135,7 +209,8 @@ pub fn facts(source: &Arc<Source>, sheet: &str, tables: &SheetTables) -> Vec<Fac
         return facts;
     }
     for t in &tables.indicators {
-        for r in &t.rows {
+        // A 小计 is no indicator's score.
+        for r in t.rows.iter().filter(|r| r.subtotal.is_none()) {
             if let Some(n) = r.score {
                 let mut f = fact(source, sheet, Concept::Score, points(&n), &n, None);
                 f.subject = r.name();

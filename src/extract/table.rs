@@ -589,6 +589,9 @@ pub struct IndicatorRow {
     /// The 指标值 and 实际完成值 cells as written (text, row, column), when the table has them.
     pub target: Option<Written>,
     pub actual: Option<Written>,
+    /// A 小计 row: the level of the column its 小计 is written in (1, 2 or 3). It sums rows
+    /// above it (`extract::sheet::groups`) and is no indicator; `level3` is its label.
+    pub subtotal: Option<u8>,
 }
 
 /// A cell's text as written, and where it is.
@@ -1043,6 +1046,40 @@ fn read_indicators(
             text_at(r, Field::Level2),
             text_at(r, Field::Level3),
         );
+        // A 小计 row sums rows above it (`extract::sheet::groups`): its label names no level and
+        // is not filled down; it takes the level of the column it is written in.
+        let says_subtotal = |t: &str| t.starts_with("小计") || t.ends_with("小计");
+        let subtotal = [(&a, 1), (&b, 2), (&c, 3)]
+            .into_iter()
+            .find(|(t, _)| says_subtotal(t))
+            .map(|(t, level)| (t.to_string(), level))
+            .or_else(|| says_subtotal(&first_label).then(|| (first_label.to_string(), 1)));
+        if let Some((label, level)) = subtotal {
+            if weight.is_some() || score.is_some() {
+                // Shown as the group it closes: "产出指标小计", not a bare "小计".
+                let group = if level == 3 { &l2 } else { &l1 };
+                let name = if label == "小计" && !group.is_empty() {
+                    format!("{group}小计")
+                } else {
+                    label
+                };
+                table.rows.push(IndicatorRow {
+                    row: r as u32,
+                    level1: l1.clone(),
+                    level2: l2.clone(),
+                    level3: name,
+                    weight,
+                    score,
+                    unread_weight,
+                    unread_score,
+                    reason: None,
+                    target: None,
+                    actual: None,
+                    subtotal: Some(level),
+                });
+            }
+            continue;
+        }
         // Merged 一级/二级 cells are empty below their first row: fill down.
         if !a.is_empty() {
             if *l1 != *a {
@@ -1106,6 +1143,7 @@ fn read_indicators(
                 .map(|_| text_at(r, Field::Reason).into_owned()),
             target: written(sheet, &columns, r, Field::Target),
             actual: written(sheet, &columns, r, Field::Actual),
+            subtotal: None,
         });
     }
     table

@@ -180,10 +180,54 @@ pub fn find(text: &str) -> Vec<TextTable> {
     // words, and a search for wide spaces, say so before the lines are split.
     let look = quick_look(text);
     let (any_pipe, any_gap) = (look.pipe, look.tab || any_wide_space(text.as_bytes()));
-    if !any_pipe && !any_gap && !look.header_run && !may_flatten(text) {
-        return Vec::new();
+    if !any_pipe && !any_gap && !look.header_run {
+        // Only a table flattened onto a line can be here: only the lines naming its words are
+        // looked at.
+        return flattened_only(text);
     }
     tables_in(text, any_pipe, any_gap)
+}
+
+/// The tables of a text that holds no pipe, no field gap and no run of header words: those
+/// flattened onto a line, on the lines `tables_in` would find them on. The lines are those
+/// holding one of `may_flatten`'s words, found by searching the whole text for each word
+/// rather than each line for all of them.
+fn flattened_only(text: &str) -> Vec<TextTable> {
+    let bytes = text.as_bytes();
+    if !bytes.iter().any(u8::is_ascii_digit) {
+        return Vec::new();
+    }
+    // The start of each line holding a word, in order, once each. (Four memchr searches over the
+    // text cost less than one Aho-Corasick search for the four words, which cannot use a
+    // prefilter on them.)
+    let mut starts: Vec<usize> = flatten_words()
+        .iter()
+        .flat_map(|w| w.find_iter(bytes))
+        .map(|at| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |nl| nl + 1))
+        .collect();
+    starts.sort_unstable();
+    starts.dedup();
+    let mut out = Vec::new();
+    // Line numbers as `lines_of` counts them: the line breaks before a line's start.
+    let (mut line_no, mut counted_to) = (0, 0);
+    for start in starts {
+        line_no += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count();
+        counted_to = start;
+        let rest = &text[start..];
+        let line = memchr::memchr(b'\n', rest.as_bytes()).map_or(rest, |nl| &rest[..nl]);
+        let line = line.trim_end_matches('\r');
+        if let Some(t) = may_flatten(line)
+            .then(|| {
+                flattened_funds(line, start, line_no)
+                    .or_else(|| flattened_scores(line, start, line_no))
+                    .or_else(|| glued_scores(line, start, line_no))
+            })
+            .flatten()
+        {
+            out.push(t);
+        }
+    }
+    out
 }
 
 /// The tables of a text, line by line; `any_pipe` and `any_gap` say whether the text holds a
@@ -470,19 +514,26 @@ fn may_flatten(text: &str) -> bool {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
-    // Built once: this runs for every line, and building a searcher costs more than a search
-    // over a short line.
-    static WORDS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
-        std::sync::OnceLock::new();
-    WORDS
-        .get_or_init(|| {
-            ["执行数", "决算", "实际支出", "总分"]
-                .iter()
-                .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
-                .collect()
-        })
+    flatten_words()
         .iter()
         .any(|w| w.find(text.as_bytes()).is_some())
+}
+
+/// The words of which a line holding a flattened table names one.
+const FLATTEN_WORDS: [&str; 4] = ["执行数", "决算", "实际支出", "总分"];
+
+/// `FLATTEN_WORDS` as searchers. Built once:
+/// `may_flatten` runs for every line, and building a searcher costs more than a search over a
+/// short line.
+fn flatten_words() -> &'static [memchr::memmem::Finder<'static>] {
+    static WORDS: std::sync::OnceLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::OnceLock::new();
+    WORDS.get_or_init(|| {
+        FLATTEN_WORDS
+            .iter()
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+            .collect()
+    })
 }
 
 type Cell = (String, (usize, usize));
@@ -1246,6 +1297,13 @@ mod tests {
             "总分 100 94\n",
             "总分 ",
             "合计 ",
+            // The other words of a flattened table's line (`flatten_words`).
+            "决算数 ",
+            "实际支出",
+            // Whole flattened tables: a fund block, a score sheet, a glued score sheet.
+            "自评表 年初预算数 全年预算数(A) 全年执行数(B) 100.00 120.00 118.00 其中:中央资金 80.00 90.00 90.00 年度资金总额 资金投入情况\n",
+            "三级指标 指标值 完成值 分值 得分 人数 ≥100人 98人 40 36 合格率 100% 100% 30 30 及时率 ≤10 9 30 28 100 94 总分\n",
+            "全年预算数(A)全年执行数(B)分值执行率(B/A)得分年度资金总额:303010100.00%10绩效指标一级指标二级指标三级指标分值年度指标值全年实际值得分产出指标(60分)数量指标户数40≥50户≥50户40质量指标合格率20100%100%20满意度指标(40分)群众满意度40≥90%≥90%40总分100100\n",
         ])
     }
 
@@ -1264,7 +1322,8 @@ mod tests {
         }
 
         /// The quick tests over the whole text turn away only texts without tables, and say
-        /// what the plain searches for pipes and gaps said.
+        /// what the plain searches for pipes and gaps said; a text of flattened tables only
+        /// (`flattened_only`) gives the tables the line-by-line walk gives.
         #[test]
         fn the_quick_tests_lose_no_table(parts in proptest::collection::vec(text_piece(), 0..30)) {
             let text = parts.concat();

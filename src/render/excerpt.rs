@@ -145,14 +145,53 @@ pub(crate) fn is_heading_text(v: &Value) -> bool {
 /// The heading row of a cell in row `r`: the nearest row above it that holds only texts, at
 /// least three of them (a header row).
 pub(crate) fn header_row(grid: &Sheet, r: usize) -> Option<usize> {
-    (0..r).rev().find(|&k| {
-        let cells: Vec<_> = grid
-            .cells
-            .get(k)
-            .into_iter()
-            .flatten()
-            .filter(|v| !v.is_empty())
-            .collect();
-        cells.len() >= 3 && cells.iter().all(|v| is_heading_text(v))
-    })
+    (0..r).rev().find(|&k| is_header_row(grid, k))
+}
+
+/// Whether row `k` holds only texts, at least three of them.
+fn is_header_row(grid: &Sheet, k: usize) -> bool {
+    let mut texts = 0;
+    for v in grid.cells.get(k).into_iter().flatten() {
+        if v.is_empty() {
+            continue;
+        }
+        if !is_heading_text(v) {
+            return false;
+        }
+        texts += 1;
+    }
+    texts >= 3
+}
+
+/// The heading rows (`header_row`) of many rows of one sheet, found together: in ascending
+/// order, each row's search stops at the row asked before it and takes that one's answer
+/// when it finds none in between. The cost is the rows spanned, where a search for each row
+/// alone scans back from each (thousands of labelled cells under one header made it quadratic).
+pub(crate) struct HeaderRows {
+    /// Rows asked for, ascending, with their heading row.
+    found: Vec<(usize, Option<usize>)>,
+}
+
+impl HeaderRows {
+    pub(crate) fn new(grid: &Sheet, rows: impl IntoIterator<Item = usize>) -> HeaderRows {
+        let mut asked: Vec<usize> = rows.into_iter().collect();
+        asked.sort_unstable();
+        asked.dedup();
+        let mut found: Vec<(usize, Option<usize>)> = Vec::with_capacity(asked.len());
+        for r in asked {
+            let (from, before) = found.last().map_or((0, None), |&(p, h)| (p, h));
+            let here = (from..r).rev().find(|&k| is_header_row(grid, k));
+            found.push((r, here.or(before)));
+        }
+        HeaderRows { found }
+    }
+
+    /// The heading row of row `r`, which must be one of the rows asked for (`header_row`
+    /// otherwise).
+    pub(crate) fn of(&self, grid: &Sheet, r: usize) -> Option<usize> {
+        match self.found.binary_search_by_key(&r, |&(k, _)| k) {
+            Ok(i) => self.found[i].1,
+            Err(_) => header_row(grid, r),
+        }
+    }
 }

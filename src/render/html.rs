@@ -14,7 +14,7 @@
 //! Example: `HtmlPage::new(Lang::Zh)`, then `begin()`, `report(&findings, &summary)` per bundle,
 //! `finish(&report, &mut out)`; what they give, concatenated, is the page.
 
-use super::excerpt::{Excerpt, header_row, is_heading_text};
+use super::excerpt::{Excerpt, HeaderRows, is_heading_text};
 use crate::Report;
 use crate::diagnostic::{Finding, Lang, Place, Rule, Severity, Source, cell_name};
 use crate::{BundleSummary, SummaryRow};
@@ -599,11 +599,13 @@ fn sheet_block(out: &mut String, src: &Source, name: &str, cells: &[CellMark], w
     let width = grid.width();
     let mut rows: BTreeSet<usize> = BTreeSet::new();
     let mut cols: BTreeSet<usize> = BTreeSet::new();
+    // The heading rows of all the labelled cells, found together.
+    let headings = HeaderRows::new(grid, cells.iter().map(|m| m.0 as usize));
     for &(r, c, _, _) in cells {
         let (r, c) = (r as usize, c as usize);
         rows.extend(r.saturating_sub(AROUND)..=(r + AROUND).min(height.max(r + 1) - 1));
         cols.extend(c.saturating_sub(AROUND)..=(c + AROUND).min(width.max(c + 1) - 1));
-        rows.extend(header_row(grid, r));
+        rows.extend(headings.of(grid, r));
         // The row's heading: the last two texts to the left of the cell.
         let heads: Vec<usize> = (0..c)
             .filter(|&k| is_heading_text(grid.get(r, k)))
@@ -612,12 +614,14 @@ fn sheet_block(out: &mut String, src: &Source, name: &str, cells: &[CellMark], w
     }
     let heads: BTreeSet<usize> = cells
         .iter()
-        .filter_map(|&(r, _, _, _)| header_row(grid, r as usize))
+        .filter_map(|&(r, _, _, _)| headings.of(grid, r as usize))
         .collect();
+    let marked_rows: BTreeSet<usize> = cells.iter().map(|m| m.0 as usize).collect();
+    let marked_cols: BTreeSet<usize> = cells.iter().map(|m| m.1 as usize).collect();
     let rows = at_most(rows, MAX_ROWS, |r| {
-        heads.contains(&r) || cells.iter().any(|m| m.0 as usize == r)
+        heads.contains(&r) || marked_rows.contains(&r)
     });
-    let cols = at_most(cols, MAX_COLS, |c| cells.iter().any(|m| m.1 as usize == c));
+    let cols = at_most(cols, MAX_COLS, |c| marked_cols.contains(&c));
     out.push_str("<table class=\"cells\"><thead><tr><th></th>");
     for &c in &cols {
         let letters = cell_name(0, c as u32);

@@ -3,14 +3,16 @@
 
 use crate::Report;
 use crate::diagnostic::{Finding, Lang, Place, Severity, Source, cell_name};
+use crate::source::sheet::Sheet;
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents,
 };
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use super::excerpt::{Excerpt, header_row, is_heading_text};
+use super::excerpt::{Excerpt, HeaderRows, header_row, is_heading_text};
 
 impl SourceCode for Excerpt {
     fn read_span<'a>(
@@ -110,6 +112,7 @@ fn shown(f: &Finding, lang: Lang) -> Shown {
     let mut by_source: Vec<(Arc<Source>, Vec<SpanLabel>)> = Vec::new();
     // Cell labels, grouped by workbook: the file once, then its cells.
     let mut cell_notes: Vec<(Arc<Source>, Vec<String>)> = Vec::new();
+    let mut headings = heading_rows(f);
     for (i, l) in f.labels.iter().enumerate() {
         let text = l.text.get(lang).to_string();
         match &l.place {
@@ -124,7 +127,11 @@ fn shown(f: &Finding, lang: Lang) -> Shown {
                 }
             }
             Place::Cell { sheet, row, col } => {
-                let line = cell_line(&l.source, sheet, *row, *col, &text, lang);
+                let heading = headings
+                    .iter_mut()
+                    .find(|(src, name, _)| Arc::ptr_eq(src, &l.source) && name == sheet)
+                    .map(|(_, _, found)| found);
+                let line = cell_line(&l.source, sheet, *row, *col, &text, lang, heading);
                 match cell_notes
                     .iter_mut()
                     .find(|(s, _): &&mut (Arc<Source>, Vec<String>)| Arc::ptr_eq(s, &l.source))
@@ -247,8 +254,61 @@ fn a_value(text: &str) -> bool {
     })
 }
 
+/// A sheet's heading rows for a finding's labelled cells (`HeaderRows`, found together), and the
+/// columns each heading row names as an indicator's levels or name (`names_a_row`), found once
+/// per heading row rather than once per cell.
+struct SheetHeadings {
+    rows: HeaderRows,
+    naming: BTreeMap<usize, Vec<usize>>,
+}
+
+impl SheetHeadings {
+    fn naming(&mut self, grid: &Sheet, h: usize) -> &[usize] {
+        self.naming.entry(h).or_insert_with(|| {
+            // Beyond the row's cells, a header names nothing.
+            let width = grid.cells.get(h).map_or(0, Vec::len);
+            (0..width)
+                .filter(|&k| names_a_row(&grid.get(h, k).text()))
+                .collect()
+        })
+    }
+}
+
+/// The headings of the cells a finding labels (`SheetHeadings`), by source and sheet name.
+fn heading_rows(f: &Finding) -> Vec<(&Arc<Source>, &str, SheetHeadings)> {
+    let mut rows: Vec<(&Arc<Source>, &str, Vec<usize>)> = Vec::new();
+    for l in &f.labels {
+        if let Place::Cell { sheet, row, .. } = &l.place {
+            match rows
+                .iter_mut()
+                .find(|(src, name, _)| Arc::ptr_eq(src, &l.source) && name == sheet)
+            {
+                Some((_, _, asked)) => asked.push(*row as usize),
+                None => rows.push((&l.source, sheet, vec![*row as usize])),
+            }
+        }
+    }
+    rows.into_iter()
+        .filter_map(|(src, name, asked)| {
+            let grid = src.sheets.iter().find(|s| s.name == name)?;
+            let rows = HeaderRows::new(grid, asked);
+            let naming = BTreeMap::new();
+            Some((src, name, SheetHeadings { rows, naming }))
+        })
+        .collect()
+}
+
 /// One cell in its context: "评分表!F5  6  （行 决策／绩效指标明确性，列 自评得分）  label".
-fn cell_line(source: &Source, sheet: &str, row: u32, col: u32, label: &str, lang: Lang) -> String {
+/// `headings` are those of its sheet's labelled cells, when found together.
+fn cell_line(
+    source: &Source,
+    sheet: &str,
+    row: u32,
+    col: u32,
+    label: &str,
+    lang: Lang,
+    headings: Option<&mut SheetHeadings>,
+) -> String {
     let cell = format!("{sheet}!{}", cell_name(row, col));
     let Some(grid) = source.sheets.iter().find(|s| s.name == sheet) else {
         return format!("  {cell:<10} {label}");
@@ -256,15 +316,24 @@ fn cell_line(source: &Source, sheet: &str, row: u32, col: u32, label: &str, lang
     let (r, c) = (row as usize, col as usize);
     let value = grid.get(r, c).text();
     let is_text = is_heading_text;
-    let header_row = header_row(grid, r);
+    let header_row = match &headings {
+        Some(h) => h.rows.of(grid, r),
+        None => header_row(grid, r),
+    };
     // The row's heading: the texts to the left of the cell in the columns its header names as
     // an indicator's levels or name (`names_a_row`: not 指标值 or 实际完成值, whose texts are
     // values such as "100%"); when the header names none, every text to the left.
     let name_columns: Vec<usize> = header_row
-        .map(|h| {
-            (0..c)
+        .map(|h| match headings {
+            Some(found) => found
+                .naming(grid, h)
+                .iter()
+                .copied()
+                .filter(|&k| k < c)
+                .collect(),
+            None => (0..c)
                 .filter(|&k| names_a_row(&grid.get(h, k).text()))
-                .collect()
+                .collect(),
         })
         .unwrap_or_default();
     let row_heads: Vec<String> = if name_columns.is_empty() {

@@ -1022,6 +1022,92 @@ pub fn common_scores() -> Vec<Vec<String>> {
     ])
 }
 
+/// A 项目支出 score table with a 小计 row closing each first-level group (written in the
+/// second-level column), and the 合计 at the bottom: each 小计 sums its group's rows, the 合计
+/// sums the 小计s (100 / 96), and no row is counted twice.
+pub fn score_subtotals() -> Vec<Vec<String>> {
+    rows(&[
+        &["项目支出绩效自评表"],
+        &[
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ],
+        &[
+            "产出指标",
+            "数量指标",
+            "培训人次",
+            "≥500人",
+            "520人",
+            "15",
+            "15",
+            "—",
+        ],
+        &["", "", "慰问户数", "≥200户", "200户", "15", "15", "—"],
+        &["", "质量指标", "培训合格率", "≥95%", "96%", "10", "10", "—"],
+        &[
+            "",
+            "时效指标",
+            "资金拨付及时率",
+            "100%",
+            "95%",
+            "10",
+            "8",
+            "个别资金拨付滞后",
+        ],
+        &["", "小计", "", "", "", "50", "48", ""],
+        &[
+            "效益指标",
+            "社会效益指标",
+            "职工权益保障水平",
+            "提升",
+            "有所提升",
+            "20",
+            "19",
+            "宣传覆盖面不足",
+        ],
+        &[
+            "",
+            "可持续影响指标",
+            "长效机制建立情况",
+            "建立",
+            "已建立",
+            "10",
+            "10",
+            "—",
+        ],
+        &["", "小计", "", "", "", "30", "29", ""],
+        &[
+            "满意度指标",
+            "服务对象满意度指标",
+            "职工满意度",
+            "≥90%",
+            "92%",
+            "10",
+            "10",
+            "—",
+        ],
+        &[
+            "",
+            "",
+            "困难职工满意度",
+            "≥90%",
+            "88%",
+            "10",
+            "9",
+            "个别走访不及时",
+        ],
+        &["", "小计", "", "", "", "20", "19", ""],
+        &["合计", "", "", "", "", "100", "96", ""],
+        &["自评等级", "优"],
+    ])
+}
+
 /// Every generated fixture of the four template families: each clean, and each with one planted
 /// error per point of issue 15, with the finding it must give.
 pub fn families() -> Vec<Fixture> {
@@ -1296,6 +1382,44 @@ pub fn families() -> Vec<Fixture> {
         one_sheet("评分表", q),
         vec![],
         vec![expect("SP0206", "error", "评分表!B31", "评分表!B31")],
+    ));
+
+    // 小计 rows in a score table: each compared with its own rows, the 合计 with the 小计s (or
+    // the rows), never with both.
+    let st = score_subtotals();
+    out.push(fixture(
+        "评分表_小计",
+        "clean",
+        one_sheet("评分表", st.clone()),
+        vec![],
+        vec![],
+    ));
+    let mut q = st.clone();
+    put(&mut q, 5, 6, "7");
+    out.push(fixture(
+        "评分表_小计_行得分",
+        "资金拨付及时率 得分 7：产出指标小计 48 不等于其下各行之和 47（合计仍等于各小计之和）",
+        one_sheet("评分表", q),
+        vec![],
+        vec![expect("SP0203", "error", "评分表!G7", "评分表!G6")],
+    ));
+    let mut q = st.clone();
+    put(&mut q, 6, 6, "46");
+    out.push(fixture(
+        "评分表_小计_小计得分",
+        "产出指标小计 得分 46：不等于其下各行之和 48（合计仍等于各行之和）",
+        one_sheet("评分表", q),
+        vec![],
+        vec![expect("SP0203", "error", "评分表!G7", "评分表!G7")],
+    ));
+    let mut q = st;
+    put(&mut q, 13, 6, "97");
+    out.push(fixture(
+        "评分表_小计_合计",
+        "合计 得分 97：各小计之和 96",
+        one_sheet("评分表", q),
+        vec![],
+        vec![expect("SP0203", "error", "评分表!G14", "评分表!G14")],
     ));
     out
 }

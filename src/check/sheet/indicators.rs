@@ -12,8 +12,8 @@ use crate::extract::table::{Field, IndicatorRow, IndicatorTable, Num, is_placeho
 use crate::extract::target;
 use crate::quantity::{Interval, Quantity, Unit};
 use crate::settings::Tolerance;
+use foldhash::HashMap;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 
 rule!(
     OVER_WEIGHT,
@@ -42,8 +42,8 @@ rule!(
     Error,
     "评分表各项得分之和不等于总分",
     "scores in a sheet do not add up to the total",
-    "## SP0203 sheet-score-sum（得分合计与总分不符）\n\n检查什么：各三级指标得分（加上预算执行得分）之和应等于总分行的得分或表中写明的自评得分；\n一级、二级汇总行的得分应等于其下各行之和，汇总行不重复计入总分。\n\n为什么：总分是逐项得分相加而来，加不回说明总分或某项得分有误。\n\n示例：各项得分合计 86，总分行写 88 → 错误。\n",
-    "## SP0203 sheet-score-sum\n\nWhat: the indicators' scores (plus the budget-execution score) must add up to the total row's score or the stated 自评得分; a subtotal row of a first- or second-level indicator must equal the rows below it, and is not counted again.\n\nWhy: the total is the sum of the scores.\n\nExample: scores summing to 86 under a total of 88 → error.\n"
+    "## SP0203 sheet-score-sum（得分合计与总分不符）\n\n检查什么：各三级指标得分（加上预算执行得分）之和应等于总分行的得分或表中写明的自评得分；\n一级、二级汇总行的得分应等于其下各行之和，汇总行不重复计入总分。“小计”行与它所结的各行核对（写在三级指标列的小计结本二级指标，写在一级、二级指标列的结本一级指标，更细的小计代表其下各行）；总分与各小计（及不在小计之下的行）之和或各行之和核对，二者有一个相符即可——每个数只在它所属的那一层核对一次。\n\n为什么：总分是逐项得分相加而来，加不回说明总分或某项得分有误。\n\n示例：各项得分合计 86，总分行写 88 → 错误。\n",
+    "## SP0203 sheet-score-sum\n\nWhat: the indicators' scores (plus the budget-execution score) must add up to the total row's score or the stated 自评得分; a subtotal row of a first- or second-level indicator must equal the rows below it, and is not counted again. A 小计 row must equal the rows it closes (written in the third-level column it closes its second-level group, in the first- or second-level column its first-level group; a deeper 小计 stands for its rows), and the total must equal the sum of the 小计s (with the rows under none) or of the rows — either will do: each figure is checked once, at its own level.\n\nWhy: the total is the sum of the scores.\n\nExample: scores summing to 86 under a total of 88 → error.\n"
 );
 rule!(
     MISSING_REASON,
@@ -243,39 +243,53 @@ fn missing_reason(cells: &Cells, r: &IndicatorRow, s: &Num, w: &Num, col: u32) -
     cells.label(f, s.row, s.col, "得分".into(), "score".into())
 }
 
-/// SP0203 and SP0202 on each subtotal row: its score and weight over those of its rows.
+/// SP0203 and SP0202 on each subtotal row: its score and weight over those of its rows. A 小计
+/// over deeper 小计s is right if it adds up either them or the rows under them (a wrong deeper
+/// 小计 is reported once, by its own sum).
 fn subtotal_sums(cells: &Cells, rows: &Groups, score_tol: Decimal, out: &mut Vec<Finding>) {
-    for (parent, kids) in &rows.subtotals {
-        if let Some(s) = parent
-            .score
-            .filter(|_| !kids.iter().any(|k| k.unread_score))
-        {
-            let nums: Vec<&Num> = kids.iter().filter_map(|k| k.score.as_ref()).collect();
+    type Value = fn(&IndicatorRow) -> Option<&Num>;
+    type Unread = fn(&IndicatorRow) -> bool;
+    let sums: [(&'static Rule, &str, &str, Value, Unread); 2] = [
+        (
+            &SCORE_SUM,
+            "得分",
+            "score",
+            |r| r.score.as_ref(),
+            |r| r.unread_score,
+        ),
+        (
+            &WEIGHT_SUM,
+            "分值",
+            "weight",
+            |r| r.weight.as_ref(),
+            |r| r.unread_weight,
+        ),
+    ];
+    for sub in &rows.subtotals {
+        for (rule, what_zh, what_en, value, unread) in sums {
+            let Some(total) = value(sub.row).filter(|_| !sub.parts.iter().any(|k| unread(k)))
+            else {
+                continue;
+            };
+            fn nums<'a>(rows: &[&'a IndicatorRow], value: Value) -> Vec<&'a Num> {
+                rows.iter().filter_map(|k| value(k)).collect()
+            }
+            let under = nums(&sub.rows, value);
+            if !sub.rows.is_empty()
+                && !sub.rows.iter().any(|k| unread(k))
+                && !under.is_empty()
+                && agrees(total, &under, score_tol)
+            {
+                continue;
+            }
             sum_mismatch(
                 cells,
-                &SCORE_SUM,
-                "得分",
-                "score",
-                &parent.name(),
-                &s,
-                &nums,
-                score_tol,
-                out,
-            );
-        }
-        if let Some(w) = parent
-            .weight
-            .filter(|_| !kids.iter().any(|k| k.unread_weight))
-        {
-            let nums: Vec<&Num> = kids.iter().filter_map(|k| k.weight.as_ref()).collect();
-            sum_mismatch(
-                cells,
-                &WEIGHT_SUM,
-                "分值",
-                "weight",
-                &parent.name(),
-                &w,
-                &nums,
+                rule,
+                what_zh,
+                what_en,
+                &sub.row.name(),
+                total,
+                &nums(&sub.parts, value),
                 score_tol,
                 out,
             );
@@ -305,15 +319,15 @@ fn label_weight_sums(
         unread: bool,
         uncovered: bool,
     }
-    let mut seconds: HashMap<(&str, &str), &Num> = HashMap::new();
-    let mut seconds_of: HashMap<&str, Vec<&Num>> = HashMap::new();
+    let mut seconds: HashMap<(&str, &str), &Num> = HashMap::default();
+    let mut seconds_of: HashMap<&str, Vec<&Num>> = HashMap::default();
     for l in t.label_weights.iter().filter(|l| l.level == 2) {
         if seconds.insert((&l.parent, &l.label), &l.weight).is_none() {
             seconds_of.entry(&l.parent).or_default().push(&l.weight);
         }
     }
-    let mut by_first: HashMap<&str, Under> = HashMap::new();
-    let mut by_second: HashMap<(&str, &str), Under> = HashMap::new();
+    let mut by_first: HashMap<&str, Under> = HashMap::default();
+    let mut by_second: HashMap<(&str, &str), Under> = HashMap::default();
     for r in &rows.leaves {
         let key2 = (&*r.level1, &*r.level2);
         for u in [
@@ -362,7 +376,7 @@ fn label_weight_sums(
 /// a first level that states one (each level is compared with its children, and the total with
 /// the levels below it only once), else the rows'. `None` when a weight needed cannot be read.
 fn top_weights<'a>(t: &'a IndicatorTable, rows: &Groups<'a>) -> Option<Vec<&'a Num>> {
-    let mut firsts: HashMap<&str, &Num> = HashMap::new();
+    let mut firsts: HashMap<&str, &Num> = HashMap::default();
     let mut order = Vec::new();
     for l in t.label_weights.iter().filter(|l| l.level == 1) {
         if firsts.insert(&l.label, &l.weight).is_none() {
@@ -405,6 +419,38 @@ fn table_sums(
         .collect();
     weights.extend(execution.weights.iter().copied());
     scores.extend(execution.scores.iter().copied());
+    // With 小计 rows, the total may add up its 小计s (and the rows under none) or its rows: it is
+    // right if either sum gives it, and is compared with the 小计s when neither does. A wrong
+    // row or a wrong 小计 is then reported once, by its 小计's own sum.
+    if !rows.tops.is_empty() {
+        let tops = |value: fn(&IndicatorRow) -> Option<&Num>, unread: fn(&IndicatorRow) -> bool| {
+            (!rows.tops.iter().any(|r| unread(r))).then(|| {
+                rows.tops
+                    .iter()
+                    .filter_map(|r| value(r))
+                    .collect::<Vec<&Num>>()
+            })
+        };
+        if let (Some(mut by_tops), Some(total)) = (
+            tops(|r| r.score.as_ref(), |r| r.unread_score),
+            t.total_score.or(stated_total.copied()),
+        ) {
+            by_tops.extend(execution.scores.iter().copied());
+            let by_rows = !scores.is_empty() && agrees(&total, &scores, score_tol);
+            scores = if by_rows { Vec::new() } else { by_tops };
+        }
+        if let Some(mut by_tops) = tops(|r| r.weight.as_ref(), |r| r.unread_weight) {
+            by_tops.extend(execution.weights.iter().copied());
+            let total = t.total_weight.unwrap_or(Num {
+                value: Decimal::ONE_HUNDRED,
+                decimals: 2,
+                row: t.header_row,
+                col: 0,
+            });
+            let by_rows = !weights.is_empty() && agrees(&total, &weights, score_tol);
+            weights = if by_rows { Vec::new() } else { by_tops };
+        }
+    }
     if weights.len() >= 2 {
         match t.total_weight {
             Some(w) => sum_mismatch(
@@ -448,6 +494,11 @@ fn table_sums(
             cells, &SCORE_SUM, "得分", "score", "总分", &total, &scores, score_tol, out,
         );
     }
+}
+
+/// Whether `parts` can add up to `total` (precision-aware), as `sum_mismatch` judges it.
+fn agrees(total: &Num, parts: &[&Num], score_tol: Decimal) -> bool {
+    sum_interval(parts, points).intersects(points(total).interval().widen(score_tol))
 }
 
 fn sum_interval(nums: &[&Num], q: impl Fn(&Num) -> Quantity) -> Interval {
