@@ -52,6 +52,17 @@ struct Change {
     kind: Kind,
 }
 
+impl Change {
+    /// What the stated figure is called in messages and labels.
+    fn what(&self) -> (&'static str, &'static str) {
+        if self.rate {
+            ("增减幅度", "change rate")
+        } else {
+            ("增减额", "change")
+        }
+    }
+}
+
 fn kind_of(words: &str) -> Kind {
     if words.contains("预算") {
         Kind::Budget
@@ -391,11 +402,7 @@ fn labelled(
     prior: Fig,
     stated: Fig,
 ) -> Finding {
-    let (what_zh, what_en) = if change.rate {
-        ("增减幅度", "change rate")
-    } else {
-        ("增减额", "change")
-    };
+    let (what_zh, what_en) = change.what();
     let f = cells.label(f, stated.row, stated.col, what_zh.into(), what_en.into());
     let f = cells.label(f, current.row, current.col, "本年".into(), "current".into());
     cells.label(f, prior.row, prior.col, "上年".into(), "prior".into())
@@ -419,11 +426,7 @@ fn mismatch(
     } else {
         fmt(point, places)
     };
-    let (what_zh, what_en) = if change.rate {
-        ("增减幅度", "change rate")
-    } else {
-        ("增减额", "change")
-    };
+    let (what_zh, what_en) = change.what();
     let at = format!("{}!{}", cells.sheet, cell_name(stated.row, stated.col));
     let f = Finding::new(
         &CHANGE,
