@@ -101,6 +101,16 @@ const CHANGE_WORDS: [&str; 12] = [
 ];
 
 fn line_of(label: &str) -> Option<Line> {
+    // Most labels (产出指标, 项目名称) name no year and no change: said without normalising.
+    let may_be = label.len() <= 96
+        && (label
+            .as_bytes()
+            .windows(4)
+            .any(|w| w.iter().all(u8::is_ascii_digit))
+            || label.contains(['增', '减', '減', '降', '变', '變', '对', '對', '比', '幅']));
+    if !may_be {
+        return None;
+    }
     let key = key_of(&fast2s::convert(label)).into_owned();
     if key.chars().count() > 24 {
         return None;

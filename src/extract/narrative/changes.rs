@@ -75,6 +75,7 @@ pub(super) fn no_change_figures(text: &str, range: std::ops::Range<usize>) -> Ve
             });
         }
     }
+    out.sort_by_key(|f| f.start);
     out
 }
 
@@ -82,6 +83,18 @@ pub(super) fn no_change_figures(text: &str, range: std::ops::Range<usize>) -> Ve
 pub(super) fn is_no_change(text: &str, f: &Figure) -> bool {
     text.get(f.start..f.end)
         .is_some_and(|t| NO_CHANGE.contains(&t))
+}
+
+/// Whether the words before a figure end with a change word (减少, 增长 …), whatever they
+/// compare with: what `change_word_at_end` asks first.
+fn ends_with_change_word(w: &Words, prefix: &str) -> bool {
+    let p = prefix.trim_end();
+    let p = p.strip_suffix('了').unwrap_or(p);
+    let p = p.strip_suffix('约').unwrap_or(p);
+    w.change_up
+        .iter()
+        .chain(&w.change_down)
+        .any(|word| ends_with_word(p, word))
 }
 
 /// What a change compares with when its clause names a budget after the comparison word
@@ -156,20 +169,28 @@ impl Reader<'_> {
         prefix: &str,
         st: &mut SentenceState,
     ) -> bool {
+        let no_change = is_no_change(self.text, &draft.figure);
+        // Most figures are no change: said by the words right before them alone.
+        if !no_change && !ends_with_change_word(self.words(), prefix) {
+            return false;
+        }
         // A clause with no comparison word of its own compares with what an earlier clause of
         // the sentence named ("与2021年度预算相比，减少0.1万元").
         let own = st.clause_start.min(draft.figure.start);
-        let compares_itself = self
-            .words()
-            .change_compared
-            .iter()
-            .any(|c| self.text[own..draft.figure.start].contains(c.as_str()));
         let from = match st.comparison_start {
-            Some(at) if !compares_itself => at.min(own),
+            Some(at)
+                if !self
+                    .words()
+                    .change_compared
+                    .iter()
+                    .any(|c| self.text[own..draft.figure.start].contains(c.as_str())) =>
+            {
+                at.min(own)
+            }
             _ => own,
         };
         let head = &self.text[from..draft.figure.start];
-        let sign = if is_no_change(self.text, &draft.figure) {
+        let sign = if no_change {
             // "与上年相比无变化": a change only where something is compared with.
             let compared = st.compared
                 || self

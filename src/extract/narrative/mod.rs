@@ -128,9 +128,10 @@ pub fn extract(src: &Arc<Source>, settings: &Settings) -> Vec<Fact> {
     let mut facts = finish(drafts, &norm, src);
     // The figures of the text's tables are settled on their own: their decimals do not set
     // the usual precision of the narrative's figures.
-    let sentences = cut::sentences(&norm.text);
+    let sentences = std::cell::OnceCell::new();
     let sentence_at = |at: usize| {
         sentences
+            .get_or_init(|| cut::sentences(&norm.text))
             .partition_point(|&(s, _)| s <= at)
             .saturating_sub(1)
     };

@@ -22,9 +22,14 @@ use crate::source::sheet::Value;
 const TOTAL_WORDS: [&str; 4] = ["合计", "总计", "小计", "合 计"];
 
 impl Reader<'_> {
-    /// The facts of the text's tables; `sentence_at` gives the sentence index of an offset.
+    /// The facts of the text's tables (`text_table::find` on the normalised text: only a text
+    /// with a pipe or a tab has tables whose rows name subjects); `sentence_at` gives the
+    /// sentence index of an offset.
     pub(super) fn table_drafts(&self, sentence_at: impl Fn(usize) -> usize) -> Vec<Draft> {
         let mut out = Vec::new();
+        if memchr::memchr2(b'|', b'\t', self.text.as_bytes()).is_none() {
+            return out;
+        }
         for table in text_table::find(self.text) {
             self.read_table(&table, &sentence_at, &mut out);
         }

@@ -29,6 +29,8 @@ impl<'a> Reader<'a> {
         let mut this_continues = continues(0);
         // The whole of the list set out on the lines being read: each item is its part.
         let mut list_whole: Option<Option<String>> = None;
+        // Changes of nothing in words ("无增减"), looked for once in the whole text.
+        let no_change = no_change_figures(self.text, 0..self.text.len());
         for (si, &(s, e)) in sentences.iter().enumerate() {
             let first = next_fig;
             while next_fig < self.figures.len() && self.figures[next_fig].start < e {
@@ -72,12 +74,14 @@ impl<'a> Reader<'a> {
             let figs = if digit_figs.is_empty() {
                 figs
             } else {
-                let none = no_change_figures(self.text, s..e);
+                let from = no_change.partition_point(|f| f.start < s);
+                let to = no_change.partition_point(|f| f.start < e);
+                let none = &no_change[from..to];
                 if none.is_empty() {
                     figs
                 } else {
                     let mut all = figs.to_vec();
-                    all.extend(none);
+                    all.extend(none.iter().cloned());
                     all.sort_by_key(|f| f.start);
                     with_no_change = all;
                     &with_no_change[..]
