@@ -9,8 +9,8 @@
 //! 万元 (SP0103, info).
 
 use super::{Cells, fmt};
-use crate::diagnostic::{Finding, Rule, Severity, Text, cell_name};
-use crate::extract::table::key_of;
+use crate::diagnostic::{Finding, Rule, Severity, Text};
+use crate::extract::table::{Num, key_of};
 use crate::quantity::{Quantity, Unit};
 use crate::settings::Tolerance;
 use crate::source::sheet::{Sheet, Value};
@@ -167,21 +167,6 @@ fn number(v: &Value) -> Option<(Decimal, u32)> {
     }
 }
 
-/// One cell as the check sees it: value, decimals, and its place in the sheet.
-#[derive(Clone, Copy)]
-struct Fig {
-    value: Decimal,
-    decimals: u32,
-    row: u32,
-    col: u32,
-}
-
-impl Fig {
-    fn quantity(&self, unit: Unit) -> Quantity {
-        Quantity::new(self.value, self.decimals, unit)
-    }
-}
-
 /// SP0213 (and SP0103) over one sheet: year rows with a change row, and year columns with a
 /// change column.
 pub fn check(cells: &Cells, sheet: &Sheet, tol: &Tolerance, out: &mut Vec<Finding>) {
@@ -231,9 +216,9 @@ pub fn check(cells: &Cells, sheet: &Sheet, tol: &Tolerance, out: &mut Vec<Findin
     }
 }
 
-fn fig(sheet: &Sheet, row: usize, col: usize) -> Option<Fig> {
+fn fig(sheet: &Sheet, row: usize, col: usize) -> Option<Num> {
     let (value, decimals) = number(sheet.get(row, col))?;
-    Some(Fig {
+    Some(Num {
         value,
         decimals,
         row: row as u32,
@@ -246,7 +231,7 @@ fn fig(sheet: &Sheet, row: usize, col: usize) -> Option<Fig> {
 fn compare(
     lines: &[(usize, Line)],
     across: usize,
-    at: impl Fn(usize, usize) -> Option<Fig>,
+    at: impl Fn(usize, usize) -> Option<Num>,
     cells: &Cells,
     tol: &Tolerance,
     out: &mut Vec<Finding>,
@@ -320,9 +305,9 @@ fn pair(years: &[(usize, u32, Kind)], change: &Change) -> Option<(usize, usize)>
 fn judge(
     cells: &Cells,
     change: &Change,
-    current: Fig,
-    prior: Fig,
-    stated: Fig,
+    current: Num,
+    prior: Num,
+    stated: Num,
     tol: &Tolerance,
     out: &mut Vec<Finding>,
 ) {
@@ -331,8 +316,8 @@ fn judge(
     } else {
         Unit::Plain
     };
-    let cur = current.quantity(Unit::Plain).interval();
-    let pri = prior.quantity(Unit::Plain).interval();
+    let cur = Quantity::new(current.value, current.decimals, Unit::Plain).interval();
+    let pri = Quantity::new(prior.value, prior.decimals, Unit::Plain).interval();
     let diff = cur.minus(pri);
     let point_diff = current.value - prior.value;
     let (computed, point) = if change.rate {
@@ -370,19 +355,14 @@ fn judge(
     // A rate written as a fraction of one (-0.1677 for -16.77%), as percent-formatted cells are.
     if change.rate
         && magnitude <= Decimal::ONE
-        && computed.intersects(
-            Quantity::new(signed, stated.decimals, unit)
-                .interval()
-                .scale(Decimal::ONE_HUNDRED)
-                .widen(slack),
-        )
+        && computed.intersects(stated_q.interval().scale(Decimal::ONE_HUNDRED).widen(slack))
     {
         return;
     }
     out.push(mismatch(cells, change, current, prior, stated, point));
 }
 
-fn formula(change: &Change, current: Fig, prior: Fig) -> String {
+fn formula(change: &Change, current: Num, prior: Num) -> String {
     if change.rate {
         format!(
             "({} − {}) ÷ {}",
@@ -399,7 +379,7 @@ fn formula(change: &Change, current: Fig, prior: Fig) -> String {
     }
 }
 
-fn shown(change: &Change, f: Fig) -> String {
+fn shown(change: &Change, f: Num) -> String {
     let v = fmt(f.value, f.decimals);
     if change.rate { format!("{v}%") } else { v }
 }
@@ -408,9 +388,9 @@ fn labelled(
     cells: &Cells,
     f: Finding,
     change: &Change,
-    current: Fig,
-    prior: Fig,
-    stated: Fig,
+    current: Num,
+    prior: Num,
+    stated: Num,
 ) -> Finding {
     let (what_zh, what_en) = change.what();
     let f = cells.label(f, stated.row, stated.col, what_zh.into(), what_en.into());
@@ -421,9 +401,9 @@ fn labelled(
 fn mismatch(
     cells: &Cells,
     change: &Change,
-    current: Fig,
-    prior: Fig,
-    stated: Fig,
+    current: Num,
+    prior: Num,
+    stated: Num,
     point: Decimal,
 ) -> Finding {
     let places = if change.rate {
@@ -437,7 +417,7 @@ fn mismatch(
         fmt(point, places)
     };
     let (what_zh, what_en) = change.what();
-    let at = format!("{}!{}", cells.sheet, cell_name(stated.row, stated.col));
+    let at = cells.at(&stated);
     let f = Finding::new(
         &CHANGE,
         cells.source.clone(),
@@ -461,12 +441,12 @@ fn mismatch(
 fn rounding(
     cells: &Cells,
     change: &Change,
-    current: Fig,
-    prior: Fig,
-    stated: Fig,
+    current: Num,
+    prior: Num,
+    stated: Num,
     point: Decimal,
 ) -> Finding {
-    let at = format!("{}!{}", cells.sheet, cell_name(stated.row, stated.col));
+    let at = cells.at(&stated);
     let exact = fmt(point, stated.decimals + 2);
     let rounded = fmt(point, stated.decimals);
     let f = Finding::new(
