@@ -113,8 +113,8 @@ pub(super) fn compared_budget(
         .min()?;
     let mut compared = &head[from..];
     // "与2021年度预算相比": what is compared with stands between 与 (同, 和, 跟) and 相比.
-    if let Some((with, at)) = compared_with(head) {
-        compared = &head[with..at];
+    if let Some((_, what)) = compared_with(head) {
+        compared = &head[what];
     }
     if period(compared) == Some(Period::Previous) {
         return None;
@@ -131,24 +131,39 @@ pub(super) fn compared_budget(
     }
 }
 
-/// Where "与…相比" (同…比较, 和…对比) names what is compared with: the byte range between the
-/// two words.
-fn compared_with(head: &str) -> Option<(usize, usize)> {
-    ["相比", "相较", "比较", "对比"].iter().find_map(|word| {
+/// The words that end "与…相比" (同…比较, 和…对比), a longer one before the one it starts with.
+const COMPARED_ENDS: [&str; 5] = ["相比较", "相比", "相较", "比较", "对比"];
+/// The words that open it.
+const COMPARED_OPENS: [&str; 4] = ["与", "同", "和", "跟"];
+
+/// The last opening word of "与…相比" in `before`: its byte range.
+fn last_opening(before: &str) -> Option<(usize, usize)> {
+    COMPARED_OPENS
+        .iter()
+        .filter_map(|w| before.rfind(w).map(|i| (i, i + w.len())))
+        .max()
+}
+
+/// Where "与…相比" stands in a head: the start of its opening word, and the byte range of what
+/// it names to compare with (between the two words).
+fn compared_with(head: &str) -> Option<(usize, std::ops::Range<usize>)> {
+    COMPARED_ENDS.iter().find_map(|word| {
         let at = head.rfind(word)?;
-        let with = ["与", "同", "和", "跟"]
-            .iter()
-            .filter_map(|w| head[..at].rfind(w).map(|i| i + w.len()))
-            .max()?;
-        Some((with, at))
+        let (open, with) = last_opening(&head[..at])?;
+        Some((open, with..at))
     })
 }
 
-/// Where the 与 of "与…相比" stands, when a head has one.
-fn compared_with_start(head: &str) -> Option<usize> {
-    let (with, _) = compared_with(head)?;
-    // The connector is one char of three bytes.
-    with.checked_sub(3)
+/// Whether a clause without figures names what the next clauses compare with: "与2021年度预算
+/// 相比，", "同上年比较，"; not "经比较，", which names nothing.
+pub(super) fn names_comparison(clause: &str) -> bool {
+    let c = clause.trim_end_matches(|ch: char| {
+        ch.is_whitespace() || matches!(ch, '，' | ',' | '：' | ':' | '、')
+    });
+    COMPARED_ENDS
+        .iter()
+        .find(|w| c.ends_with(*w))
+        .is_some_and(|word| last_opening(&c[..c.len() - word.len()]).is_some())
 }
 
 /// Whether the words before an amount name it as the figure a change compares with, last
@@ -218,7 +233,7 @@ impl Reader<'_> {
             .filter_map(|c| head.find(c.as_str()))
             .min()
             // "与上年相比": 上年 is what is compared with, not the changed figure's year.
-            .map(|at| compared_with_start(head).map_or(at, |w| w.min(at)));
+            .map(|at| compared_with(head).map_or(at, |(open, _)| open.min(at)));
         let named = from.and_then(|from| self.named_period(&head[..from]));
         if let Some(p) = named {
             st.period = Some(p);

@@ -121,17 +121,15 @@ pub fn extract(src: &Arc<Source>, settings: &Settings) -> Vec<Fact> {
         groups: score_groups(&headings),
         grades: grade_patterns(settings),
     };
-    let mut drafts = reader.read();
+    let (mut drafts, sentences) = reader.read();
     let after_last = drafts.iter().map(|d| d.sentence + 1).max().unwrap_or(0);
     drafts.extend(counts::count_drafts(&norm.text, after_last));
     mark_subtotals(&mut drafts, &headings, norm.text.len());
     let mut facts = finish(drafts, &norm, src);
     // The figures of the text's tables are settled on their own: their decimals do not set
     // the usual precision of the narrative's figures.
-    let sentences = std::cell::OnceCell::new();
     let sentence_at = |at: usize| {
         sentences
-            .get_or_init(|| cut::sentences(&norm.text))
             .partition_point(|&(s, _)| s <= at)
             .saturating_sub(1)
     };

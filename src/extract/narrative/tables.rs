@@ -51,7 +51,7 @@ impl Reader<'_> {
             .sheet
             .cells
             .first()
-            .map(|r| r.iter().map(text_of).collect())
+            .map(|r| r.iter().map(Value::text).collect())
             .unwrap_or_default();
         let Some(unit) = header
             .iter()
@@ -139,7 +139,7 @@ impl Reader<'_> {
     /// The subject a row's label names: the whole label a known subject's name (after 其中),
     /// or a total row, about what the title names.
     fn row_subject(&self, label: &Value, title_subject: &Option<String>) -> Option<String> {
-        let key = key_of(&text_of(label)).into_owned();
+        let key = key_of(&label.text()).into_owned();
         let key = key
             .strip_prefix("其中")
             .map(|k| k.trim_start_matches([':', '：', ',', '，']))
@@ -167,13 +167,6 @@ impl Reader<'_> {
             }
         }
         &before[start..]
-    }
-}
-
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::Text(t) => t.clone(),
-        _ => String::new(),
     }
 }
 

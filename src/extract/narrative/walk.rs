@@ -10,14 +10,15 @@
 use super::super::numbers::{Figure, with_chinese_counts};
 use super::super::vocab::{self};
 use super::amounts::may_be_a_fact;
-use super::changes::{is_no_change, no_change_figures};
+use super::changes::{is_no_change, names_comparison, no_change_figures};
 use super::cut::{Continues, clauses, continuing, opens_list, sentences};
 use super::{Assigned, Draft, Reader, SentenceState};
 use crate::fact::{Concept, Period};
 use crate::quantity::Unit;
 
 impl<'a> Reader<'a> {
-    pub(super) fn read(&self) -> Vec<Draft> {
+    /// The drafts of the text's sentences, and the sentences (byte ranges) they were read in.
+    pub(super) fn read(&self) -> (Vec<Draft>, Vec<(usize, usize)>) {
         // Sized up front, as the vectors below: growing them copies, and they hold about one
         // entry per figure, sentence or clause.
         let mut out = Vec::with_capacity(self.figures.len());
@@ -109,7 +110,7 @@ impl<'a> Reader<'a> {
         }
         self.read_grades(&sentences, &mut out);
         out.sort_by_key(|d| d.sentence);
-        out
+        (out, sentences)
     }
 
     pub(super) fn read_sentence(
@@ -242,21 +243,4 @@ impl<'a> Reader<'a> {
             _ => None,
         }
     }
-}
-
-/// Whether a clause without figures names what the next clauses compare with: "与2021年度预算
-/// 相比，", "同上年比较，".
-fn names_comparison(clause: &str) -> bool {
-    let c = clause.trim_end_matches(|ch: char| {
-        ch.is_whitespace() || matches!(ch, '，' | ',' | '：' | ':' | '、')
-    });
-    let Some(word) = ["相比", "相比较", "比较", "对比", "相较"]
-        .iter()
-        .find(|w| c.ends_with(*w))
-    else {
-        return false;
-    };
-    // Something is named to compare with: "与…相比", not "经比较".
-    let before = &c[..c.len() - word.len()];
-    ["与", "同", "和", "跟"].iter().any(|w| before.contains(w))
 }
