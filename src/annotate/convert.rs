@@ -47,26 +47,17 @@ pub fn annotate(sheets: &[Sheet], notes: &[Note], lang: Lang) -> Result<Vec<u8>,
     {
         let ws = book.add_worksheet();
         ws.set_name(&summary_name).map_err(failed)?;
-        let title = match lang {
-            Lang::Zh => format!(
-                "suanpan 核对结果：{} 处（单元格已加批注并按级别着色：红＝错误，黄＝警告，蓝＝提示）；点“位置”跳到该单元格。本副本由原工作簿的值生成，公式和格式没有带过来。",
-                notes.len()
+        let title = super::summary_title(
+            notes.len(),
+            lang,
+            &Text::new(
+                "本副本由原工作簿的值生成，公式和格式没有带过来。",
+                "This copy holds the original's values only: formulas and formatting were not carried over.",
             ),
-            Lang::En => format!(
-                "suanpan findings: {} (cells carry a note and a fill by severity: red = error, yellow = warning, blue = info); click a place to go to its cell. This copy holds the original's values only: formulas and formatting were not carried over.",
-                notes.len()
-            ),
-        };
+        );
         ws.write_string_with_format(0, 0, title, &head)
             .map_err(failed)?;
-        let heads: [&str; 8] = match lang {
-            Lang::Zh => [
-                "级别", "规则", "名称", "位置", "说明", "此处", "应为", "实为",
-            ],
-            Lang::En => [
-                "severity", "rule", "name", "place", "message", "here", "expected", "found",
-            ],
-        };
+        let heads = super::summary_heads(lang);
         for (c, h) in heads.iter().enumerate() {
             ws.write_string_with_format(1, c as u16, *h, &head)
                 .map_err(failed)?;

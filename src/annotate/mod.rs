@@ -70,6 +70,33 @@ impl Note {
     }
 }
 
+/// The column heads of the "suanpan" summary sheet, in the chosen language.
+pub fn summary_heads(lang: Lang) -> [&'static str; 8] {
+    match lang {
+        Lang::Zh => [
+            "级别", "规则", "名称", "位置", "说明", "此处", "应为", "实为",
+        ],
+        Lang::En => [
+            "severity", "rule", "name", "place", "message", "here", "expected", "found",
+        ],
+    }
+}
+
+/// The first line of the summary sheet: how many findings, what was marked, and `tail` (what
+/// became of the original), in the chosen language.
+pub fn summary_title(findings: usize, lang: Lang, tail: &Text) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "suanpan 核对结果：{findings} 处（单元格已加批注并按级别着色：红＝错误，黄＝警告，蓝＝提示）；点“位置”跳到该单元格。{}",
+            tail.zh
+        ),
+        Lang::En => format!(
+            "suanpan findings: {findings} (cells carry a note and a fill by severity: red = error, yellow = warning, blue = info); click a place to go to its cell. {}",
+            tail.en
+        ),
+    }
+}
+
 pub fn severity_word(s: Severity, lang: Lang) -> &'static str {
     match (s, lang) {
         (Severity::Error, Lang::Zh) => "错误",

@@ -1057,24 +1057,12 @@ fn summary_sheet(
             xml_escape(text)
         )
     };
-    let heads: [&str; 8] = match lang {
-        Lang::Zh => [
-            "级别", "规则", "名称", "位置", "说明", "此处", "应为", "实为",
-        ],
-        Lang::En => [
-            "severity", "rule", "name", "place", "message", "here", "expected", "found",
-        ],
-    };
-    let title = match lang {
-        Lang::Zh => format!(
-            "suanpan 核对结果：{} 处（单元格已加批注并按级别着色：红＝错误，黄＝警告，蓝＝提示）；点“位置”跳到该单元格。原文件未改动。",
-            notes.len()
-        ),
-        Lang::En => format!(
-            "suanpan findings: {} (cells carry a note and a fill by severity: red = error, yellow = warning, blue = info); click a place to go to its cell. The original file is unchanged.",
-            notes.len()
-        ),
-    };
+    let heads = super::summary_heads(lang);
+    let title = super::summary_title(
+        notes.len(),
+        lang,
+        &Text::new("原文件未改动。", "The original file is unchanged."),
+    );
     let mut rows = format!("<row r=\"1\">{}</row>", cell(0, 0, head, &title));
     rows.push_str("<row r=\"2\">");
     for (c, h) in heads.iter().enumerate() {
